@@ -1,0 +1,141 @@
+"""Accounts: users linked to members, role grants on organizations, security policy, lockout."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.accounts.roles import ADMIN_ROLES, Role
+from dangjian.core.models import ScopedModel
+from dangjian.core.scoping import ScopedQuerySet
+
+
+class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
+    """User manager with ``visible_to``."""
+
+
+class User(AbstractUser):
+    """A login account. A member's account links to their profile; admin accounts do not."""
+
+    scope_area: ClassVar[str] = "users"
+    scope_path: ClassVar[str | None] = None
+    owner_path: ClassVar[str | None] = None
+
+    member = models.OneToOneField(
+        "members.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="user",
+        verbose_name=_("member"),
+    )
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    must_change_password = models.BooleanField(_("must change password at next login"), default=False)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    initial_password_expires_at = models.DateTimeField(_("one-time password expires at"), null=True, blank=True)
+
+    objects = ScopedUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class RoleGrant(ScopedModel):
+    """A role held by a user on an organization, covering its subtree."""
+
+    scope_area = "grants"
+    scope_path = "org"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="grants", verbose_name=_("organization")
+    )
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("granted by")
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("user", "role")
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["user", "role", "org"], condition=models.Q(revoked_at__isnull=True), name="one_active_grant"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_role_display()} @ {self.org}"
+
+    def clean(self) -> None:
+        if not self.user_id or not self.role:
+            return
+        others = RoleGrant.objects.filter(user_id=self.user_id, revoked_at__isnull=True).exclude(pk=self.pk)
+        other_roles = set(others.values_list("role", flat=True))
+        if self.role in ADMIN_ROLES and (other_roles - {self.role}):
+            raise ValidationError({"role": _g("An administrator role cannot be combined with any other role.")})
+        if self.role not in ADMIN_ROLES and other_roles & ADMIN_ROLES:
+            raise ValidationError({"role": _g("This user holds an administrator role and cannot take other roles.")})
+        if self.granted_by_id and self.granted_by_id == self.user_id:
+            raise ValidationError({"user": _g("Nobody may grant a role to themself.")})
+
+
+class SecurityPolicy(ScopedModel):
+    """Security parameters set by the security admin (AUTH-01, AUTH-02, SESS-01): one row."""
+
+    scope_area = "security"
+    scope_path = None
+
+    password_min_length = models.PositiveSmallIntegerField(_("minimum password length"), default=10)
+    password_min_classes = models.PositiveSmallIntegerField(
+        _("character classes required (of upper, lower, digit, symbol)"), default=3
+    )
+    password_history = models.PositiveSmallIntegerField(_("previous passwords that may not be reused"), default=5)
+    password_max_age_days = models.PositiveSmallIntegerField(_("password expiry (days, 0 = never)"), default=90)
+    lockout_threshold = models.PositiveSmallIntegerField(_("failed logins before lockout"), default=5)
+    lockout_minutes = models.PositiveSmallIntegerField(_("lockout duration (minutes)"), default=30)
+    idle_timeout_minutes = models.PositiveSmallIntegerField(_("idle session timeout (minutes)"), default=30)
+    absolute_timeout_hours = models.PositiveSmallIntegerField(_("absolute session lifetime (hours)"), default=12)
+
+    class Meta:
+        verbose_name = _("security policy")
+        verbose_name_plural = _("security policy")
+
+    def __str__(self) -> str:
+        return str(_("security policy"))
+
+    @classmethod
+    def current(cls) -> SecurityPolicy:
+        return cls.objects.order_by("id").first() or cls()
+
+
+class LoginLock(models.Model):
+    """Consecutive failed logins per username, known or not (AUTH-02)."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    def is_locked(self, now: dt.datetime | None = None) -> bool:
+        return bool(self.locked_until and self.locked_until > (now or timezone.now()))
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's previous passwords, so the last N are not reused."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")

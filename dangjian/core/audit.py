@@ -1,0 +1,189 @@
+"""Writing the audit log (SECURITY.md AUD-01..AUD-04).
+
+``record`` is the only writer. It runs inside the caller's transaction, so an entry exists
+exactly when the change does; if it cannot be written the caller's change rolls back
+(fail-closed). Entries are HMAC-chained: each stores the previous entry's hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import re
+import uuid
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from dangjian.core import context
+from dangjian.core.crypto import mac
+from dangjian.core.scoping import org_path_of
+
+#: Field names whose values never reach the audit log.
+SECRET_FIELD_NAMES = frozenset({"password", "token", "key", "secret", "otp"})
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CHAIN_LOCK_KEY = 7_319_001  # advisory lock id serializing the hash chain on PostgreSQL
+
+
+def _clean(text: str, limit: int) -> str:
+    """Escape control characters so one event stays one line (ASVS 16.4.1)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)[:limit]
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    return str(value)
+
+
+def _audited_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    exclude = set(getattr(model, "audit_exclude", ())) | {"created_at", "updated_at", "version"}
+    return [f for f in model._meta.concrete_fields if f.name not in exclude]
+
+
+def _field_value(field: models.Field[Any, Any], raw: Any, instance: models.Model | None) -> Any:
+    if field.name in SECRET_FIELD_NAMES:
+        return "[已隐去]"
+    if hasattr(field, "audit_value"):
+        return "[已加密]" if raw else ""
+    return _json_value(raw)
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The audited field values of ``instance`` (secrets redacted, ciphertext never copied)."""
+    return {f.attname: _field_value(f, getattr(instance, f.attname), instance) for f in _audited_fields(type(instance))}
+
+
+def snapshot_from_values(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+    fields = {f.attname: f for f in _audited_fields(model)}
+    return {name: _field_value(f, values.get(name), None) for name, f in fields.items()}
+
+
+def org_path_for(instance: models.Model) -> str:
+    return org_path_of(instance)
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
+    """Changed fields as ``{field: [before, after]}`` (creates and deletes list every field)."""
+    before = before or {}
+    after = after or {}
+    keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def _canonical(entry: Any) -> bytes:
+    payload = {
+        "at": entry.at.isoformat(),
+        "actor": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "event": entry.event,
+        "success": entry.success,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "org_path": entry.org_path,
+        "changes": entry.changes,
+        "ip": entry.ip,
+        "request_id": entry.request_id,
+        "source": entry.source,
+        "reason": entry.reason,
+        "prev": entry.prev_hash,
+    }
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def entry_hash(entry: Any) -> str:
+    return mac(_canonical(entry), purpose="audit-chain")
+
+
+def record(
+    event: str,
+    *,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: Any = "",
+    object_repr: str = "",
+    org_path: str | None = None,
+    changes: dict[str, Any] | None = None,
+    success: bool = True,
+    actor: Any = None,
+    reason: str = "",
+) -> Any:
+    """Append one entry to the audit log, in the current transaction."""
+    from dangjian.core.models import AuditEntry
+
+    ctx = context.current()
+    user = actor if actor is not None else ctx.user
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        object_repr = object_repr or str(obj)
+        if org_path is None:
+            org_path = org_path_of(obj)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        entry = AuditEntry(
+            at=timezone.now(),
+            actor=user,
+            actor_name=_clean(getattr(user, "get_username", lambda: "")() if user else "", 150),
+            event=event,
+            success=success,
+            object_type=object_type,
+            object_id=_clean(str(object_id or ""), 64),
+            object_repr=_clean(object_repr, 200),
+            org_path=org_path or "",
+            changes=_json_value(changes or {}),
+            ip=ctx.ip,
+            request_id=ctx.request_id,
+            source=ctx.source,
+            reason=_clean(reason or ctx.reason, 255),
+            prev_hash=last or "",
+        )
+        entry.hash = entry_hash(entry)
+        entry.save(force_insert=True)
+    return entry
+
+
+def record_change(
+    instance: models.Model,
+    action: str,
+    *,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    object_id: Any = None,
+    org_path: str | None = None,
+) -> Any:
+    """Audit a create / update / delete of ``instance`` with its field diff."""
+    changes = diff(before, after)
+    if action == "update" and not changes:
+        return None
+    return record(action, obj=instance, object_id=object_id or instance.pk, org_path=org_path, changes=changes)
+
+
+def verify_chain() -> int | None:
+    """Return the id of the first entry whose hash does not verify, or ``None`` if all do."""
+    from dangjian.core.models import AuditEntry
+
+    prev = ""
+    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+        if entry.prev_hash != prev or entry.hash != entry_hash(entry):
+            return int(entry.pk)
+        prev = entry.hash
+    return None

@@ -1,0 +1,38 @@
+"""Filter sets of the core: scoped choices and the subtree filter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+
+from dangjian.core.forms import narrow_choices
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """A FilterSet whose foreign-key choices are narrowed to the user's scope (AC-02)."""
+
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:
+            narrow_choices(self.form, request.user)
+        for field in self.form.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css + " form-control-sm" if css == "form-control" else css + " form-select-sm")
+
+
+class SubtreeFilter(django_filters.ModelChoiceFilter):
+    """Rows whose organization lies in the chosen organization's subtree (path prefix)."""
+
+    def __init__(self, *args: Any, field_name: str = "org__path", **kwargs: Any) -> None:
+        from django.apps import apps
+
+        kwargs.setdefault("queryset", apps.get_model("orgs", "Organization").objects.all())
+        super().__init__(*args, field_name=field_name, **kwargs)
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__startswith": value.path})

@@ -1,0 +1,64 @@
+"""Request-level middleware of the core: actor context for the audit log, no-store caching."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from dangjian.core import context
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's IP: the peer address, or X-Forwarded-For only when the peer is a trusted proxy.
+
+    A client cannot choose the IP written to the audit log by sending the header itself
+    (ASVS 4.1.3, 15.3.4).
+    """
+    peer = request.META.get("REMOTE_ADDR") or None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if peer and forwarded and peer in settings.TRUSTED_PROXIES:
+        candidate = forwarded.split(",")[-1].strip()
+        try:
+            ipaddress.ip_address(candidate)
+        except ValueError:
+            return peer
+        return candidate
+    return peer
+
+
+class RequestContextMiddleware:
+    """Give every request an id and put (user, IP, request id) into the actor context."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = context.new_request_id()
+        request.request_id = request_id  # type: ignore[attr-defined]
+        source = "api" if request.path.startswith("/api/") else "web"
+        ctx = context.ActorContext(
+            user=getattr(request, "user", None), ip=client_ip(request), request_id=request_id, source=source
+        )
+        token = context.set_context(ctx)
+        try:
+            response = self.get_response(request)
+        finally:
+            context.reset_context(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class NoStoreMiddleware:
+    """Pages for signed-in users carry personal data: never cache them (DP-02, ASVS 14.3.2)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL):
+            response["Cache-Control"] = "no-store"
+        return response

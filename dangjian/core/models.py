@@ -1,0 +1,148 @@
+"""Base models of the core: change-logged, versioned and scoped rows, and the audit log.
+
+Every domain model derives from :class:`ScopedModel`. Saving or deleting one writes an
+audit entry in the same transaction (fail-closed: if the entry cannot be written the change
+rolls back) and bumps its ``version`` with a conditional UPDATE, so a stale form or API write
+raises :class:`VersionConflict` instead of overwriting someone else's change (REL-03).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.scoping import ScopedQuerySet
+
+
+class VersionConflict(Exception):
+    """The row changed since the editor loaded it."""
+
+
+class ChangeLoggedModel(models.Model):
+    """A row whose every create, update and delete is audited, with optimistic locking."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    #: Field names never copied into audit entries (besides encrypted fields, always masked).
+    audit_exclude: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)
+        instance._audit_snapshot = None  # taken lazily on first save, from the loaded state
+        instance._loaded_values = dict(zip(field_names, values, strict=False))
+        return instance
+
+    def audit_snapshot(self) -> dict[str, Any]:
+        from dangjian.core.audit import snapshot
+
+        return snapshot(self)
+
+    def _before_state(self) -> dict[str, Any] | None:
+        if self._state.adding:
+            return None
+        loaded = getattr(self, "_loaded_values", None)
+        if loaded is None:
+            return None
+        from dangjian.core.audit import snapshot_from_values
+
+        return snapshot_from_values(type(self), loaded)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from dangjian.core import audit
+
+        with transaction.atomic():
+            adding = self._state.adding
+            before = self._before_state()
+            if not adding and self.pk is not None:
+                expected = self.version
+                bumped = type(self)._base_manager.filter(pk=self.pk, version=expected).update(version=expected + 1)
+                if not bumped:
+                    raise VersionConflict
+                self.version = expected + 1
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
+            super().save(*args, **kwargs)
+            after = self.audit_snapshot()
+            audit.record_change(self, "create" if adding else "update", before=before, after=after)
+            self._loaded_values = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        from dangjian.core import audit
+
+        with transaction.atomic():
+            before = self.audit_snapshot()
+            org_path = audit.org_path_for(self)
+            pk = self.pk
+            result = super().delete(*args, **kwargs)
+            audit.record_change(self, "delete", before=before, after=None, object_id=pk, org_path=org_path)
+            return result
+
+
+class ScopedModel(ChangeLoggedModel):
+    """A change-logged row that belongs to an organization (see :mod:`dangjian.core.scoping`).
+
+    Subclasses declare ``scope_area`` (the permission area), ``scope_path`` (ORM path to the
+    organization, ``""`` for the organization itself, ``None`` for global tables) and, for
+    rows that belong to a member, ``owner_path``.
+    """
+
+    scope_area: ClassVar[str | None] = None
+    scope_path: ClassVar[str | None] = None
+    owner_path: ClassVar[str | None] = None
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class AuditEntry(models.Model):
+    """One audited event: a data change, a login, a reveal, an export — append-only.
+
+    Rows are chained by an HMAC over their content and the previous row's hash, and the
+    database refuses UPDATE and DELETE on this table (triggers installed by migration).
+    """
+
+    scope_area: ClassVar[str] = "audit"
+    scope_path: ClassVar[str | None] = ""
+    scope_path_field: ClassVar[str] = "org_path"  # the entry carries its organization path as text
+    owner_path: ClassVar[str | None] = None
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
+        db_constraint=False, related_name="+", verbose_name=_("actor"),
+    )
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    event = models.CharField(_("event"), max_length=32, db_index=True)
+    success = models.BooleanField(_("success"), default=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    org_path = models.CharField(_("organization path"), max_length=255, blank=True, db_index=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=32, blank=True)
+    source = models.CharField(_("source"), max_length=16, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-id",)
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.event} {self.object_repr}"

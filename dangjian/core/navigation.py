@@ -1,0 +1,56 @@
+"""Sidebar navigation: each module's ``navigation.menu`` lists its entries; entries the user
+has no scope for are hidden (the pages themselves still enforce scope)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.scoping import scope_for
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: Any
+    url_name: str
+    icon: str = "circle"
+    area: str | None = None
+    action: str = "view"
+
+    def visible(self, user: Any) -> bool:
+        return self.area is None or not scope_for(user, self.area, self.action).is_empty
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    label: Any
+    items: tuple[MenuItem, ...]
+
+
+def core_menu() -> MenuGroup:
+    return MenuGroup(_("Workbench"), (MenuItem(_("Home"), "core:home", "home"),))
+
+
+@lru_cache(maxsize=1)
+def _groups() -> tuple[MenuGroup, ...]:
+    return tuple(import_string(dotted)() for dotted in settings.DANGJIAN["NAVIGATION"])
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Template context: the menu groups with the entries this user may open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_groups": []}
+    groups = []
+    for group in _groups():
+        items = [(item, reverse(item.url_name)) for item in group.items if item.visible(user)]
+        if items:
+            groups.append((group.label, items))
+    return {"nav_groups": groups}

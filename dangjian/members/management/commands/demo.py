@@ -1,0 +1,31 @@
+"""Build the demo bureau into an empty database and print the demo accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from dangjian.members.demo import build_demo
+from dangjian.orgs.models import Organization
+
+
+class Command(BaseCommand):
+    help = "Load the demo bureau (seed 001 model) into an empty database; print the demo accounts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same bureau)")
+        parser.add_argument("--if-empty", action="store_true", help="do nothing when organizations exist")
+
+    def handle(self, *args: Any, seed: int, if_empty: bool, **options: Any) -> None:
+        if Organization.objects.exists():
+            if if_empty:
+                self.stdout.write("数据库已有数据，跳过演示数据加载。")
+                return
+            self.stderr.write("数据库不为空：演示数据只能加载到空数据库。")
+            raise SystemExit(1)
+        result = build_demo(seed)
+        self.stdout.write(f"演示数据已加载：{result.orgs} 个党组织，{result.members} 名党员。")
+        self.stdout.write("演示账号（仅存在于演示数据库）：")
+        for username, (password, description) in result.accounts.items():
+            self.stdout.write(f"  {username:<11} {password}  {description}")

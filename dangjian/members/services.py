@@ -1,0 +1,58 @@
+"""Member writes with business rules: transfers and revealing an ID number."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from dangjian.core import audit
+from dangjian.core.scoping import ensure_in_scope
+from dangjian.members.choices import TransferDirection
+from dangjian.members.models import Member, Transfer
+from dangjian.orgs.models import Organization
+
+
+def record_transfer(
+    *, actor: Any, member: Member, direction: str, to_org: Organization | None, external_org: str,
+    transferred_on: dt.date, letter_number: str = "", reason: str = "",
+) -> Transfer:
+    """Record a transfer and apply it to the member, in one transaction.
+
+    - out: the member leaves the roll (kept for history, no longer active);
+    - in: the member (re)joins the roll of their branch;
+    - internal: the member moves to ``to_org``, which must lie in the actor's scope too.
+    """
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        ensure_in_scope(actor, member, "change")
+        transfer = Transfer(
+            member=member, direction=direction, from_org=member.org, to_org=to_org, external_org=external_org,
+            transferred_on=transferred_on, letter_number=letter_number, reason=reason,
+        )
+        if direction == TransferDirection.OUT:
+            member.is_active = False
+            member.left_on = transferred_on
+            member.group = None
+        elif direction == TransferDirection.IN:
+            transfer.from_org = None
+            transfer.to_org = member.org
+            member.is_active = True
+            member.left_on = None
+        elif direction == TransferDirection.INTERNAL:
+            assert to_org is not None
+            member.org = to_org
+            member.group = None
+        member.save()
+        transfer.save()
+        ensure_in_scope(actor, member, "view")
+    return transfer
+
+
+def reveal_id_number(*, actor: Any, member: Member) -> str:
+    """Return the full ID number; the reveal is audited (who, whose, when)."""
+    with transaction.atomic():
+        ensure_in_scope(actor, member, "reveal")
+        audit.record("reveal", obj=member, changes={"field": "id_number"})
+    return member.id_number

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from dangjian.members import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("<int:pk>/reveal-id/", views.reveal_id_number, name="member_reveal_id"),
+    *views.TransferViews.urls("transfers/"),
+    *views.PostViews.urls("posts/"),
+    *views.MemberViews.urls(""),
+]

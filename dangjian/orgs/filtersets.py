@@ -1,0 +1,43 @@
+"""Filters of the organization screens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.filtersets import ScopedFilterSet, SubtreeFilter
+from dangjian.orgs.choices import OrgKind
+from dangjian.orgs.models import Organization, OrganizationTerm, PoliceUnit
+
+
+class OrganizationFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=OrgKind.choices, label=_("organization kind"))
+    unit = django_filters.ModelChoiceFilter(queryset=PoliceUnit.objects.all(), label=_("police unit"))
+    within = SubtreeFilter(field_name="path", label=_("within organization"))
+    parent = django_filters.NumberFilter(method="children_of", label=_("parent organization"))
+
+    class Meta:
+        model = Organization
+        fields = ("q", "kind", "unit", "within")
+
+    def search(self, qs: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
+        return qs.filter(Q(name__icontains=value) | Q(code__icontains=value) | Q(short_name__icontains=value))
+
+    def children_of(self, qs: QuerySet[Organization], name: str, value: Any) -> QuerySet[Organization]:
+        parent = Organization.objects.visible_to(self.request.user, "view").filter(pk=value).first()
+        if parent is None:
+            return qs.none()
+        return qs.filter(path__startswith=parent.path, depth=parent.depth + 1)
+
+
+class TermFilterSet(ScopedFilterSet):
+    org = django_filters.NumberFilter(field_name="org_id", label=_("organization"))
+    within = SubtreeFilter(field_name="org__path", label=_("within organization"))
+
+    class Meta:
+        model = OrganizationTerm
+        fields = ("org", "within")

@@ -1,0 +1,56 @@
+"""Forms of the organization screens (explicit fields, AC-03)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.forms import ScopedModelForm
+from dangjian.orgs.models import Organization, OrganizationTerm
+
+
+class OrganizationForm(ScopedModelForm):
+    parent = forms.ModelChoiceField(
+        queryset=Organization.objects.all(), required=False, label=_("parent organization"),
+        help_text=_("Leave empty only for a top-level committee."),
+    )
+
+    class Meta:
+        model = Organization
+        fields = ("name", "short_name", "code", "kind", "unit", "founded_on", "is_active")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            del self.fields["parent"]  # moving is its own audited action
+        else:
+            self.fields["parent"].queryset = Organization.objects.visible_to(self.user, "add")
+
+    def save(self, commit: bool = True) -> Organization:
+        org: Organization = self.instance
+        if org.pk is not None:
+            return super().save(commit=commit)  # type: ignore[no-any-return]
+        parent = self.cleaned_data.get("parent")
+        if parent is not None:
+            return parent.add_child(instance=org)  # type: ignore[no-any-return]
+        return Organization.add_root(instance=org)  # type: ignore[no-any-return]
+
+
+class MoveForm(forms.Form):
+    target = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("new parent organization"))
+
+    def __init__(self, *args: Any, user: Any, node: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.node = node
+        self.fields["target"].queryset = (
+            Organization.objects.visible_to(user, "change").exclude(path__startswith=node.path)
+        )
+        self.fields["target"].widget.attrs["class"] = "form-select"
+
+
+class TermForm(ScopedModelForm):
+    class Meta:
+        model = OrganizationTerm
+        fields = ("org", "number", "started_on", "ends_on", "extended_to", "extension_reason", "closed_on")

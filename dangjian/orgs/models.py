@@ -1,0 +1,172 @@
+"""The organization tree (F1): 党委 / 党总支 / 党支部 / 党小组 at any depth.
+
+The tree is a materialized path (treebeard ``MP_Node``): a subtree is ``path LIKE 'prefix%'``
+over an index, which is what every scoped query and roll-up uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from dangjian.core.models import ScopedModel
+from dangjian.core.scoping import ScopedQuerySetMixin
+from dangjian.orgs.choices import OrgKind, UnitKind
+
+
+class PoliceUnit(ScopedModel):
+    """A police unit an organization sits in (机关部门, 分县局, 派出所 ...): a lookup table."""
+
+    scope_area = "orgs"
+    scope_path = None
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("unit kind"), max_length=20, choices=UnitKind.choices, default=UnitKind.OTHER)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("police unit")
+        verbose_name_plural = _("police units")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganizationQuerySet(ScopedQuerySetMixin, MP_NodeQuerySet):  # type: ignore[misc]
+    """Tree queryset with scoping."""
+
+
+class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):  # type: ignore[misc]
+    def get_queryset(self) -> OrganizationQuerySet:
+        return OrganizationQuerySet(self.model, using=self._db).order_by("path")
+
+
+class Organization(MP_Node, ScopedModel):
+    """A party organization: a committee, general branch, branch or party group."""
+
+    scope_area = "orgs"
+    scope_path = ""
+
+    steplen = 4
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    node_order_by: ClassVar[list[str]] = []
+
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    code = models.CharField(_("organization code"), max_length=32, unique=True)
+    kind = models.CharField(_("organization kind"), max_length=20, choices=OrgKind.choices)
+    unit = models.ForeignKey(
+        PoliceUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="organizations",
+        verbose_name=_("police unit"),
+    )
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = OrganizationManager()
+
+    class Meta:
+        ordering = ("path",)
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_branch(self) -> bool:
+        return self.kind == OrgKind.BRANCH
+
+    def ancestor_paths(self) -> list[str]:
+        """Paths of this node and its ancestors, root first (no query)."""
+        return [self.path[: i * self.steplen] for i in range(1, self.depth + 1)]
+
+
+class OrganizationTerm(ScopedModel):
+    """A term of office (届) of an organization's committee, with its planned end.
+
+    Ends per DOMAIN.md 2.4: committees 5 years, branches and general branches 3 years
+    (defaults in :class:`OrgRules`); an approved extension moves the end.
+    """
+
+    scope_area = "orgs"
+    scope_path = "org"
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="terms", verbose_name=_("organization"))
+    number = models.PositiveSmallIntegerField(_("term number"), default=1)
+    started_on = models.DateField(_("term start"))
+    ends_on = models.DateField(_("term end"))
+    extended_to = models.DateField(_("extended to"), null=True, blank=True)
+    extension_reason = models.CharField(_("extension reason"), max_length=200, blank=True)
+    closed_on = models.DateField(_("closed on (re-election held)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("org", "-started_on")
+        verbose_name = _("term of office")
+        verbose_name_plural = _("terms of office")
+
+    def __str__(self) -> str:
+        return f"{self.org} 第{self.number}届"
+
+    @property
+    def effective_end(self) -> dt.date:
+        return self.extended_to or self.ends_on
+
+
+class OrgRules(ScopedModel):
+    """Structure and term rules for one year (DOMAIN.md 2.3, 2.4): data, not constants.
+
+    Editing next year's row never changes what earlier years were judged against.
+    """
+
+    scope_area = "config"
+    scope_path = None
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    branch_min_full_members = models.PositiveSmallIntegerField(_("minimum full members of a branch"), default=3)
+    committee_required_at = models.PositiveSmallIntegerField(
+        _("full members from which a branch committee is required"), default=7
+    )
+    branch_max_members = models.PositiveSmallIntegerField(_("members above which a branch should split"), default=50)
+    term_years_committee = models.PositiveSmallIntegerField(_("term of a party committee (years)"), default=5)
+    term_years_branch = models.PositiveSmallIntegerField(_("term of a branch or general branch (years)"), default=3)
+    term_warning_months = models.PositiveSmallIntegerField(_("term-expiry warning (months ahead)"), default=6)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ("-year",)
+        verbose_name = _("organization rules")
+        verbose_name_plural = _("organization rules")
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+    @classmethod
+    def for_year(cls, year: int) -> OrgRules:
+        """The rules in force for ``year``: that year's row, else the latest earlier one."""
+        rules = cls.objects.filter(year__lte=year).order_by("-year").first()
+        if rules is None:
+            rules = cls.objects.order_by("year").first()
+        return rules or cls(year=year)
+
+
+def org_label(org: Any) -> str:
+    return f"{org.name}（{org.get_kind_display()}）"
+
+
+def _delete_with_audit(self: Organization, *args: Any, **kwargs: Any) -> Any:
+    """treebeard deletes a subtree with a queryset; audit the node before it goes."""
+    from django.db import transaction
+
+    from dangjian.core import audit
+
+    with transaction.atomic():
+        before = self.audit_snapshot()
+        audit.record_change(self, "delete", before=before, after=None, object_id=self.pk, org_path=self.path)
+        return MP_Node.delete(self, *args, **kwargs)
+
+
+Organization.delete = _delete_with_audit  # type: ignore[method-assign]

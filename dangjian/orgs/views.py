@@ -1,0 +1,118 @@
+"""Organization screens: the generic declarations, the tree browser, move, terms, warnings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Length, Substr
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from dangjian.core.excel import Column
+from dangjian.core.scoping import OutOfScope, get_scoped_or_404
+from dangjian.core.views import ModelViews, Related
+from dangjian.orgs import rules, services
+from dangjian.orgs.filtersets import OrganizationFilterSet, TermFilterSet
+from dangjian.orgs.forms import MoveForm, OrganizationForm, TermForm
+from dangjian.orgs.models import Organization, OrganizationTerm
+from dangjian.orgs.tables import OrganizationTable, TermTable
+
+
+def with_parent_name(qs: QuerySet[Organization]) -> QuerySet[Organization]:
+    parent = Organization.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organization.steplen)
+    ).values("name")[:1]
+    return qs.annotate(parent_name=Subquery(parent))
+
+
+class OrganizationViews(ModelViews):
+    model = Organization
+    name = "organization"
+    namespace = "orgs"
+    table = OrganizationTable
+    filterset = OrganizationFilterSet
+    form = OrganizationForm
+    detail_template = "orgs/organization_detail.html"
+    detail_fields = ("name", "short_name", "code", "kind", "unit", "founded_on", "is_active")
+    export_columns = (
+        Column("组织名称", "name", 30), Column("简称", "short_name"), Column("组织代码", "code"),
+        Column("组织类别", "get_kind_display"), Column("所在单位", "unit__name", 20),
+        Column("上级组织", "parent_name", 30), Column("成立日期", "founded_on"), Column("层级", "depth", 6),
+    )
+    related = (
+        Related(_("Sub-organizations"), "orgs:organization_list", "parent"),
+        Related(_("Members"), "members:member_list", "org"),
+        Related(_("Committee posts"), "members:post_list", "org"),
+        Related(_("Terms of office"), "orgs:term_list", "org"),
+    )
+
+    @classmethod
+    def get_queryset(cls, request: HttpRequest) -> QuerySet[Organization]:
+        return with_parent_name(Organization.objects.select_related("unit"))
+
+
+class TermViews(ModelViews):
+    model = OrganizationTerm
+    name = "term"
+    namespace = "orgs"
+    queryset = OrganizationTerm.objects.select_related("org")
+    table = TermTable
+    filterset = TermFilterSet
+    form = TermForm
+    detail_fields = ("org", "number", "started_on", "ends_on", "extended_to", "extension_reason", "closed_on")
+    export_columns = (
+        Column("组织", "org__name", 30), Column("届次", "number", 6), Column("任期开始", "started_on"),
+        Column("任期届满", "ends_on"), Column("延期至", "extended_to"), Column("换届日期", "closed_on"),
+    )
+
+
+def tree(request: HttpRequest) -> HttpResponse:
+    """The tree browser: the user's top organizations, children loaded on demand (htmx)."""
+    roots = with_parent_name(rules.visible_roots(request.user).select_related("unit"))
+    return render(request, "orgs/tree.html", {"nodes": roots})
+
+
+def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = get_scoped_or_404(request.user, Organization, "view", pk=pk)
+    children = (
+        Organization.objects.visible_to(request.user, "view")
+        .filter(path__startswith=parent.path, depth=parent.depth + 1)
+        .select_related("unit")
+    )
+    return render(request, "orgs/_tree_nodes.html", {"nodes": children})
+
+
+@require_http_methods(["GET", "POST"])
+def move(request: HttpRequest, pk: int) -> HttpResponse:
+    node = get_scoped_or_404(request.user, Organization, "change", pk=pk)
+    form = MoveForm(request.POST or None, user=request.user, node=node)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_subtree(actor=request.user, node=node, target=form.cleaned_data["target"])
+        except OutOfScope:
+            form.add_error(None, _("You may not move an organization outside your organizations."))
+        else:
+            messages.success(request, _("Moved %(org)s.") % {"org": node})
+            return HttpResponseRedirect(OrganizationViews.url("detail", node))
+    return render(request, "orgs/move.html", {"form": form, "object": node}, status=400 if form.errors else 200)
+
+
+def expiring_terms(request: HttpRequest) -> HttpResponse:
+    """Terms ending within the warning window (换届提醒), for the user's organizations."""
+    today = timezone.localdate()
+    orgs = Organization.objects.visible_to(request.user, "view")
+    terms = rules.expiring_terms(orgs, today).annotate(end=F("ends_on"))
+    return render(request, "orgs/expiring_terms.html", {"terms": terms, "today": today,
+                                                         "rules": rules.OrgRules.for_year(today.year)})
+
+
+def structure_warnings(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    orgs = Organization.objects.visible_to(request.user, "view")
+    warnings: list[Any] = rules.structure_warnings(orgs, today.year)
+    return render(request, "orgs/structure_warnings.html", {"warnings": warnings})
