@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.roles import ADMIN_ROLES, Role
-from dangjian.core.models import ScopedModel
+from dangjian.core.models import DetailUrlMixin, ScopedModel
 from dangjian.core.scoping import ScopedQuerySet
 
 
@@ -21,7 +21,7 @@ class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: ign
     """User manager with ``visible_to``."""
 
 
-class User(AbstractUser):
+class User(DetailUrlMixin, AbstractUser):
     """A login account. A member's account links to their profile; admin accounts do not."""
 
     scope_area: ClassVar[str] = "users"

@@ -21,7 +21,16 @@ class VersionConflict(Exception):
     """The row changed since the editor loaded it."""
 
 
-class ChangeLoggedModel(models.Model):
+class DetailUrlMixin:
+    """``get_absolute_url`` from the model's declared screens (core.views.REGISTRY)."""
+
+    def get_absolute_url(self) -> str:
+        from dangjian.core.views import detail_url
+
+        return detail_url(self)  # type: ignore[arg-type]
+
+
+class ChangeLoggedModel(DetailUrlMixin, models.Model):
     """A row whose every create, update and delete is audited, with optimistic locking."""
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -105,7 +114,7 @@ class ScopedModel(ChangeLoggedModel):
         abstract = True
 
 
-class AuditEntry(models.Model):
+class AuditEntry(DetailUrlMixin, models.Model):
     """One audited event: a data change, a login, a reveal, an export — append-only.
 
     Rows are chained by an HMAC over their content and the previous row's hash, and the

@@ -30,6 +30,17 @@ from dangjian.core.scoping import OutOfScope, ensure_in_scope, get_scoped_or_404
 
 PER_PAGE = 25
 
+#: model -> its ModelViews, filled when a module's URLs are built (for get_absolute_url).
+REGISTRY: dict[type[models.Model], type[ModelViews]] = {}
+
+
+def detail_url(obj: models.Model) -> str:
+    """The detail page of any registered model's row ('' when it has none)."""
+    spec = REGISTRY.get(type(obj))
+    if spec is None or "detail" not in spec.actions:
+        return ""
+    return spec.url("detail", obj)
+
 
 @dataclass(frozen=True)
 class Related:
@@ -96,6 +107,7 @@ class ModelViews:
     def urls(cls, prefix: str) -> list[URLPattern]:
         """The URL patterns of the declared actions, explicit (no import side effects)."""
         prefix = prefix.rstrip("/") + "/" if prefix else ""
+        REGISTRY[cls.model] = cls
         routes = {
             "list": (f"{prefix}", ObjectListView),
             "add": (f"{prefix}add/", ObjectEditView),
@@ -172,6 +184,8 @@ class ObjectListView(SpecView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         spec = self.spec
+        if not can(request.user, spec.model, "view"):
+            raise Http404  # no role of this user reaches this kind of record at all
         qs, fs = spec.filtered(request, "view")
         table = spec.table(qs, request=request)
         tables.RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)

@@ -22,7 +22,7 @@ def move_subtree(*, actor: Any, node: Organization, target: Organization) -> Org
         ensure_in_scope(actor, node, "change")
         ensure_in_scope(actor, target, "change")
         old_path, old_parent = node.path, node.get_parent()
-        node.move(target, pos="last-child")
+        Organization.objects.move(node, target, pos="last-child")
         node.refresh_from_db()
         ensure_in_scope(actor, node, "change")
         audit.record("move", obj=node, org_path=node.path, changes={

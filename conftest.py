@@ -1,0 +1,31 @@
+"""Shared fixtures: personas, logged-in clients, query counting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from dangjian.core.testing.personas import Personas, build_personas
+
+
+@pytest.fixture
+def personas(db: Any) -> Personas:
+    return build_personas()
+
+
+@pytest.fixture
+def client_for(personas: Personas) -> Callable[[str], Client]:
+    """A test client logged in as the named persona (through the real login page)."""
+
+    def make(name: str) -> Client:
+        from dangjian.core.testing.personas import PASSWORD
+
+        client = Client()
+        response = client.post("/accounts/login/", {"username": name, "password": PASSWORD})
+        assert response.status_code == 302, f"login of {name} failed"
+        return client
+
+    return make
