@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.models import RoleGrant, User
-from dangjian.core.forms import ScopedModelForm
+from dangjian.core.forms import ScopedModelForm, restrict
 
 #: One message for unknown user, wrong password and locked account (no enumeration).
 LOGIN_FAILED = _("The username or password is wrong, or the account is locked. After 5 failed attempts an "
@@ -79,7 +79,7 @@ class RoleGrantForm(ScopedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.visible_to(self.user, "view").exclude(pk=self.user.pk)
+        restrict(self, "user", User.objects.visible_to(self.user, "view").exclude(pk=self.user.pk))
 
     def _post_clean(self) -> None:
         self.instance.granted_by = self.user

@@ -37,7 +37,7 @@ class User(DetailUrlMixin, AbstractUser):
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
     initial_password_expires_at = models.DateTimeField(_("one-time password expires at"), null=True, blank=True)
 
-    objects = ScopedUserManager()
+    objects = ScopedUserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("user")
@@ -126,6 +126,9 @@ class LoginLock(models.Model):
     locked_until = models.DateTimeField(null=True, blank=True)
     last_failure_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return self.username
+
     def is_locked(self, now: dt.datetime | None = None) -> bool:
         return bool(self.locked_until and self.locked_until > (now or timezone.now()))
 
@@ -139,3 +142,6 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

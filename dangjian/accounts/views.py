@@ -55,7 +55,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     """Log out: the server-side session row is deleted (DP-04)."""
-    audit.record("logout", obj=request.user, org_path="")
+    if isinstance(request.user, User):
+        audit.record("logout", obj=request.user, org_path="")
     logout(request)
     return HttpResponseRedirect(reverse("accounts:login"))
 

@@ -25,7 +25,7 @@ def every_model_declares_scope(app_configs: Any = None, **kwargs: Any) -> list[E
             continue
         if not getattr(model, "scope_area", None) or not hasattr(model, "scope_path"):
             errors.append(Error(f"{label} does not declare scope_area and scope_path", id="dangjian.E001", obj=model))
-        elif not hasattr(model.objects, "visible_to") and not hasattr(model._default_manager.all(), "visible_to"):
+        elif not hasattr(model._default_manager.all(), "visible_to"):
             errors.append(Error(f"{label}'s manager has no visible_to()", id="dangjian.E002", obj=model))
     return errors
 

@@ -27,7 +27,7 @@ class ActorContext:
 
 
 _current: contextvars.ContextVar[ActorContext] = contextvars.ContextVar(
-    "dangjian_actor", default=ActorContext()
+    "dangjian_actor", default=ActorContext()  # noqa: B039  (frozen dataclass: immutable)
 )
 
 

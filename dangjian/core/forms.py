@@ -46,10 +46,17 @@ class ScopedModelForm(forms.ModelForm):  # type: ignore[type-arg]
                 field.widget.format = "%Y-%m-%d"  # type: ignore[attr-defined]
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]
         submitted = self.cleaned_data.get("version") if hasattr(self, "cleaned_data") else None
         if self.instance.pk is not None and submitted and hasattr(self.instance, "version"):
             self.instance.version = submitted
+
+
+def restrict(form: forms.BaseForm, name: str, queryset: Any) -> None:
+    """Set the choices of a model choice field (typed helper)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
 
 
 def model_has_scope(model: type[models.Model]) -> bool:

@@ -46,7 +46,6 @@ class ChangeLoggedModel(DetailUrlMixin, models.Model):
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
         instance = super().from_db(db, field_names, values)
-        instance._audit_snapshot = None  # taken lazily on first save, from the loaded state
         instance._loaded_values = dict(zip(field_names, values, strict=False))
         return instance
 
@@ -65,7 +64,7 @@ class ChangeLoggedModel(DetailUrlMixin, models.Model):
 
         return snapshot_from_values(type(self), loaded)
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:  # noqa: DJ012
         from dangjian.core import audit
 
         with transaction.atomic():

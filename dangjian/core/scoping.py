@@ -55,7 +55,8 @@ class ScopeResolver(Protocol):
 
 @lru_cache(maxsize=1)
 def _resolver() -> ScopeResolver:
-    return import_string(settings.DANGJIAN["SCOPE_RESOLVER"])  # type: ignore[no-any-return]
+    dotted = str(settings.DANGJIAN["SCOPE_RESOLVER"])
+    return import_string(dotted)  # type: ignore[no-any-return]
 
 
 def scope_for(user: Any, area: str, action: str) -> Scope:
@@ -125,7 +126,7 @@ M = TypeVar("M", bound=models.Model)
 def get_scoped_or_404(user: Any, queryset: Any, action: str = "view", **lookup: Any) -> Any:
     """Fetch one row the user may reach for ``action``; 404 otherwise (existence is not leaked)."""
     if isinstance(queryset, type):
-        queryset = queryset._default_manager.all()
+        queryset = queryset._default_manager.all()  # type: ignore[attr-defined]
     try:
         return queryset.visible_to(user, action).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
@@ -142,7 +143,7 @@ def ensure_in_scope(user: Any, instance: ScopedModel | models.Model, action: str
     Called inside the write's transaction after saving, so a write that moves a row out of
     the actor's scope (or creates one outside it) is rolled back.
     """
-    model = type(instance)
+    model: Any = type(instance)
     if not model._default_manager.filter(pk=instance.pk).visible_to(user, action).exists():  # type: ignore[attr-defined]
         raise OutOfScope
 

@@ -16,7 +16,7 @@ import django_tables2 as tables
 from django.contrib import messages
 from django.db import models, transaction
 from django.db.models import ProtectedError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -48,15 +48,15 @@ class Related:
     (so it is scoped exactly like that list): ``url_name`` is the child's list, ``param`` the
     filter that selects this parent's children."""
 
-    title: str
+    title: Any
     url_name: str
     param: str
 
 
 def can(user: Any, model: type[models.Model], action: str) -> bool:
     """Whether the user has any scope for ``action`` on ``model``'s area (for buttons)."""
-    area = getattr(model, "scope_area", None)
-    return bool(area) and not scope_for(user, area, action).is_empty
+    area: str | None = getattr(model, "scope_area", None)
+    return area is not None and not scope_for(user, area, action).is_empty
 
 
 class ModelViews:
@@ -161,7 +161,7 @@ class ModelViews:
         with transaction.atomic():
             audit.record(
                 "export", object_type=cls.model._meta.label_lower, object_repr=str(cls.model._meta.verbose_name_plural),
-                changes={"rows": count, "filters": {k: v for k, v in request.GET.items()}},
+                changes={"rows": count, "filters": dict(request.GET.items())},
             )
 
 
@@ -276,7 +276,7 @@ class ObjectDeleteView(SpecView):
 class ObjectExportView(SpecView):
     """The filtered rows the user may export, streamed as .xlsx and audited."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: HttpRequest) -> HttpResponseBase:
         spec = self.spec
         if not can(request.user, spec.model, "export"):
             raise Http404

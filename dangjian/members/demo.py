@@ -80,19 +80,19 @@ def build_demo(seed: int = 2026) -> DemoResult:
     used_ids: set[str] = set()
     with acting_as(None, reason="演示数据", source="command"), transaction.atomic():
         root_unit = PoliceUnit.objects.create(name="示范市公安局", kind=UnitKind.ORGAN)
-        root = Organization.objects.add_root(dict(
-            name="中共示范市公安局委员会", short_name="市局党委", code="SJ", kind=OrgKind.COMMITTEE,
-            unit=root_unit, founded_on=dt.date(1985, 7, 1),
-        ))
+        root = Organization.objects.add_root({
+            "name": "中共示范市公安局委员会", "short_name": "市局党委", "code": "SJ", "kind": OrgKind.COMMITTEE,
+            "unit": root_unit, "founded_on": dt.date(1985, 7, 1),
+        })
         OrganizationTerm.objects.create(org=root, number=8, started_on=dt.date(2022, 3, 1), ends_on=dt.date(2027, 3, 1))
         branches: list[Organization] = []
         police_seq = 100000
         for u_idx, (committee_name, unit_name, unit_kind, n_branches) in enumerate(UNITS, start=1):
             unit = PoliceUnit.objects.create(name=unit_name, kind=unit_kind)
-            committee = Organization.objects.add_child(root, dict(
-                name=committee_name, code=f"SJ{u_idx:02d}", kind=OrgKind.COMMITTEE, unit=unit,
-                founded_on=dt.date(1990 + u_idx, 7, 1),
-            ))
+            committee = Organization.objects.add_child(root, {
+                "name": committee_name, "code": f"SJ{u_idx:02d}", "kind": OrgKind.COMMITTEE, "unit": unit,
+                "founded_on": dt.date(1990 + u_idx, 7, 1),
+            })
             OrganizationTerm.objects.create(
                 org=committee, number=3, started_on=dt.date(2021 + u_idx % 4, 1 + u_idx % 12, 1),
                 ends_on=dt.date(2026 + u_idx % 4, 1 + u_idx % 12, 1),
@@ -100,17 +100,17 @@ def build_demo(seed: int = 2026) -> DemoResult:
             names = BRANCH_NAMES[unit_kind]
             parent = committee
             if u_idx == 1:  # the headquarters committee has a general branch over three branches
-                parent = Organization.objects.add_child(committee, dict(
-                    name="机关第一党总支部委员会", code="SJ01Z1", kind=OrgKind.GENERAL_BRANCH, unit=unit,
-                    founded_on=dt.date(2001, 7, 1),
-                ))
+                parent = Organization.objects.add_child(committee, {
+                    "name": "机关第一党总支部委员会", "code": "SJ01Z1", "kind": OrgKind.GENERAL_BRANCH, "unit": unit,
+                    "founded_on": dt.date(2001, 7, 1),
+                })
             for b_idx in range(n_branches):
                 label = names[b_idx % len(names)]
                 host = parent if (u_idx != 1 or b_idx < 3) else committee
-                branch = Organization.objects.add_child(host, dict(
-                    name=f"{unit_name}{label}党支部", code=f"SJ{u_idx:02d}B{b_idx + 1:02d}", kind=OrgKind.BRANCH,
-                    unit=unit, founded_on=dt.date(2000 + rng.randint(0, 20), rng.randint(1, 12), 1),
-                ))
+                branch = Organization.objects.add_child(host, {
+                    "name": f"{unit_name}{label}党支部", "code": f"SJ{u_idx:02d}B{b_idx + 1:02d}", "kind": OrgKind.BRANCH,
+                    "unit": unit, "founded_on": dt.date(2000 + rng.randint(0, 20), rng.randint(1, 12), 1),
+                })
                 start = dt.date(2023 + rng.randint(0, 2), rng.randint(1, 12), 1)
                 OrganizationTerm.objects.create(
                     org=branch, number=rng.randint(2, 6), started_on=start,
@@ -121,9 +121,9 @@ def build_demo(seed: int = 2026) -> DemoResult:
             groups: list[Organization] = []
             if b_idx % 5 == 0:
                 for g in range(2):
-                    groups.append(Organization.objects.add_child(branch, dict(
-                        name=f"第{'一二'[g]}党小组", code=f"{branch.code}G{g + 1}", kind=OrgKind.GROUP, unit=branch.unit,
-                    )))
+                    groups.append(Organization.objects.add_child(branch, {
+                        "name": f"第{'一二'[g]}党小组", "code": f"{branch.code}G{g + 1}", "kind": OrgKind.GROUP, "unit": branch.unit,
+                    }))
             size = 2 if b_idx % 27 == 13 else rng.randint(14, 36)
             members: list[Member] = []
             for _ in range(size):

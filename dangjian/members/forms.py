@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.forms import ScopedModelForm
+from dangjian.core.forms import ScopedModelForm, restrict
 from dangjian.members.choices import TransferDirection
 from dangjian.members.models import CommitteePost, Member, Transfer
 from dangjian.orgs.choices import OrgKind
@@ -34,7 +34,7 @@ class MemberForm(ScopedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = self.fields["group"].queryset.filter(kind=OrgKind.GROUP)
+        restrict(self, "group", Organization.objects.visible_to(self.user, "view").filter(kind=OrgKind.GROUP))
         if self.instance.pk is not None:
             self.initial["id_number"] = ""
             self.fields["id_number"].widget.attrs["placeholder"] = self.instance.id_number_masked
@@ -51,14 +51,12 @@ class MemberForm(ScopedModelForm):
 
 class MemberCreateForm(MemberForm):
     class Meta(MemberForm.Meta):
-        fields = (*PROFILE_FIELDS[:-1], "status", "org", "group")
+        fields = (*PROFILE_FIELDS[:-1], "status", "org", "group")  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = (
-            Organization.objects.visible_to(self.user, "view")
-            .filter(kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.COMMITTEE])
-        )
+        restrict(self, "org", Organization.objects.visible_to(self.user, "view").filter(
+            kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.COMMITTEE]))
 
 
 class PostForm(ScopedModelForm):
@@ -80,10 +78,8 @@ class TransferForm(ScopedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Member.objects.visible_to(self.user, "change")
-        self.fields["to_org"].queryset = (
-            Organization.objects.visible_to(self.user, "view").filter(kind=OrgKind.BRANCH)
-        )
+        restrict(self, "member", Member.objects.visible_to(self.user, "change"))
+        restrict(self, "to_org", Organization.objects.visible_to(self.user, "view").filter(kind=OrgKind.BRANCH))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

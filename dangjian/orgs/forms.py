@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.forms import ScopedModelForm
+from dangjian.core.forms import ScopedModelForm, restrict
 from dangjian.orgs.models import Organization, OrganizationTerm
 
 
@@ -26,7 +26,7 @@ class OrganizationForm(ScopedModelForm):
         if self.instance.pk is not None:
             del self.fields["parent"]  # moving is its own audited action
         else:
-            self.fields["parent"].queryset = Organization.objects.visible_to(self.user, "add")
+            restrict(self, "parent", Organization.objects.visible_to(self.user, "add"))
 
     def save(self, commit: bool = True) -> Organization:
         org: Organization = self.instance
@@ -44,9 +44,7 @@ class MoveForm(forms.Form):
     def __init__(self, *args: Any, user: Any, node: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.node = node
-        self.fields["target"].queryset = (
-            Organization.objects.visible_to(user, "change").exclude(path__startswith=node.path)
-        )
+        restrict(self, "target", Organization.objects.visible_to(user, "change").exclude(path__startswith=node.path))
         self.fields["target"].widget.attrs["class"] = "form-select"
 
 

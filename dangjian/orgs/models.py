@@ -52,7 +52,7 @@ class Organization(MP_Node, ScopedModel):
     scope_path = ""
 
     steplen = 4
-    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # type: ignore[misc]
     node_order_by: ClassVar[list[str]] = []
 
     name = models.CharField(_("name"), max_length=100)
@@ -66,7 +66,7 @@ class Organization(MP_Node, ScopedModel):
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects = OrganizationManager()
+    objects = OrganizationManager()  # type: ignore[misc]
 
     class Meta:
         ordering = ("path",)
@@ -169,4 +169,4 @@ def _delete_with_audit(self: Organization, *args: Any, **kwargs: Any) -> Any:
         return MP_Node.delete(self, *args, **kwargs)
 
 
-Organization.delete = _delete_with_audit  # type: ignore[method-assign]
+Organization.delete = _delete_with_audit  # type: ignore[method-assign,assignment]

@@ -80,16 +80,16 @@ def build_personas() -> Personas:
     from dangjian.orgs.models import Organization
 
     with acting_as(None, reason="test personas"):
-        root = Organization.objects.add_root(dict(name="测试市公安局党委", code="R", kind="committee"))
-        c1 = Organization.objects.add_child(root, dict(name="刑侦支队党委", code="C1", kind="committee"))
-        c2 = Organization.objects.add_child(root, dict(name="交警支队党委", code="C2", kind="committee"))
+        root = Organization.objects.add_root({"name": "测试市公安局党委", "code": "R", "kind": "committee"})
+        c1 = Organization.objects.add_child(root, {"name": "刑侦支队党委", "code": "C1", "kind": "committee"})
+        c2 = Organization.objects.add_child(root, {"name": "交警支队党委", "code": "C2", "kind": "committee"})
         c1.refresh_from_db()
-        b1 = Organization.objects.add_child(c1, dict(name="刑侦一大队党支部", code="B1", kind="branch"))
+        b1 = Organization.objects.add_child(c1, {"name": "刑侦一大队党支部", "code": "B1", "kind": "branch"})
         c1.refresh_from_db()
-        b2 = Organization.objects.add_child(c1, dict(name="刑侦二大队党支部", code="B2", kind="branch"))
-        b3 = Organization.objects.add_child(c2, dict(name="交警一大队党支部", code="B3", kind="branch"))
+        b2 = Organization.objects.add_child(c1, {"name": "刑侦二大队党支部", "code": "B2", "kind": "branch"})
+        b3 = Organization.objects.add_child(c2, {"name": "交警一大队党支部", "code": "B3", "kind": "branch"})
         b1.refresh_from_db()
-        g1 = Organization.objects.add_child(b1, dict(name="第一党小组", code="B1G1", kind="group"))
+        g1 = Organization.objects.add_child(b1, {"name": "第一党小组", "code": "B1G1", "kind": "group"})
         members = {
             "m_b1": make_member(b1, name="张三"),
             "m_b1_2": make_member(b1, name="李四"),
