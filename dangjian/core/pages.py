@@ -14,7 +14,9 @@ def home(request: HttpRequest) -> HttpResponse:
     from django.apps import apps
 
     grant_model = apps.get_model("accounts", "RoleGrant")
-    grants = grant_model.objects.filter(user=request.user, revoked_at__isnull=True).select_related("org")
+    grants = grant_model.objects.filter(  # scope-ok: the user's own grants
+        user=request.user, revoked_at__isnull=True
+    ).select_related("org")
     return render(request, "core/home.html", {"grants": grants})
 
 

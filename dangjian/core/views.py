@@ -80,7 +80,7 @@ class ModelViews:
     # -- hooks -----------------------------------------------------------------------------
     @classmethod
     def get_queryset(cls, request: HttpRequest) -> models.QuerySet[Any]:
-        qs = cls.queryset if cls.queryset is not None else cls.model._default_manager.all()
+        qs = cls.queryset if cls.queryset is not None else cls.model._default_manager.all()  # scope-ok: see scoped()
         return qs.all()
 
     @classmethod

@@ -34,8 +34,8 @@ class OrganizationForm(ScopedModelForm):
             return super().save(commit=commit)  # type: ignore[no-any-return]
         parent = self.cleaned_data.get("parent")
         if parent is not None:
-            return Organization.objects.add_child(parent, instance=org)  # type: ignore[no-any-return]
-        return Organization.objects.add_root(instance=org)  # type: ignore[no-any-return]
+            return Organization.objects.add_child(parent, instance=org)  # type: ignore[no-any-return]  # scope-ok: re-checked by ensure_in_scope
+        return Organization.objects.add_root(instance=org)  # type: ignore[no-any-return]  # scope-ok: re-checked by ensure_in_scope
 
 
 class MoveForm(forms.Form):

@@ -24,7 +24,8 @@ from dangjian.orgs.tables import OrganizationTable, TermTable
 
 
 def with_parent_name(qs: QuerySet[Organization]) -> QuerySet[Organization]:
-    parent = Organization.objects.filter(
+    # scope-ok: only the parent's name, for rows already scoped by the caller
+    parent = Organization.objects.filter(  # scope-ok: parent name of scoped rows
         path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organization.steplen)
     ).values("name")[:1]
     return qs.annotate(parent_name=Subquery(parent))
@@ -53,7 +54,7 @@ class OrganizationViews(ModelViews):
 
     @classmethod
     def get_queryset(cls, request: HttpRequest) -> QuerySet[Organization]:
-        return with_parent_name(Organization.objects.select_related("unit"))
+        return with_parent_name(Organization.objects.select_related("unit"))  # scope-ok: scoped by ModelViews
 
 
 class TermViews(ModelViews):
