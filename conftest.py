@@ -11,6 +11,14 @@ from django.test import Client
 from dangjian.core.testing.personas import Personas, build_personas
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Throttle counters and cached policies must not leak from one test into another."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def personas(db: Any) -> Personas:
     return build_personas()

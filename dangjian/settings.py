@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "treebeard",
     "dangjian.core",
     "dangjian.orgs",
@@ -69,10 +72,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dangjian.core.middleware.RequestContextMiddleware",
-    # Deny by default (AC-01): only views marked @login_not_required are public.
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "dangjian.accounts.middleware.SessionPolicyMiddleware",
+    # Before SessionPolicyMiddleware, which tells a user why their session ended.
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Deny by default (AC-01): only views marked @login_not_required are public; the API
+    # answers 401/403 itself (DRF's IsAuthenticated is its default permission).
+    "dangjian.core.middleware.LoginRequiredMiddleware",
+    "dangjian.accounts.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -207,6 +212,43 @@ if not DEBUG and not TESTING:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+
+# --- REST API v1 -----------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "dangjian.accounts.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # CSRF enforced
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "dangjian.accounts.api.authentication.PasswordFresh",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_SCHEMA_CLASS": "dangjian.core.api.schema.ScopedAutoSchema",
+    "EXCEPTION_HANDLER": "dangjian.core.api.exceptions.api_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"login": "30/min"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "智慧党建 API",
+    "DESCRIPTION": "REST API v1 for the app and WeChat clients. Token authentication: "
+    "POST /api/v1/auth/token/, then send `Authorization: Token <key>`.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "dangjian.core.api.schema.brief_postprocessing_hook",
+    ],
+}
 
 # --- Tables and filters -------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

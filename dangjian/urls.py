@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("dangjian.core.urls")),
     path("accounts/", include("dangjian.accounts.urls")),
+    path("api/v1/", include("dangjian.api_urls")),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
 ]

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "dangjian.accounts"
     label = "accounts"
     verbose_name = _("accounts")
+
+    def ready(self) -> None:
+        from dangjian.accounts.api import schema  # noqa: F401  (registers the OpenAPI auth extension)

@@ -11,7 +11,7 @@ from django.core.checks import Error, Tags, Warning, register
 #: Models that are infrastructure, not data a user reaches through pages.
 UNSCOPED_ALLOWED = {
     "contenttypes.contenttype", "auth.permission", "auth.group", "sessions.session",
-    "accounts.loginlock", "accounts.passwordhistory",
+    "accounts.loginlock", "accounts.passwordhistory", "accounts.apitoken", "core.idempotencyrecord",
 }
 
 

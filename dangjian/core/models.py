@@ -154,3 +154,26 @@ class AuditEntry(DetailUrlMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.event} {self.object_repr}"
+
+
+class IdempotencyRecord(models.Model):
+    """A POST seen with an ``Idempotency-Key`` (SECURITY.md REL-02): its payload hash and the
+    response to replay. Unique per (user, key); kept at least 24 hours."""
+
+    user_id = models.BigIntegerField()
+    key = models.CharField(max_length=100)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    completed = models.BooleanField(default=False)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["user_id", "key"], name="one_idempotency_key_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

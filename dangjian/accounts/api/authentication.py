@@ -1,0 +1,61 @@
+"""API token authentication (``Authorization: Token <key>``), revocable, hashed at rest."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import authentication, exceptions, permissions
+
+from dangjian.accounts.middleware import SessionPolicyMiddleware
+from dangjian.accounts.models import ApiToken, SecurityPolicy, User
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def issue_token(user: User, name: str = "") -> str:
+    """Create a token for ``user``; the returned key is never stored and shown once."""
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, key_hash=hash_key(key), name=name[:100])
+    return key
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Token"
+
+    def authenticate(self, request: Any) -> tuple[User, ApiToken] | None:
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Invalid token header."))
+        try:
+            key = header[1].decode()
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed(_("Invalid token header.")) from exc
+        token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key), revoked_at__isnull=True).first()
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("The token is invalid or has been revoked."))
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user, token
+
+    def authenticate_header(self, request: Any) -> str:
+        return self.keyword
+
+
+class PasswordFresh(permissions.BasePermission):
+    """API callers with an expired or one-time password must change it first (AUTH-01)."""
+
+    message = _("Please change your password first.")
+    code = "password_expired"
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        user = request.user
+        if not user or not user.is_authenticated:
+            return True  # IsAuthenticated answers for anonymous callers
+        return not SessionPolicyMiddleware._password_stale(user, SecurityPolicy.current(), timezone.now())

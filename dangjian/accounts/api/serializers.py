@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from dangjian.accounts.models import RoleGrant
+from dangjian.core.api.serializers import ScopedModelSerializer
+
+
+class TokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class TokenResponseSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    token = serializers.CharField()
+    username = serializers.CharField()
+
+
+class RoleGrantSerializer(ScopedModelSerializer):
+    class Meta:
+        model = RoleGrant
+        fields = ("id", "display", "user", "role", "org", "granted_by", "created_at", "revoked_at", "version")
+        read_only_fields = ("granted_by", "created_at", "revoked_at", "version")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        request = self.context["request"]
+        grant = RoleGrant(granted_by=request.user, **attrs)
+        grant.clean()
+        attrs["granted_by"] = request.user
+        return attrs

@@ -1,0 +1,27 @@
+"""REST API v1: every module's resources listed explicitly, the schema and offline docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from dangjian.accounts.api.views import RoleGrantViewSet, TokenRevokeView, TokenView
+from dangjian.members.api.views import MemberViewSet, PostViewSet, TransferViewSet
+from dangjian.orgs.api.views import OrganizationViewSet, TermViewSet
+
+router = SimpleRouter()
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("terms", TermViewSet, basename="term")
+router.register("members", MemberViewSet, basename="member")
+router.register("transfers", TransferViewSet, basename="transfer")
+router.register("posts", PostViewSet, basename="post")
+router.register("role-grants", RoleGrantViewSet, basename="rolegrant")
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/token/revoke/", TokenRevokeView.as_view(), name="token_revoke"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,44 @@
+"""Serializer base of the API: scoped relation choices, the version guard, explicit fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+
+class ScopedModelSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A ModelSerializer for scoped models.
+
+    - every related field's choices are narrowed to what the requesting user can see, so a
+      client cannot attach a row to another branch's object by guessing its id (AC-02);
+    - ``version`` is read-only in the body; writes compare it through ``If-Match`` or a
+      ``version`` value in the payload (REL-03);
+    - ``display`` is the row's ``str()``; subclasses list ``Meta.fields`` explicitly (AC-03).
+    """
+
+    display = serializers.SerializerMethodField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is None:
+            return
+        for field in self.fields.values():
+            target: Any = getattr(field, "child_relation", field)
+            queryset = getattr(target, "queryset", None)
+            if queryset is not None and hasattr(queryset, "visible_to"):
+                target.queryset = queryset.visible_to(request.user, "view")
+
+    def get_display(self, obj: Any) -> str:
+        return str(obj)
+
+
+class BriefSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """``?brief=1``: id and display text only (for pickers and mobile lists)."""
+
+    id = serializers.IntegerField(read_only=True)
+    display = serializers.SerializerMethodField()
+
+    def get_display(self, obj: Any) -> str:
+        return str(obj)

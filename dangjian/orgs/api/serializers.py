@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from dangjian.core.api.serializers import ScopedModelSerializer
+from dangjian.orgs.models import Organization, OrganizationTerm
+
+
+class OrganizationSerializer(ScopedModelSerializer):
+    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
+        queryset=Organization.objects.all(), write_only=True, required=False, allow_null=True,
+        help_text="上级组织（仅新建时）",
+    )
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+
+    class Meta:
+        model = Organization
+        fields = ("id", "display", "name", "short_name", "code", "kind", "unit", "unit_name", "founded_on",
+                  "is_active", "path", "depth", "numchild", "parent", "version")
+        read_only_fields = ("path", "depth", "numchild", "version")
+
+    def create(self, validated_data: dict[str, Any]) -> Organization:
+        parent = validated_data.pop("parent", None)
+        org = Organization(**validated_data)
+        if parent is None:
+            return Organization.objects.add_root(instance=org)  # type: ignore[no-any-return]
+        return Organization.objects.add_child(parent, instance=org)  # type: ignore[no-any-return]
+
+    def update(self, instance: Organization, validated_data: dict[str, Any]) -> Organization:
+        validated_data.pop("parent", None)  # moving is its own audited action
+        return super().update(instance, validated_data)  # type: ignore[no-any-return]
+
+
+class TermSerializer(ScopedModelSerializer):
+    class Meta:
+        model = OrganizationTerm
+        fields = ("id", "display", "org", "number", "started_on", "ends_on", "extended_to", "extension_reason",
+                  "closed_on", "version")
+        read_only_fields = ("version",)
