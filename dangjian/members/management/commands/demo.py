@@ -16,14 +16,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same bureau)")
         parser.add_argument("--if-empty", action="store_true", help="do nothing when organizations exist")
+        parser.add_argument("--scale", choices=("bureau", "province"), default="bureau",
+                            help="bureau: the demo city bureau; province: 10,000 organizations, 100,000 members")
 
-    def handle(self, *args: Any, seed: int, if_empty: bool, **options: Any) -> None:
+    def handle(self, *args: Any, seed: int, if_empty: bool, scale: str, **options: Any) -> None:
         if Organization.objects.exists():
             if if_empty:
                 self.stdout.write("数据库已有数据，跳过演示数据加载。")
                 return
             self.stderr.write("数据库不为空：演示数据只能加载到空数据库。")
             raise SystemExit(1)
+        if scale == "province":
+            from dangjian.members.province import build_province
+
+            built = build_province(seed, log=self.stdout.write)
+            self.stdout.write(f"省级规模数据已加载：{built.orgs} 个党组织，{built.members} 名党员，用时 {built.seconds:.0f} 秒。")
+            self.stdout.write("基准账号：sheng（省厅党务干部）、shi（市局党务干部）、zhibu（支部党务人员），密码 Hongqi#2026")
+            return
         result = build_demo(seed)
         self.stdout.write(f"演示数据已加载：{result.orgs} 个党组织，{result.members} 名党员。")
         self.stdout.write("演示账号（仅存在于演示数据库）：")

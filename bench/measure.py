@@ -1,0 +1,191 @@
+"""One benchmark probe, run in its own process by bench/run.py (prints one JSON object).
+
+    python bench/measure.py pages      # list page, API page, roll-ups (with their floors)
+    python bench/measure.py export-app # the platform's export of every member (time, peak RSS)
+    python bench/measure.py export-bare
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+PASSWORD = "Hongqi#2026"  # noqa: S105  (benchmark database only)
+
+
+def median_ms(fn: Callable[[], Any], runs: int = 15, warmup: int = 3) -> float:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(samples), 2)
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    response = client.post("/accounts/login/", {"username": username, "password": PASSWORD})
+    assert response.status_code == 302, response.status_code
+    return client
+
+
+def ok(response: Any) -> Any:
+    assert response.status_code == 200, (response.status_code, response.content[:300])
+    return response
+
+
+def pages() -> dict[str, Any]:
+    from dangjian.accounts.models import User
+    from dangjian.members.models import Member
+    from dangjian.members.rules import composition
+    from dangjian.orgs.models import Organization
+
+    city = Organization.objects.filter(depth=2).order_by("path").first()
+    assert city is not None
+    client = client_for("sheng")
+    user = User.objects.get(username="sheng")
+    total = Member.objects.filter(org__path__startswith=city.path, status="full").count()
+    deep = max(1, total // 25 // 2)
+    results: dict[str, Any] = {"city_members": total, "deep_page": deep}
+    for label, page in (("page 1", 1), (f"page {deep}", deep)):
+        results[f"list {label}"] = (
+            median_ms(lambda p=page: ok(client.get(f"/members/?within={city.pk}&status=full&page={p}"))),
+            median_ms(lambda p=page: ok(client.get(f"/bench/floor/members/?path={city.path}&status=full&page={p}"))),
+        )
+        results[f"api {label}"] = (
+            median_ms(lambda p=page: ok(client.get(f"/api/v1/members/?within={city.pk}&status=full&page={p}"))),
+            median_ms(lambda p=page: ok(client.get(f"/bench/floor/api/members/?path={city.path}&status=full&page={p}"))),
+        )
+    today = timezone.localdate()
+    for label, prefix in (("roll-up city", city.path), ("roll-up province", "")):
+        def orm(prefix: str = prefix) -> Any:
+            qs = Member.objects.visible_to(user, "view")
+            if prefix:
+                qs = qs.filter(org__path__startswith=prefix)
+            return composition(qs, today)
+
+        results[label] = (median_ms(orm, runs=7, warmup=1), median_ms(lambda p=prefix: hand_rollup(p, today), runs=7, warmup=1))
+        assert orm() == hand_rollup(prefix, today), "the roll-up and its hand SQL disagree"
+    return results
+
+
+def hand_rollup(prefix: str, today: dt.date) -> dict[str, int]:
+    """The best hand-written SQL for the composition roll-up."""
+    from dangjian.members.rules import filters
+
+    # Build the same SUM(CASE ...) list the ORM builds, but by hand.
+    def years_ago(n: int) -> str:
+        try:
+            return today.replace(year=today.year - n).isoformat()
+        except ValueError:
+            return today.replace(year=today.year - n, day=28).isoformat()
+
+    cases: list[tuple[str, str, list[Any]]] = []
+    for key in filters(today):
+        kind, _, value = key.partition("_")
+        if kind == "status":
+            cases.append((key, "m.status = %s", [value]))
+        elif kind == "type":
+            cases.append((key, "m.personnel_type = %s", [value]))
+        elif kind == "education":
+            cases.append((key, "m.education = %s", [value]))
+        elif kind == "age":
+            upper = int(value)
+            lowers = {30: 0, 40: 31, 50: 41, 200: 51}
+            cond, params = "m.birth_date > %s", [years_ago(upper + 1)]
+            if lowers[upper]:
+                cond += " AND m.birth_date <= %s"
+                params.append(years_ago(lowers[upper]))
+            cases.append((key, cond, params))
+    select = ", ".join(f"COUNT(CASE WHEN {cond} THEN 1 END)" for _, cond, _ in cases)
+    params = [p for _, _, ps in cases for p in ps]
+    if prefix:
+        sql = (f"SELECT COUNT(*), {select} FROM members_member m JOIN orgs_organization o ON o.id = m.org_id "  # noqa: S608
+               "WHERE m.is_active AND o.path LIKE %s")
+        params.append(prefix + "%")
+    else:
+        sql = f"SELECT COUNT(*), {select} FROM members_member m WHERE m.is_active"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return {"total": row[0], **{key: row[i + 1] for i, (key, _, _) in enumerate(cases)}}
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def export_app() -> dict[str, Any]:
+    client = client_for("sheng")
+    started = time.perf_counter()
+    response = client.get("/members/export.xlsx")
+    assert response.status_code == 200
+    size = 0
+    for chunk in response.streaming_content:
+        size += len(chunk)
+    response.close()
+    return {"seconds": round(time.perf_counter() - started, 2), "peak_rss_mb": peak_rss_mb(), "bytes": size}
+
+
+def export_bare() -> dict[str, Any]:
+    from dangjian.core.crypto import get_provider
+    from dangjian.core.excel import Column, write_xlsx
+    from dangjian.core.idcard import mask
+
+    provider = get_provider()
+    sql = ("SELECT m.name, m.gender, m.ethnicity, m.birth_date, m.id_number, m.police_number, m.personnel_type, "
+           "m.rank, m.job_title, m.education, m.phone, m.joined_party_on, m.full_member_on, m.status, o.name, g.name "
+           "FROM members_member m JOIN orgs_organization o ON o.id = m.org_id "
+           "LEFT JOIN orgs_organization g ON g.id = m.group_id ORDER BY o.path, m.name, m.id")
+
+    def rows() -> Any:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            while batch := cursor.fetchmany(2000):
+                for row in batch:
+                    row = list(row)
+                    row[4] = mask(provider.decrypt(row[4], context="member.id_number"))
+                    yield row
+
+    columns = [Column(str(i), lambda r, i=i: r[i]) for i in range(16)]
+    started = time.perf_counter()
+    fd, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(fd)
+    count = write_xlsx(path, "members", columns, rows())
+    size = os.path.getsize(path)
+    os.unlink(path)
+    return {"seconds": round(time.perf_counter() - started, 2), "peak_rss_mb": peak_rss_mb(), "bytes": size,
+            "rows": count}
+
+
+def main() -> None:
+    probe = sys.argv[1]
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        result = {"pages": pages, "export-app": export_app, "export-bare": export_bare}[probe]()
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
