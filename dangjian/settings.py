@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.accounts",
     "dangjian.members",
+    "dangjian.dues",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +264,7 @@ DANGJIAN = {
         "dangjian.core.navigation.core_menu",
         "dangjian.orgs.navigation.menu",
         "dangjian.members.navigation.menu",
+        "dangjian.dues.navigation.menu",
         "dangjian.accounts.navigation.menu",
     ],
     # URLs reachable without login (SECURITY.md AC-01); the URL-walk test holds views to it.

@@ -62,6 +62,19 @@ ROLE_MATRIX: dict[str, RoleSpec] = {
 }
 
 
+#: Areas where the member role reaches only the rows it owns (``owner_path``), not the rows
+#: of the member's whole branch.
+OWN_ROW_AREAS = frozenset({"members", "dues"})
+
+
+#: Party dues (F8): officers do everything in their subtree, committee staff too, members see
+#: their own bills and payments, inspectors read.
+ROLE_MATRIX[Role.MEMBER].areas["dues"] = frozenset({"view"})
+ROLE_MATRIX[Role.BRANCH_OFFICER].areas["dues"] = ALL
+ROLE_MATRIX[Role.COMMITTEE_STAFF].areas["dues"] = ALL
+ROLE_MATRIX[Role.INSPECTOR].areas["dues"] = frozenset({"view"})
+
+
 def allows(role: str, area: str, action: str) -> bool:
     spec = ROLE_MATRIX.get(role)
     return bool(spec and action in spec.areas.get(area, frozenset()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dangjian.accounts.roles import ROLE_MATRIX, Role
+from dangjian.accounts.roles import OWN_ROW_AREAS, ROLE_MATRIX, Role
 from dangjian.core.scoping import NO_SCOPE, Scope, collapse_paths
 
 
@@ -44,7 +44,7 @@ def resolve_scope(user: Any, area: str, action: str) -> Scope:
         if spec.reach == "self":
             if not user.member_id:
                 continue
-            if area == "members":
+            if area in OWN_ROW_AREAS:
                 member_ids.append(user.member_id)
             else:
                 org_path = _member_org_path(user)

@@ -1,0 +1,729 @@
+"""Dues computations as plain functions (DOMAIN.md section 1).
+
+Pure parts (bands, rounding, the base) take plain values and are table- and property-tested.
+The parts over the database take querysets and return a :class:`Total` — the amount *and*
+the rows that make it up — so every total on a page opens into its entries.
+Nothing here writes; writes are in :mod:`dangjian.dues.services`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Protocol
+
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from dangjian.dues.choices import (
+    ApprovalStatus,
+    AuxiliaryMethod,
+    BandKind,
+    DuesKind,
+    PaymentState,
+    ReliefKind,
+    Treatment,
+)
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+HUNDRED = Decimal("100")
+
+
+class DuesRuleError(ValueError):
+    """An input the rules cannot compute (no band, negative base ...); the message is Chinese."""
+
+
+# --- months -------------------------------------------------------------------------------------
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(month: dt.date, months: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every month from ``first`` to ``last`` inclusive (both normalized to the 1st)."""
+    month, last = month_start(first), month_start(last)
+    result = []
+    while month <= last:
+        result.append(month)
+        month = add_months(month, 1)
+    return result
+
+
+def month_end(month: dt.date) -> dt.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def months_apart(earlier: dt.date, later: dt.date) -> int:
+    """Whole months from ``earlier``'s month to ``later``'s month (Jan -> Jul = 6)."""
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def due_date(month: dt.date, due_day: int) -> dt.date:
+    """The day a month's dues fall due: a fixed day, or the month's last day when 0."""
+    return month_end(month) if not due_day else month.replace(day=min(due_day, 28))
+
+
+# --- rounding and bands (pure) -----------------------------------------------------------------
+
+
+def round_amount(value: Decimal, rounding: str = "0.01") -> Decimal:
+    """ROUND_HALF_UP to the step ("0.01", "0.1" or "1" yuan), always returned with two decimals."""
+    step = Decimal(rounding)
+    return value.quantize(step, rounding=ROUND_HALF_UP).quantize(CENT)
+
+
+def percent_of(amount: Decimal, pct: Decimal) -> Decimal:
+    """``pct`` % of ``amount``, to the cent (ROUND_HALF_UP)."""
+    return round_amount(amount * pct / HUNDRED)
+
+
+class BandLike(Protocol):
+    upper_bound: Decimal | None
+    rate_percent: Decimal | None
+
+
+@dataclass(frozen=True)
+class Band:
+    """A band as plain values (the models' rows have the same attributes)."""
+
+    upper_bound: Decimal | None
+    rate_percent: Decimal | None
+    amount: Decimal | None = None
+
+
+def find_band(bands: Iterable[Any], base: Decimal) -> Any:
+    """The band whose inclusive upper bound is the first at or above ``base``; the rate then
+    applies to the whole base (a lookup, not a progressive tax)."""
+    ordered = sorted(bands, key=lambda b: (b.upper_bound is None, b.upper_bound or ZERO))
+    for band in ordered:
+        if band.upper_bound is None or base <= band.upper_bound:
+            return band
+    raise DuesRuleError("没有适用于该基数的党费档次，请检查党费标准的档次设置。")
+
+
+@dataclass(frozen=True)
+class Computation:
+    """How a monthly amount came about: base, band, rate, unrounded and rounded figures."""
+
+    base: Decimal
+    band: Any
+    rate_percent: Decimal | None
+    unrounded: Decimal
+    amount: Decimal
+    capped: bool
+    rounding: str
+
+
+def dues_from_bands(base: Decimal, bands: Sequence[Any], *, cap: Decimal | None, rounding: str = "0.01") -> Computation:
+    """The monthly dues for ``base``: band lookup, rate on the whole base, rounding, then the cap."""
+    if base < 0:
+        raise DuesRuleError("党费基数不能为负数。")
+    band = find_band(bands, base)
+    rate = getattr(band, "rate_percent", None)
+    if rate is not None:
+        unrounded = base * rate / HUNDRED
+    else:
+        unrounded = Decimal(band.amount)
+    amount = round_amount(unrounded, rounding)
+    capped = cap is not None and amount > cap
+    if capped:
+        assert cap is not None
+        amount = cap.quantize(CENT)
+    return Computation(base=base.quantize(CENT), band=band, rate_percent=rate, unrounded=unrounded,
+                       amount=amount, capped=capped, rounding=rounding)
+
+
+def fixed_dues(amount: Decimal, *, low: Decimal, high: Decimal, rounding: str = "0.01") -> Computation:
+    """A fixed monthly amount (members without salary income), within its allowed range."""
+    if not low <= amount <= high:
+        raise DuesRuleError(f"定额党费应在 {low} 元至 {high} 元之间。")
+    return Computation(base=ZERO, band=None, rate_percent=None, unrounded=amount, amount=amount.quantize(CENT),
+                       capped=False, rounding=rounding)
+
+
+# --- the base (pure) ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BaseLine:
+    name: str
+    amount: Decimal
+    treatment: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class BaseBreakdown:
+    """The base and why: included items minus deducted tax; excluded items listed with reasons."""
+
+    included: Decimal
+    deducted: Decimal
+    excluded: Decimal
+    lines: tuple[BaseLine, ...]
+
+    @property
+    def base(self) -> Decimal:
+        return (self.included - self.deducted).quantize(CENT)
+
+
+def compute_base(lines: Iterable[BaseLine]) -> BaseBreakdown:
+    """Σ included items − individual income tax (DUES-QA "税后"); excluded items do not count."""
+    rows = tuple(lines)
+    sums = {t: sum((r.amount for r in rows if r.treatment == t), ZERO) for t in Treatment.values}
+    breakdown = BaseBreakdown(sums[Treatment.INCLUDE], sums[Treatment.DEDUCT], sums[Treatment.EXCLUDE], rows)
+    if breakdown.base < 0:
+        raise DuesRuleError("扣除个人所得税后基数为负数，请核对工资项目。")
+    return breakdown
+
+
+# --- standards over the database ---------------------------------------------------------------
+
+
+def standard_in_force(day: dt.date) -> Any:
+    """The dues standard in force on ``day`` (the latest effective on or before it)."""
+    from dangjian.dues.models import DuesStandard
+
+    standard = DuesStandard.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+    if standard is None:
+        raise DuesRuleError("尚未设置党费收缴标准。")
+    return standard
+
+
+def auxiliary_standard_for(org: Any, day: dt.date) -> Any:
+    """The auxiliary-police standard for a member of ``org`` on ``day``: the one set for the
+    nearest ancestor organization, else the general one."""
+    from dangjian.dues.models import AuxiliaryPoliceStandard
+
+    candidates = list(
+        AuxiliaryPoliceStandard.objects.filter(effective_from__lte=day)
+        .filter(Q(org__isnull=True) | Q(org__path__in=org.ancestor_paths()))
+        .select_related("org").order_by("-effective_from")
+    )
+    if not candidates:
+        raise DuesRuleError("尚未设置辅警党员党费标准。")
+    return max(candidates, key=lambda s: (s.org.depth if s.org else 0, s.effective_from))
+
+
+def _settings_chain(org: Any) -> list[Any]:
+    """The dues settings of ``org`` and its ancestors, nearest first."""
+    from dangjian.dues.models import DuesOrgSettings
+
+    rows = {s.org.path: s for s in DuesOrgSettings.objects.filter(org__path__in=org.ancestor_paths())
+            .select_related("org")}
+    return [rows[p] for p in reversed(org.ancestor_paths()) if p in rows]
+
+
+def rounding_for(org: Any, standard: Any) -> str:
+    """The rounding step for members of ``org``: its own or an ancestor's setting, else the standard's."""
+    for row in _settings_chain(org):
+        if row.rounding:
+            return str(row.rounding)
+    return str(standard.rounding)
+
+
+def remit_percent_for(org: Any, standard: Any) -> Decimal:
+    """The share ``org`` passes upwards: its own setting, else by level (DOMAIN 1.5 defaults)."""
+    from dangjian.orgs.choices import OrgKind
+
+    own = getattr(_own_settings(org), "remit_percent", None)
+    if own is not None:
+        return Decimal(own)
+    if org.kind in (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.GROUP):
+        return Decimal(standard.branch_remit_percent)
+    return Decimal(standard.top_remit_percent if org.depth == 1 else standard.committee_remit_percent)
+
+
+def care_fund_percent_for(org: Any, standard: Any) -> Decimal:
+    own = getattr(_own_settings(org), "care_fund_percent", None)
+    return Decimal(own if own is not None else standard.care_fund_percent)
+
+
+def _own_settings(org: Any) -> Any:
+    from dangjian.dues.models import DuesOrgSettings
+
+    return DuesOrgSettings.objects.filter(org=org).first()
+
+
+def compute_for_kind(*, kind: str, standard: Any, base: Decimal, org: Any, day: dt.date,
+                     fixed: Any = None, fixed_amount: Decimal | None = None,
+                     rounding: str | None = None) -> tuple[Computation, Any]:
+    """The monthly amount of a member of ``kind``; returns (computation, auxiliary standard)."""
+    rounding = rounding or rounding_for(org, standard)
+    cap = Decimal(standard.monthly_cap)
+    if kind == DuesKind.FIXED:
+        if fixed is None:
+            raise DuesRuleError("请选择定额党费类别。")
+        amount = fixed.amount if fixed_amount is None else fixed_amount
+        return fixed_dues(Decimal(amount), low=fixed.min_amount, high=fixed.max_amount, rounding=rounding), None
+    if kind == DuesKind.AUXILIARY:
+        aux = auxiliary_standard_for(org, day)
+        if aux.method == AuxiliaryMethod.FIXED:
+            amount = Decimal(aux.fixed_amount or ZERO)
+            return Computation(base, None, None, amount, amount.quantize(CENT), False, rounding), aux
+        bands = list(aux.bands.all()) if aux.method == AuxiliaryMethod.OWN_BANDS else \
+            list(standard.bands.filter(kind=BandKind.EMPLOYED))
+        return dues_from_bands(base, bands, cap=cap, rounding=rounding), aux
+    band_kind = BandKind.RETIRED if kind == DuesKind.RETIRED else BandKind.EMPLOYED
+    return dues_from_bands(base, list(standard.bands.filter(kind=band_kind)), cap=cap, rounding=rounding), None
+
+
+# --- bills and payments -------------------------------------------------------------------------
+
+
+def _money_sum(expr: str, **extra: Any) -> Any:
+    return Coalesce(Sum(expr, **extra), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def with_paid(bills: QuerySet[Any]) -> QuerySet[Any]:
+    """Annotate each bill with ``paid``: the sum of the allocations to it (one aggregate query)."""
+    return bills.annotate(paid=_money_sum("allocations__amount"))
+
+
+def bill_state(due: Decimal, paid: Decimal) -> str:
+    """Unpaid, underpaid, paid or overpaid: shown plainly on every bill."""
+    if paid == due:
+        return PaymentState.PAID
+    if paid <= 0:
+        return PaymentState.UNPAID
+    return PaymentState.PARTIAL if paid < due else PaymentState.OVERPAID
+
+
+def assessment_for_month(member: Any, month: dt.date) -> Any:
+    """The assessment that governs ``month``: the latest of that year effective by then."""
+    from dangjian.dues.models import DuesAssessment
+
+    return (DuesAssessment.objects.filter(member=member, year=month.year, effective_month__lte=month)
+            .order_by("-effective_month").first())
+
+
+def relief_for_month(member: Any, month: dt.date) -> Any:
+    """An approved hardship relief covering ``month`` (the latest), else ``None``."""
+    from dangjian.dues.models import HardshipRelief
+
+    return (HardshipRelief.objects.filter(member=member, status=ApprovalStatus.APPROVED, from_month__lte=month)
+            .filter(Q(to_month__isnull=True) | Q(to_month__gte=month)).order_by("-from_month").first())
+
+
+def amount_due(assessment: Any, relief: Any) -> Decimal:
+    """The month's amount: the assessed amount, reduced or waived by an approved relief."""
+    if relief is None:
+        return Decimal(assessment.monthly_amount)
+    if relief.kind == ReliefKind.WAIVE:
+        return ZERO
+    return min(Decimal(relief.reduced_amount or ZERO), Decimal(assessment.monthly_amount))
+
+
+@dataclass
+class Total:
+    """A total and the rows that make it up (a lazy queryset: opened only when shown)."""
+
+    amount: Decimal
+    entries: Any
+    label: str = ""
+
+
+def payments_in(orgs: QuerySet[Any] | Any, first: dt.date, last: dt.date, *, subtree: bool = False) -> Total:
+    """Money received by ``orgs`` (an organization or a queryset) from members in the months."""
+    from dangjian.dues.models import DuesPayment
+
+    rows = DuesPayment.objects.filter(paid_on__gte=month_start(first), paid_on__lte=month_end(last))
+    rows = _for_orgs(rows, "org", orgs, subtree)
+    return Total(rows.aggregate(total=_money_sum("amount"))["total"], rows.select_related("member", "org"),
+                 "党员缴纳")
+
+
+def bills_in(orgs: Any, first: dt.date, last: dt.date, *, subtree: bool = False) -> Total:
+    from dangjian.dues.models import DuesBill
+
+    rows = DuesBill.objects.filter(month__gte=month_start(first), month__lte=month_start(last))
+    rows = _for_orgs(rows, "org", orgs, subtree)
+    return Total(rows.aggregate(total=_money_sum("amount_due"))["total"], rows.select_related("member", "org"),
+                 "应缴党费")
+
+
+def _for_orgs(rows: QuerySet[Any], path: str, orgs: Any, subtree: bool) -> QuerySet[Any]:
+    if isinstance(orgs, QuerySet):
+        return rows.filter(**{f"{path}__in": orgs})
+    if subtree:
+        return rows.filter(**{f"{path}__path__startswith": orgs.path})
+    return rows.filter(**{path: orgs})
+
+
+# --- arrears ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Arrears:
+    """A member's unpaid months up to a date; ``consecutive`` counts the trailing run."""
+
+    member: Any
+    org: Any
+    unpaid: list[Any] = field(default_factory=list)
+    consecutive: int = 0
+    first_of_run: dt.date | None = None
+    outstanding: Decimal = ZERO
+
+    @property
+    def months(self) -> int:
+        return len(self.unpaid)
+
+
+def arrears(bills: QuerySet[Any], as_of: dt.date) -> list[Arrears]:
+    """Members with overdue unpaid or underpaid bills (due before ``as_of``), with the length of
+    their current run of consecutive unpaid months (a paid month ends a run). One query."""
+    rows = (with_paid(bills.filter(due_on__lt=as_of)).select_related("member", "org")
+            .order_by("member_id", "month"))
+    per_member: dict[int, Arrears] = {}
+    for bill in rows:
+        info = per_member.setdefault(bill.member_id, Arrears(bill.member, bill.org))
+        info.org = bill.org
+        if bill.paid < bill.amount_due:
+            info.unpaid.append(bill)
+            info.outstanding += bill.amount_due - bill.paid
+            if info.consecutive == 0:
+                info.first_of_run = bill.month
+            info.consecutive += 1
+        else:
+            info.consecutive = 0
+            info.first_of_run = None
+    return [a for a in per_member.values() if a.unpaid]
+
+
+def arrears_warnings(bills: QuerySet[Any], as_of: dt.date, *, months: int) -> list[Arrears]:
+    """Members whose current run of unpaid months reached ``months`` (the reminder threshold)."""
+    return [a for a in arrears(bills, as_of) if a.consecutive >= months]
+
+
+# --- statements, remittance, reconciliation ---------------------------------------------------
+
+
+@dataclass
+class BranchMonth:
+    org: Any
+    month: dt.date
+    due: Total
+    collected: Total
+    members_billed: int
+    members_paid: int
+
+
+def branch_month(org: Any, month: dt.date) -> BranchMonth:
+    """A branch's month: what was due, what was collected (cash received that month)."""
+    due = bills_in(org, month, month)
+    collected = payments_in(org, month, month)
+    return BranchMonth(org, month, due, collected, due.entries.count(),
+                       collected.entries.values("member_id").distinct().count())
+
+
+def remittances_received(org: Any, first: dt.date, last: dt.date) -> Total:
+    from dangjian.dues.models import DuesRemittance
+
+    rows = DuesRemittance.objects.filter(to_org=org, period_start__gte=month_start(first),
+                                         period_end__lte=month_start(last)).select_related("from_org")
+    return Total(rows.aggregate(total=_money_sum("amount"))["total"], rows, "下级上缴")
+
+
+def remittances_sent(org: Any, first: dt.date, last: dt.date) -> Total:
+    from dangjian.dues.models import DuesRemittance
+
+    rows = DuesRemittance.objects.filter(from_org=org, period_start__gte=month_start(first),
+                                         period_end__lte=month_start(last)).select_related("to_org")
+    return Total(rows.aggregate(total=_money_sum("amount"))["total"], rows, "向上级上缴")
+
+
+@dataclass
+class Income:
+    """An organization's dues income for a period and how it splits (DOMAIN 1.5)."""
+
+    org: Any
+    collected: Total
+    received: Total
+    remit_percent: Decimal
+    care_fund_percent: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.collected.amount + self.received.amount
+
+    @property
+    def to_remit(self) -> Decimal:
+        return percent_of(self.total, self.remit_percent)
+
+    @property
+    def retained(self) -> Decimal:
+        return self.total - self.to_remit
+
+    @property
+    def care_fund(self) -> Decimal:
+        return percent_of(self.retained, self.care_fund_percent)
+
+
+def income(org: Any, first: dt.date, last: dt.date, standard: Any = None) -> Income:
+    standard = standard or standard_in_force(month_end(last))
+    return Income(org, payments_in(org, first, last), remittances_received(org, first, last),
+                  remit_percent_for(org, standard), care_fund_percent_for(org, standard))
+
+
+@dataclass
+class ReconRow:
+    """One line of the reconciliation: two figures that must agree, and their difference."""
+
+    org: Any
+    period: str
+    check: str
+    expected: Decimal
+    actual: Decimal | None
+    link: str = ""
+
+    @property
+    def difference(self) -> Decimal:
+        return (self.actual or ZERO) - self.expected
+
+    @property
+    def ok(self) -> bool:
+        return self.actual is not None and self.difference == 0
+
+
+@dataclass
+class Reconciliation:
+    rows: list[ReconRow]
+    payments_total: Decimal
+    statements_total: Decimal
+    branch_remitted_total: Decimal
+    branch_expected_total: Decimal
+
+    @property
+    def differences(self) -> list[ReconRow]:
+        return [r for r in self.rows if not r.ok]
+
+
+def reconciliation(root: Any, first: dt.date, last: dt.date) -> Reconciliation:
+    """Member payments = branch statements = remittances, to the cent, under ``root``.
+
+    Level 1, per organization and month: Σ payments received vs the closed statement.
+    Level 2, per remittance: the share of the period's income (payments + remittances received)
+    vs the amount remitted; months with collections that no remittance covers are listed too.
+    """
+    from django.db.models.functions import TruncMonth
+
+    from dangjian.dues.models import DuesPayment, DuesRemittance, DuesStatement
+    from dangjian.orgs.models import Organization
+
+    first, last = month_start(first), month_start(last)
+    subtree = Q(org__path__startswith=root.path)
+    paid = (DuesPayment.objects.filter(subtree, paid_on__gte=first, paid_on__lte=month_end(last))
+            .annotate(m=TruncMonth("paid_on")).values("org_id", "m").annotate(total=_money_sum("amount")))
+    payments: dict[tuple[int, dt.date], Decimal] = {}
+    for row in paid:
+        month = row["m"].date() if isinstance(row["m"], dt.datetime) else row["m"]
+        payments[(row["org_id"], month)] = row["total"]
+    statements = {(s.org_id, s.month): s for s in DuesStatement.objects.filter(subtree, month__gte=first, month__lte=last)}
+    org_ids = {k[0] for k in payments} | {k[0] for k in statements}
+    remits = list(DuesRemittance.objects.filter(from_org__path__startswith=root.path, period_start__gte=first,
+                                                period_end__lte=last).select_related("from_org", "to_org"))
+    org_ids |= {r.from_org_id for r in remits}
+    orgs = Organization.objects.in_bulk(org_ids)
+    rows: list[ReconRow] = []
+    for key in sorted(set(payments) | set(statements), key=lambda k: (orgs[k[0]].path, k[1])):
+        org, month = orgs[key[0]], key[1]
+        statement = statements.get(key)
+        rows.append(ReconRow(org, f"{month.year}年{month.month}月", "党员缴纳 = 支部月报",
+                             payments.get(key, ZERO), statement.amount_collected if statement else None))
+    standard = standard_in_force(month_end(last))
+    covered: set[tuple[int, dt.date]] = set()
+    branch_expected = branch_remitted = ZERO
+    for remit in sorted(remits, key=lambda r: (r.from_org.path, r.period_start)):
+        inc = income(remit.from_org, remit.period_start, remit.period_end, standard)
+        expected = percent_of(inc.total, Decimal(remit.remit_percent))
+        rows.append(ReconRow(remit.from_org, f"{remit.period_start:%Y-%m}—{remit.period_end:%Y-%m}",
+                             f"应上缴（{remit.remit_percent}%）= 实际上缴", expected, Decimal(remit.amount)))
+        for month in months_between(remit.period_start, remit.period_end):
+            covered.add((remit.from_org_id, month))
+        if remit.from_org.kind != "committee":
+            branch_expected += expected
+            branch_remitted += Decimal(remit.amount)
+    for key, amount in sorted(payments.items(), key=lambda kv: (orgs[kv[0][0]].path, kv[0][1])):
+        if key not in covered and amount:
+            org = orgs[key[0]]
+            pct = remit_percent_for(org, standard)
+            if pct:
+                rows.append(ReconRow(org, f"{key[1].year}年{key[1].month}月", "已收党费尚未上缴",
+                                     percent_of(amount, pct), None))
+    return Reconciliation(
+        rows=rows, payments_total=sum(payments.values(), ZERO),
+        statements_total=sum((s.amount_collected for s in statements.values()), ZERO),
+        branch_remitted_total=branch_remitted, branch_expected_total=branch_expected,
+    )
+
+
+# --- budget, spending, care fund --------------------------------------------------------------
+
+
+def approved_spending(org: Any, year: int, *, category: Any = None, care_fund: bool | None = None) -> Total:
+    from dangjian.dues.models import DuesSpending
+
+    rows = DuesSpending.objects.filter(org=org, spent_on__year=year, status=ApprovalStatus.APPROVED)
+    if category is not None:
+        rows = rows.filter(category=category)
+    if care_fund is not None:
+        rows = rows.filter(from_care_fund=care_fund)
+    return Total(rows.aggregate(total=_money_sum("amount"))["total"], rows.select_related("category"), "已批准支出")
+
+
+@dataclass
+class BudgetRow:
+    category: Any
+    budget: Decimal
+    actual: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.budget - self.actual
+
+    @property
+    def used_percent(self) -> Decimal | None:
+        return round_amount(self.actual * HUNDRED / self.budget) if self.budget else None
+
+
+def budget_vs_actual(org: Any, year: int) -> list[BudgetRow]:
+    """Per category: the approved budget line vs the approved spending of the year (2 queries)."""
+    from dangjian.dues.models import DuesBudgetLine, DuesSpending, SpendingCategory
+
+    budget = {line.category_id: line.amount for line in
+              DuesBudgetLine.objects.filter(budget__org=org, budget__year=year)}
+    actual = dict(DuesSpending.objects.filter(org=org, spent_on__year=year, status=ApprovalStatus.APPROVED)
+                  .values("category_id").annotate(total=_money_sum("amount")).values_list("category_id", "total"))
+    ids = set(budget) | set(actual)
+    categories = SpendingCategory.objects.filter(Q(is_active=True) | Q(pk__in=ids)).order_by("order", "code")
+    return [BudgetRow(c, budget.get(c.pk, ZERO), actual.get(c.pk, ZERO)) for c in categories]
+
+
+@dataclass
+class CareFund:
+    """The care fund (暖心工程) balance of an organization for a year."""
+
+    org: Any
+    year: int
+    opening: Decimal
+    inflow: Decimal
+    outflow: Total
+    income: Income
+
+    @property
+    def closing(self) -> Decimal:
+        return self.opening + self.inflow - self.outflow.amount
+
+
+def care_fund(org: Any, year: int) -> CareFund:
+    """Opening balance (every earlier year's share minus its spending) + this year's share of
+    retained dues − approved spending from the fund."""
+    from dangjian.dues.models import DuesPayment, DuesRemittance
+
+    first_year = min(
+        [d.year for d in (DuesPayment.objects.filter(org=org).order_by("paid_on").values_list("paid_on", flat=True)[:1])]
+        + [d.year for d in (DuesRemittance.objects.filter(to_org=org).order_by("period_start")
+                            .values_list("period_start", flat=True)[:1])] + [year]
+    )
+    opening = ZERO
+    for y in range(first_year, year):
+        inc = income(org, dt.date(y, 1, 1), dt.date(y, 12, 1))
+        opening += inc.care_fund - approved_spending(org, y, care_fund=True).amount
+    inc = income(org, dt.date(year, 1, 1), dt.date(year, 12, 1))
+    return CareFund(org, year, opening, inc.care_fund, approved_spending(org, year, care_fund=True), inc)
+
+
+# --- disclosure (收支公示) ----------------------------------------------------------------------
+
+
+@dataclass
+class MemberLine:
+    member: Any
+    months: int
+    due: Decimal
+    paid: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        return self.paid - self.due
+
+
+@dataclass
+class Disclosure:
+    """Income and spending of an organization for a period, as published to its members."""
+
+    org: Any
+    first: dt.date
+    last: dt.date
+    income: Income
+    due: Total
+    members: list[MemberLine]
+    monthly: list[tuple[dt.date, Decimal]]
+    children: list[tuple[Any, Decimal]]
+    spending: list[tuple[Any, Decimal]]
+    spending_total: Decimal
+    sent: Total
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.first.year}年{self.first.month}月至{self.last.year}年{self.last.month}月"
+
+    @property
+    def balance(self) -> Decimal:
+        return self.income.retained - self.spending_total
+
+
+def disclosure(org: Any, first: dt.date, last: dt.date) -> Disclosure:
+    """The figures of a 收支公示: per member (for a branch), per month, per sub-organization,
+    the remitted and retained shares, and approved spending by category."""
+    from django.db.models.functions import TruncMonth
+
+    from dangjian.dues.models import DuesBill, DuesSpending
+
+    first, last = month_start(first), month_start(last)
+    inc = income(org, first, last)
+    due = bills_in(org, first, last)
+    bills = (DuesBill.objects.filter(org=org, month__gte=first, month__lte=last).values("member_id")
+             .annotate(n=Sum(Value(1)), due=_money_sum("amount_due")))
+    paid = dict(inc.collected.entries.values("member_id").annotate(total=_money_sum("amount"))
+                .values_list("member_id", "total"))
+    from dangjian.members.models import Member
+
+    member_ids = {b["member_id"] for b in bills} | set(paid)
+    members = Member.objects.in_bulk(member_ids)
+    due_by_member = {b["member_id"]: b for b in bills}
+    lines = [MemberLine(members[mid], int(due_by_member.get(mid, {}).get("n") or 0),
+                        due_by_member.get(mid, {}).get("due", ZERO), paid.get(mid, ZERO))
+             for mid in member_ids]
+    lines.sort(key=lambda line: line.member.name_initials + line.member.name)
+    monthly_q = (inc.collected.entries.order_by().annotate(m=TruncMonth("paid_on")).values("m")
+                 .annotate(total=_money_sum("amount")).values_list("m", "total"))
+    monthly_map = {(m.date() if isinstance(m, dt.datetime) else m): t for m, t in monthly_q}
+    monthly = [(m, monthly_map.get(m, ZERO)) for m in months_between(first, last)]
+    children = [(r.from_org, Decimal(r.amount)) for r in inc.received.entries.order_by("from_org__path", "period_start")]
+    spend_q = (DuesSpending.objects.filter(org=org, status=ApprovalStatus.APPROVED, spent_on__gte=first,
+                                           spent_on__lte=month_end(last))
+               .values("category_id").annotate(total=_money_sum("amount")))
+    totals = {row["category_id"]: row["total"] for row in spend_q}
+    from dangjian.dues.models import SpendingCategory
+
+    spending = [(c, totals[c.pk]) for c in SpendingCategory.objects.filter(pk__in=totals).order_by("order")]
+    return Disclosure(org, first, last, inc, due, lines, monthly, children, spending,
+                      sum(totals.values(), ZERO), remittances_sent(org, first, last))
+
+
+def group_by_org(rows: Iterable[Any]) -> dict[Any, list[Any]]:
+    grouped: dict[Any, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.org].append(row)
+    return grouped
