@@ -1,6 +1,7 @@
 """Writing the audit log (SECURITY.md AUD-01..AUD-04).
 
-``record`` is the only writer. It runs inside the caller's transaction, so an entry exists
+``record`` is the only writer (``record_created`` its batch form for services that write with
+``bulk_create``). It runs inside the caller's transaction, so an entry exists
 exactly when the change does; if it cannot be written the caller's change rolls back
 (fail-closed). Entries are HMAC-chained: each stores the previous entry's hash.
 """
@@ -12,6 +13,7 @@ import decimal
 import json
 import re
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -187,3 +189,39 @@ def verify_chain() -> int | None:
             return int(entry.pk)
         prev = entry.hash
     return None
+
+
+def record_created(instances: Sequence[models.Model], *, batch_size: int = 500) -> int:
+    """Audit rows that a service wrote with ``bulk_create``: one "create" entry per row, as
+    ``save()`` would have written it, hash-chained in order and inserted in batches.
+
+    ARCHITECTURE.md allows bulk writes of audited models only in services that record
+    explicitly; this is how they record (an Excel import of thousands of members). Runs in the
+    caller's transaction, like :func:`record`.
+    """
+    from dangjian.core.models import AuditEntry
+
+    if not instances:
+        return 0
+    ctx = context.current()
+    user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
+    actor_name = _clean(user.get_username() if user is not None else "", 150)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        prev = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+        entries = []
+        for obj in instances:
+            entry = AuditEntry(
+                at=timezone.now(), actor=user, actor_name=actor_name, event="create", success=True,
+                object_type=obj._meta.label_lower, object_id=_clean(str(obj.pk), 64),
+                object_repr=_clean(str(obj), 200), org_path=org_path_of(obj),
+                changes=_json_value(diff(None, snapshot(obj))), ip=ctx.ip, request_id=ctx.request_id,
+                source=ctx.source, reason=_clean(ctx.reason, 255), prev_hash=prev,
+            )
+            entry.hash = entry_hash(entry)
+            prev = entry.hash
+            entries.append(entry)
+        AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+    return len(entries)

@@ -12,6 +12,8 @@ from django.core.checks import Error, Tags, Warning, register
 UNSCOPED_ALLOWED = {
     "contenttypes.contenttype", "auth.permission", "auth.group", "sessions.session",
     "accounts.loginlock", "accounts.passwordhistory", "accounts.apitoken", "core.idempotencyrecord",
+    # reached only by its uploader (dangjian.core.imports), never through a list
+    "core.importbatch",
 }
 
 
@@ -54,3 +56,24 @@ def production_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     except DatabaseError:
         pass
     return problems
+
+
+def defusedxml_in_use() -> bool:
+    """Whether openpyxl parses workbook XML through defusedxml (no DTDs, no entity expansion)."""
+    try:
+        from openpyxl import xml
+        from openpyxl.xml import functions
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        return False
+    # Worksheets and shared strings are read with iterparse; with lxml present openpyxl parses
+    # the small workbook parts with lxml and resolve_entities=False.
+    return bool(xml.DEFUSEDXML) and functions.iterparse.__module__.startswith("defusedxml")
+
+
+@register()
+def spreadsheet_parser_is_defused(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Excel imports must not parse XML with a DTD-resolving parser (SECURITY.md IO-04)."""
+    if defusedxml_in_use():
+        return []
+    return [Error("openpyxl does not use defusedxml: install defusedxml and unset OPENPYXL_DEFUSEDXML / "
+                  "uninstall lxml", id="dangjian.E003")]

@@ -177,3 +177,49 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class ImportBatch(models.Model):
+    """One uploaded spreadsheet on its way in (F2 import; SECURITY.md REL-06, IO-04, DP-04).
+
+    A staged batch keeps the uploaded file under a generated name in ``MEDIA_ROOT/imports/``
+    until its uploader confirms or discards it (the user's file name is only displayed, never
+    used in a path). An imported batch keeps who, when, what kind, the counts and the file's
+    SHA-256: the partial unique constraint refuses the same file a second time, even when two
+    confirmations race. Only the uploader reaches a batch (``dangjian.core.imports``).
+    """
+
+    class Status(models.TextChoices):
+        STAGED = "staged", _("Staged")
+        IMPORTED = "imported", _("Imported")
+        DISCARDED = "discarded", _("Discarded")
+
+    kind = models.CharField(_("kind"), max_length=32)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.STAGED)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200)
+    stored_name = models.CharField(max_length=64, blank=True)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    imported_rows = models.PositiveIntegerField(_("imported rows"), default=0)
+    valid_only = models.BooleanField(_("valid rows only"), default=False)
+    problems = models.JSONField(default=list, blank=True)  # [[sheet, row, column, message], ...]
+    preview = models.JSONField(default=list, blank=True)  # the first rows as shown on the preview
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["sha256"], condition=models.Q(status="imported"), name="import_file_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name}"
