@@ -61,3 +61,10 @@ class LockoutModelBackend(ModelBackend):
             else:
                 LoginLock.objects.filter(username=username).delete()
         return user
+
+    def user_can_authenticate(self, user: Any) -> bool:
+        """Inactive accounts and one-time passwords past their expiry (72 h, AUTH-04) cannot log in."""
+        expires = getattr(user, "initial_password_expires_at", None)
+        if getattr(user, "must_change_password", False) and expires is not None and expires <= timezone.now():
+            return False
+        return super().user_can_authenticate(user)

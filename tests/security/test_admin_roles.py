@@ -1,0 +1,228 @@
+"""AC-04 三员分立: the exact role x area x action matrix, and how the three admins behave.
+
+The expected matrix is written out here on purpose: changing dangjian/accounts/roles.py
+without changing this table fails, so every change of rights is deliberate and reviewed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+
+from dangjian.accounts import services
+from dangjian.accounts.models import RoleGrant
+from dangjian.accounts.roles import ADMIN_ROLES, ROLE_MATRIX, Role, allows
+from dangjian.core.models import AuditEntry
+from tests.security.conftest import all_routes, login
+
+AREAS = ("members", "orgs", "config", "users", "grants", "security", "audit")
+ACTIONS = ("view", "add", "change", "delete", "export", "reveal")
+V, A, C, D, E, R = ACTIONS
+ALL = {V, A, C, D, E}
+
+#: role -> (reach, {area: actions}); anything not listed is denied.
+EXPECTED: dict[str, tuple[str, dict[str, set[str]]]] = {
+    "member": ("self", {"members": {V}, "orgs": {V}}),
+    "branch_officer": ("subtree", {"members": ALL, "orgs": {V, C, E}, "config": {V}}),
+    "committee_staff": ("subtree", {"members": ALL | {R}, "orgs": ALL, "config": {V, A, C}}),
+    "inspector": ("subtree", {"members": {V}, "orgs": {V}}),
+    "system_admin": ("subtree", {"orgs": ALL, "users": {V, A, C}, "config": {V, A, C}}),
+    "security_admin": ("subtree", {"grants": ALL, "users": {V}, "security": {V, C}, "orgs": {V}}),
+    "audit_admin": ("subtree", {"audit": {V, E}}),
+}
+
+CELLS = list(itertools.product(EXPECTED, AREAS, ACTIONS))
+
+
+@pytest.mark.parametrize(("role", "area", "action"), CELLS, ids=[":".join(c) for c in CELLS])
+def test_matrix_cell(role: str, area: str, action: str) -> None:
+    expected = action in EXPECTED[role][1].get(area, set())
+    assert allows(role, area, action) is expected, f"{role} {action} {area}: expected {expected}"
+
+
+def test_matrix_has_no_unexpected_roles_areas_or_actions() -> None:
+    assert set(ROLE_MATRIX) == set(EXPECTED) == {r.value for r in Role}
+    for role, spec in ROLE_MATRIX.items():
+        assert spec.reach == EXPECTED[role][0], role
+        assert {a: set(acts) for a, acts in spec.areas.items()} == EXPECTED[role][1], role
+
+
+def test_admin_roles_are_the_three() -> None:
+    assert ADMIN_ROLES == {"system_admin", "security_admin", "audit_admin"}
+
+
+def test_admins_see_no_business_personal_data() -> None:
+    for role in ADMIN_ROLES:
+        assert not any(allows(role, "members", a) for a in ACTIONS), role
+    # separation: only the audit admin reads the audit log; it changes nothing anywhere
+    assert [r for r in EXPECTED if allows(r, "audit", "view")] == ["audit_admin"]
+    assert [r for r in EXPECTED if allows(r, "grants", "add")] == ["security_admin"]
+    assert [r for r in EXPECTED if allows(r, "security", "change")] == ["security_admin"]
+    assert not any(allows("audit_admin", area, a) for area in AREAS for a in ("add", "change", "delete", "reveal"))
+
+
+# --- behaviour ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_system_admin_cannot_read_audit_or_members(personas: Any) -> None:
+    client = login("sysadmin")
+    for url in ("/audit/", "/audit/export.xlsx", f"/audit/{AuditEntry.objects.first().pk}/", "/members/",
+                f"/members/{personas.members['m_b1'].pk}/", "/members/export.xlsx"):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/accounts/users/").status_code == 200
+    assert client.get("/orgs/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_security_admin_cannot_read_audit_or_members(personas: Any) -> None:
+    client = login("secadmin")
+    for url in ("/audit/", "/members/", "/accounts/users/add/"):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/accounts/grants/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_audit_admin_reads_audit_only(personas: Any) -> None:
+    client = login("auditadmin")
+    assert client.get("/audit/").status_code == 200
+    assert client.get(f"/audit/{AuditEntry.objects.first().pk}/").status_code == 200
+    assert client.get("/audit/export.xlsx").status_code == 200
+    for url in ("/members/", f"/members/{personas.members['m_b1'].pk}/", "/accounts/users/",
+                "/accounts/users/add/", "/accounts/grants/add/", "/accounts/locks/", "/members/add/"):
+        assert client.get(url).status_code == 404, url
+
+
+def table_counts() -> dict[str, int]:
+    skip = {"core.auditentry", "sessions.session", "accounts.loginlock"}
+    return {m._meta.label_lower: m._base_manager.count() for m in apps.get_models() if m._meta.label_lower not in skip}
+
+
+def row_versions() -> dict[str, list[Any]]:
+    result = {}
+    for model in apps.get_models():
+        if any(f.name == "version" for f in model._meta.concrete_fields):
+            result[model._meta.label_lower] = sorted(model._base_manager.values_list("pk", "version"))
+    return result
+
+
+#: Pages that only render, whatever the method (the unchanged row counts below prove it).
+READ_ONLY_ANY_METHOD = {"core:home", "orgs:tree", "orgs:tree_children", "orgs:expiring_terms",
+                        "orgs:structure_warnings"}
+
+
+@pytest.mark.django_db
+def test_audit_admin_cannot_change_anything(personas: Any) -> None:
+    """POST/PUT/PATCH/DELETE to every URL as the audit admin: refused, and no row changes."""
+    client = login("auditadmin")
+    counts, versions = table_counts(), row_versions()
+    last_entry = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    payload = {"name": "x", "username": "officer_b1", "role": "audit_admin", "user": 1, "org": 1}
+    own = {"accounts:logout", "accounts:password_change", "accounts:login", "core:health", "api:token"}
+    for route in all_routes():
+        if route.name in own:
+            continue
+        url = route.url()
+        for method in ("post", "put", "patch", "delete"):
+            if route.is_api:
+                response = getattr(client, method)(url, json.dumps(payload), content_type="application/json")
+            elif method == "post":
+                response = client.post(url, payload)
+            else:
+                response = getattr(client, method)(url)
+            # a redirect is how a successful write answers; read-only pages may render (200)
+            assert response.status_code in (200, 400, 403, 404, 405), f"{method} {url}: {response.status_code}"
+            if response.status_code == 200:
+                assert route.name in READ_ONLY_ANY_METHOD, f"{method} {url} answered 200"
+    assert table_counts() == counts
+    assert row_versions() == versions
+    writes = AuditEntry.objects.filter(pk__gt=last_entry, success=True).exclude(event__in=("login", "export"))
+    assert not writes.exists(), list(writes.values_list("event", "object_type"))
+
+
+# --- role grants: no second admin role, no self-grant -------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("holder", "role"), [
+    ("sysadmin", "audit_admin"), ("sysadmin", "security_admin"), ("secadmin", "system_admin"),
+    ("auditadmin", "security_admin"), ("auditadmin", "committee_staff"), ("officer_b1", "system_admin"),
+])
+def test_second_admin_role_is_refused_by_service(personas: Any, holder: str, role: str) -> None:
+    before = RoleGrant.objects.count()
+    with pytest.raises(ValidationError):
+        services.grant_role(actor=personas.user("secadmin"), user=personas.user(holder), role=role, org=personas.root)
+    assert RoleGrant.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_second_admin_role_is_refused_by_form(personas: Any) -> None:
+    client = login("secadmin")
+    before = RoleGrant.objects.count()
+    response = client.post("/accounts/grants/add/", {
+        "user": personas.user("sysadmin").pk, "role": "audit_admin", "org": personas.root.pk})
+    assert response.status_code == 400
+    assert response.context["form"].errors.get("role"), response.context["form"].errors
+    assert RoleGrant.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_security_admin_grants_an_ordinary_role(personas: Any) -> None:
+    """The control case: a legal grant through the same form works and is audited."""
+    client = login("secadmin")
+    response = client.post("/accounts/grants/add/", {
+        "user": personas.user("officer_b2").pk, "role": "inspector", "org": personas.c1.pk})
+    assert response.status_code == 302
+    grant = RoleGrant.objects.get(user=personas.user("officer_b2"), role="inspector")
+    assert grant.granted_by == personas.user("secadmin")
+    assert AuditEntry.objects.filter(event="create", object_type="accounts.rolegrant", object_id=str(grant.pk)).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("persona", "role", "org"), [
+    ("root_staff", "inspector", "b1"), ("c1_staff", "branch_officer", "b2"), ("secadmin", "security_admin", "c1"),
+    ("officer_b1", "committee_staff", "b1"),
+])
+def test_nobody_grants_themself_a_role(personas: Any, persona: str, role: str, org: str) -> None:
+    user = personas.user(persona)
+    before = RoleGrant.objects.count()
+    with pytest.raises(ValidationError):
+        services.grant_role(actor=user, user=user, role=role, org=getattr(personas, org))
+    assert RoleGrant.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_security_admin_cannot_self_grant_through_form(personas: Any) -> None:
+    client = login("secadmin")
+    me = personas.user("secadmin")
+    before = RoleGrant.objects.count()
+    response = client.post("/accounts/grants/add/", {"user": me.pk, "role": "security_admin", "org": personas.c1.pk})
+    assert response.status_code == 400 and response.context["form"].errors.get("user")
+    assert RoleGrant.objects.count() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["sysadmin", "auditadmin", "root_staff", "officer_b1"])
+def test_only_the_security_admin_grants_roles(personas: Any, persona: str) -> None:
+    client = login(persona)
+    before = RoleGrant.objects.count()
+    response = client.post("/accounts/grants/add/", {
+        "user": personas.user("officer_b2").pk, "role": "inspector", "org": personas.c1.pk})
+    assert response.status_code == 404
+    assert RoleGrant.objects.count() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("holder", "role"), [("sysadmin", "audit_admin"), ("secadmin", "security_admin")])
+def test_api_refuses_second_admin_role_and_self_grant(personas: Any, holder: str, role: str) -> None:
+    client = login("secadmin")
+    before = RoleGrant.objects.count()
+    response = client.post("/api/v1/role-grants/", {"user": personas.user(holder).pk, "role": role,
+                                                     "org": personas.c1.pk}, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert RoleGrant.objects.count() == before
