@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dangjian.accounts",
     "dangjian.members",
     "dangjian.dues",
+    "dangjian.meetings",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,7 @@ DANGJIAN = {
         "dangjian.orgs.navigation.menu",
         "dangjian.members.navigation.menu",
         "dangjian.dues.navigation.menu",
+        "dangjian.meetings.navigation.menu",
         "dangjian.accounts.navigation.menu",
     ],
     # URLs reachable without login (SECURITY.md AC-01); the URL-walk test holds views to it.

@@ -8,4 +8,5 @@ urlpatterns = [
     path("api/v1/", include("dangjian.api_urls")),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
+    path("meetings/", include("dangjian.meetings.urls")),
 ]

@@ -37,18 +37,25 @@ class RoleSpec:
 
 
 #: The matrix. Areas: members, orgs (tree, terms, posts), config (rule tables), users
-#: (accounts), grants (role grants), security (policy, unlock), audit (the audit log).
+#: (accounts), grants (role grants), security (policy, unlock), audit (the audit log),
+#: meetings (meetings, solicitations), attendance (attendance rows: a member sees only their
+#: own), dlm (opinions, talks, criticism, rectification of democratic life meetings).
 ROLE_MATRIX: dict[str, RoleSpec] = {
-    Role.MEMBER: RoleSpec("self", {"members": frozenset({"view"}), "orgs": frozenset({"view"})}),
+    Role.MEMBER: RoleSpec("self", {"members": frozenset({"view"}), "orgs": frozenset({"view"}),
+                                   "meetings": frozenset({"view"}), "attendance": frozenset({"view"})}),
     Role.BRANCH_OFFICER: RoleSpec(
         "subtree",
-        {"members": ALL, "orgs": frozenset({"view", "change", "export"}), "config": frozenset({"view"})},
+        {"members": ALL, "orgs": frozenset({"view", "change", "export"}), "config": frozenset({"view"}),
+         "meetings": ALL, "attendance": ALL, "dlm": ALL},
     ),
     Role.COMMITTEE_STAFF: RoleSpec(
         "subtree",
-        {"members": ALL | {"reveal"}, "orgs": ALL, "config": frozenset({"view", "add", "change"})},
+        {"members": ALL | {"reveal"}, "orgs": ALL, "config": frozenset({"view", "add", "change"}),
+         "meetings": ALL, "attendance": ALL, "dlm": ALL},
     ),
-    Role.INSPECTOR: RoleSpec("subtree", {"members": frozenset({"view"}), "orgs": frozenset({"view"})}),
+    Role.INSPECTOR: RoleSpec("subtree", {"members": frozenset({"view"}), "orgs": frozenset({"view"}),
+                                         "meetings": frozenset({"view"}), "attendance": frozenset({"view"}),
+                                         "dlm": frozenset({"view"})}),
     Role.SYSTEM_ADMIN: RoleSpec(
         "subtree",
         {"orgs": ALL, "users": frozenset({"view", "add", "change"}), "config": frozenset({"view", "add", "change"})},
@@ -64,7 +71,7 @@ ROLE_MATRIX: dict[str, RoleSpec] = {
 
 #: Areas where the member role reaches only the rows it owns (``owner_path``), not the rows
 #: of the member's whole branch.
-OWN_ROW_AREAS = frozenset({"members", "dues"})
+OWN_ROW_AREAS = frozenset({"members", "attendance", "dues"})
 
 
 #: Party dues (F8): officers do everything in their subtree, committee staff too, members see

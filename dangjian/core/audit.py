@@ -141,8 +141,11 @@ def record(
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
         last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        at = timezone.now()
+        if ctx.coarse_time:
+            at = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
         entry = AuditEntry(
-            at=timezone.now(),
+            at=at,
             actor=user,
             actor_name=_clean(getattr(user, "get_username", lambda: "")() if user else "", 150),
             event=event,

@@ -23,7 +23,10 @@ class ActorContext:
     ip: str | None = None
     request_id: str = ""
     reason: str = ""
-    source: str = "system"  # "web", "api", "command", "system"
+    source: str = "system"  # "web", "api", "command", "system", "anonymous"
+    #: Record the day instead of the time (anonymous writes: a precise time could be
+    #: correlated with the sender's other activity).
+    coarse_time: bool = False
 
 
 _current: contextvars.ContextVar[ActorContext] = contextvars.ContextVar(
@@ -57,6 +60,21 @@ def set_context(ctx: ActorContext) -> contextvars.Token[ActorContext]:
 
 def reset_context(token: contextvars.Token[ActorContext]) -> None:
     _current.reset(token)
+
+
+@contextmanager
+def anonymous_write() -> Iterator[ActorContext]:
+    """Run a block as nobody: no user, no IP, no request id, the day instead of the time.
+
+    For writes whose author must stay unknown (anonymous opinions): the audit entries written
+    inside carry nothing that leads back to the request that caused them.
+    """
+    ctx = ActorContext(user=None, ip=None, request_id="", reason="", source="anonymous", coarse_time=True)
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)
 
 
 def with_user(user: Any) -> None:

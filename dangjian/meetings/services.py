@@ -1,0 +1,450 @@
+"""Writes of organizational life, with their business rules. Keyword-only, actor first.
+
+Every function runs in one transaction; audited models are saved one by one (their audit
+entries are written by the core), bulk writes record their own entry. A confirmed meeting is
+locked: the only way to change it is :func:`amend_meeting`, which keeps the reason and the
+field changes and audits them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from enum import Enum
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.core import audit, context
+from dangjian.meetings import signals
+from dangjian.meetings.choices import (
+    AttendanceStatus,
+    AttendeeSource,
+    CheckinMethod,
+    LeaveStatus,
+    MeetingStatus,
+    OpinionSource,
+)
+from dangjian.meetings.models import (
+    Attendance,
+    Meeting,
+    MeetingAmendment,
+    MeetingAttachment,
+    MeetingRules,
+    Opinion,
+    Solicitation,
+)
+from dangjian.members.choices import Post
+from dangjian.members.models import CommitteePost, Member
+from dangjian.orgs.choices import OrgKind
+
+#: Fields an amendment may change on a confirmed meeting.
+AMENDABLE_FIELDS = ("topic", "starts_at", "ends_at", "place", "host", "recorder", "minutes", "status")
+
+
+@contextmanager
+def with_reason(reason: str) -> Iterator[None]:
+    """Audit the writes inside with ``reason`` (the request's actor, IP and id are kept)."""
+    token = context.set_context(replace(context.current(), reason=reason))
+    try:
+        yield
+    finally:
+        context.reset_context(token)
+
+
+def _locked_error() -> ValidationError:
+    return ValidationError(_("This meeting is confirmed or cancelled; correct it by an amendment with a reason."))
+
+
+# --- Expected attendees ----------------------------------------------------------------------------
+
+
+def expected_members(meeting: Meeting) -> QuerySet[Member]:
+    """Who is expected, from the organization: its members (a group's members for a party
+    group), its committee (current post holders) for committee meetings, nobody for kinds
+    whose participants are chosen per meeting."""
+    source = meeting.kind.attendee_source
+    if source == AttendeeSource.NONE:
+        return Member.objects.none()
+    if source == AttendeeSource.COMMITTEE:
+        today = timezone.localdate(meeting.starts_at)
+        holders = (
+            CommitteePost.objects.filter(org=meeting.org, started_on__lte=today)
+            .exclude(post=Post.GROUP_LEADER)
+            .exclude(ended_on__lt=today)
+            .values("member_id")
+        )
+        return Member.objects.filter(pk__in=holders, is_active=True)
+    if meeting.org.kind == OrgKind.GROUP:
+        return Member.objects.filter(group=meeting.org, is_active=True)
+    return Member.objects.filter(org=meeting.org, is_active=True)
+
+
+def sync_expected(*, actor: Any, meeting: Meeting) -> None:
+    """Bring the attendance rows of an unlocked meeting in line with the computed list.
+
+    Adds the computed members who have no row; removes rows that are no longer computed,
+    were never changed by hand (no reason) and have nothing recorded yet. Rows added or
+    excluded by hand (with a reason) are kept.
+    """
+    if meeting.is_locked:
+        return
+    computed = set(expected_members(meeting).values_list("pk", flat=True))
+    rows = {a.member_id: a for a in meeting.attendances.all()}
+    stale = [a for m, a in rows.items() if m not in computed and a.expected and not a.change_reason
+             and a.status == AttendanceStatus.PENDING and not a.leave_status]
+    for attendance in stale:
+        attendance.delete()
+    missing = sorted(computed - set(rows))
+    if missing:
+        Attendance.objects.bulk_create([Attendance(meeting=meeting, member_id=m) for m in missing])
+        audit.record("create", object_type="meetings.attendance", object_repr=str(meeting),
+                     object_id=meeting.pk, org_path=meeting.org.path,
+                     changes={"meeting": meeting.pk, "expected_members": missing}, actor=actor)
+
+
+def add_attendee(*, actor: Any, meeting: Meeting, member: Member, reason: str) -> Attendance:
+    """Add a member to the expected list (reason required), or re-include an excluded one."""
+    if meeting.is_locked:
+        raise _locked_error()
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for changing the expected attendees.")})
+    with transaction.atomic():
+        attendance = Attendance.objects.filter(meeting=meeting, member=member).first()
+        if attendance is None:
+            attendance = Attendance(meeting=meeting, member=member)
+        attendance.expected = True
+        attendance.change_reason = reason.strip()
+        attendance.save()
+    return attendance
+
+
+def exclude_attendee(*, actor: Any, attendance: Attendance, reason: str) -> Attendance:
+    """Exclude a member from those who should attend (应到会), as a recorded decision (DOMAIN.md 2.2)."""
+    if attendance.meeting.is_locked:
+        raise _locked_error()
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for changing the expected attendees.")})
+    attendance.expected = False
+    attendance.change_reason = reason.strip()
+    attendance.save()
+    return attendance
+
+
+# --- Check-in and attendance -------------------------------------------------------------------------
+
+
+class CheckinResult(Enum):
+    CHECKED_IN = "checked_in"
+    ALREADY = "already"
+    NOT_EXPECTED = "not_expected"
+    NOT_OPEN_YET = "not_open_yet"
+    CLOSED = "closed"
+
+
+def checkin_rules(meeting: Meeting) -> MeetingRules:
+    return MeetingRules.for_year(timezone.localtime(meeting.starts_at).year)
+
+
+def check_in(*, user: Any, meeting: Meeting, now: dt.datetime | None = None) -> tuple[CheckinResult, Attendance | None]:
+    """Check the user's member in by QR code. Idempotent: a second scan changes nothing."""
+    now = now or timezone.now()
+    member_id = getattr(user, "member_id", None)
+    with transaction.atomic():
+        attendance = (
+            Attendance.objects.select_for_update().filter(meeting=meeting, member_id=member_id, expected=True).first()
+            if member_id else None
+        )
+        if attendance is None:
+            return CheckinResult.NOT_EXPECTED, None
+        if attendance.status == AttendanceStatus.PRESENT:
+            return CheckinResult.ALREADY, attendance
+        opens, closes = meeting.checkin_window(checkin_rules(meeting))
+        if meeting.is_locked or now > closes:
+            return CheckinResult.CLOSED, attendance
+        if now < opens:
+            return CheckinResult.NOT_OPEN_YET, attendance
+        attendance.status = AttendanceStatus.PRESENT
+        attendance.checked_in_at = now
+        attendance.checkin_method = CheckinMethod.QR
+        attendance.save()
+        signals.attendance_recorded.send(sender=Meeting, meeting=meeting, attendance=attendance)
+    return CheckinResult.CHECKED_IN, attendance
+
+
+def record_attendance(*, actor: Any, meeting: Meeting, statuses: dict[int, str]) -> list[Attendance]:
+    """The organizer's attendance grid: set present / excused / absent per attendance row.
+
+    Excused needs a leave requested before the start and approved by the organizer.
+    Returns the rows that changed; raises ValidationError (nothing written) on any bad row.
+    """
+    if meeting.is_locked:
+        raise _locked_error()
+    changed: list[Attendance] = []
+    with transaction.atomic():
+        rows = {a.pk: a for a in meeting.attendances.select_related("member").select_for_update()}
+        errors: list[str] = []
+        for pk, status in statuses.items():
+            attendance = rows.get(pk)
+            if attendance is None or status not in AttendanceStatus.values or status == attendance.status:
+                continue
+            if status == AttendanceStatus.EXCUSED and attendance.leave_status != LeaveStatus.APPROVED:
+                errors.append(_("%(name)s: excused only with a leave requested before the start and approved.")
+                              % {"name": attendance.member.name})
+                continue
+            attendance.status = status
+            if status == AttendanceStatus.PRESENT and not attendance.checkin_method:
+                attendance.checkin_method = CheckinMethod.MANUAL
+            changed.append(attendance)
+        if errors:
+            raise ValidationError(errors)
+        for attendance in changed:
+            attendance.save()
+            signals.attendance_recorded.send(sender=Meeting, meeting=meeting, attendance=attendance)
+    return changed
+
+
+def request_leave(*, actor: Any, attendance: Attendance, reason: str, now: dt.datetime | None = None) -> Attendance:
+    """Ask for leave from a meeting: only before it starts, with a reason."""
+    now = now or timezone.now()
+    meeting = attendance.meeting
+    if meeting.is_locked:
+        raise _locked_error()
+    if now >= meeting.starts_at:
+        raise ValidationError(_("Leave must be requested before the meeting starts."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the leave.")})
+    attendance.leave_reason = reason.strip()
+    attendance.leave_requested_at = now
+    attendance.leave_status = LeaveStatus.REQUESTED
+    attendance.leave_decided_by = None
+    attendance.leave_decided_at = None
+    attendance.save()
+    return attendance
+
+
+def decide_leave(*, actor: Any, attendance: Attendance, approve: bool, now: dt.datetime | None = None) -> Attendance:
+    """The organizer approves (the member is excused) or rejects a leave request."""
+    now = now or timezone.now()
+    if attendance.meeting.is_locked:
+        raise _locked_error()
+    if attendance.leave_status != LeaveStatus.REQUESTED:
+        raise ValidationError(_("There is no pending leave request."))
+    with transaction.atomic():
+        attendance.leave_status = LeaveStatus.APPROVED if approve else LeaveStatus.REJECTED
+        attendance.leave_decided_by = actor
+        attendance.leave_decided_at = now
+        if approve and attendance.status == AttendanceStatus.PENDING:
+            attendance.status = AttendanceStatus.EXCUSED
+        attendance.save()
+        if approve:
+            signals.attendance_recorded.send(sender=Meeting, meeting=attendance.meeting, attendance=attendance)
+    return attendance
+
+
+# --- Recording, confirming, amending -----------------------------------------------------------------
+
+
+def mark_recorded(*, actor: Any, meeting: Meeting) -> None:
+    """A planned meeting whose minutes were entered becomes recorded (awaiting confirmation)."""
+    if meeting.status == MeetingStatus.PLANNED and meeting.minutes.strip():
+        meeting.status = MeetingStatus.HELD
+        meeting.save(update_fields=["status"])
+
+
+def confirm_meeting(*, actor: Any, meeting: Meeting, now: dt.datetime | None = None) -> Meeting:
+    """Confirm a recorded meeting: its record is locked from now on and it counts for compliance."""
+    now = now or timezone.now()
+    if meeting.is_locked:
+        raise _locked_error()
+    problems = []
+    if meeting.starts_at > now:
+        problems.append(_("The meeting has not started yet."))
+    if not meeting.minutes.strip():
+        problems.append(_("Enter the minutes before confirming."))
+    pending = meeting.attendances.filter(expected=True, status=AttendanceStatus.PENDING).count()
+    if pending:
+        problems.append(_("Record the attendance of everyone expected first (%(n)d not recorded).") % {"n": pending})
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        meeting.status = MeetingStatus.CONFIRMED
+        meeting.confirmed_at = now
+        meeting.confirmed_by = actor
+        meeting.save()
+        attendances = list(meeting.attendances.select_related("member"))
+        signals.meeting_confirmed.send(sender=Meeting, meeting=meeting, attendances=attendances)
+    return meeting
+
+
+def cancel_meeting(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
+    """Cancel a meeting that was not confirmed (a confirmed one is cancelled by amendment)."""
+    if meeting.status == MeetingStatus.CONFIRMED:
+        return amend_meeting(actor=actor, meeting=meeting, reason=reason, changes={"status": MeetingStatus.CANCELLED})
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise _locked_error()
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    with transaction.atomic(), with_reason(reason):
+        before = meeting.status
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.save()
+        MeetingAmendment.objects.create(meeting=meeting, reason=reason.strip(), amended_by=actor,
+                                        changes={"status": [before, MeetingStatus.CANCELLED]})
+    return meeting
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat()
+    if isinstance(value, Member):
+        return value.pk
+    return value
+
+
+def amend_meeting(*, actor: Any, meeting: Meeting, reason: str, changes: dict[str, Any],
+                  attendance: dict[int, str] | None = None) -> Meeting:
+    """Correct a confirmed meeting. The reason is required; the amendment row keeps the
+    before/after of every field and attendance status it changed, and the audit entries of
+    the changed rows carry the reason. Cancelling (``status``) reopens its obligation."""
+    if meeting.status != MeetingStatus.CONFIRMED:
+        raise ValidationError(_("Only a confirmed meeting is amended; edit the others directly."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    unknown = set(changes) - set(AMENDABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be amended: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    if "status" in changes and changes["status"] not in (MeetingStatus.CONFIRMED, MeetingStatus.CANCELLED):
+        raise ValidationError({"status": _("An amendment may only cancel a meeting.")})
+    diff: dict[str, Any] = {}
+    with transaction.atomic(), with_reason(reason.strip()):
+        for name, value in changes.items():
+            before = getattr(meeting, name)
+            if before != value:
+                diff[name] = [_value(before), _value(value)]
+                setattr(meeting, name, value)
+        if meeting.ends_at <= meeting.starts_at:
+            raise ValidationError({"ends_at": _("The end must be after the start.")})
+        changed_rows = []
+        for pk, status in (attendance or {}).items():
+            row = meeting.attendances.select_related("member").filter(pk=pk).first()
+            if row is None or status not in AttendanceStatus.values or row.status == status:
+                continue
+            if status == AttendanceStatus.EXCUSED and row.leave_status != LeaveStatus.APPROVED:
+                raise ValidationError(_("%(name)s: excused only with a leave requested before the start and approved.")
+                                      % {"name": row.member.name})
+            diff[f"attendance:{row.member.name}"] = [row.status, status]
+            row.status = status
+            changed_rows.append(row)
+        if not diff:
+            raise ValidationError(_("The amendment changes nothing."))
+        meeting.save()
+        for row in changed_rows:
+            row.save()
+            signals.attendance_recorded.send(sender=Meeting, meeting=meeting, attendance=row)
+        MeetingAmendment.objects.create(meeting=meeting, reason=reason.strip(), changes=diff, amended_by=actor)
+    return meeting
+
+
+# --- Attachments ------------------------------------------------------------------------------------
+
+_MAGIC = {
+    "pdf": (b"%PDF",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "pptx": (b"PK\x03\x04",),
+    "doc": (b"\xd0\xcf\x11\xe0",),
+    "xls": (b"\xd0\xcf\x11\xe0",),
+    "ppt": (b"\xd0\xcf\x11\xe0",),
+}
+CONTENT_TYPES = {
+    "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "doc": "application/msword", "xls": "application/vnd.ms-excel", "ppt": "application/vnd.ms-powerpoint",
+    "txt": "text/plain",
+}
+
+
+def validate_upload(upload: UploadedFile, rules: MeetingRules) -> str:
+    """Check size, extension and the file's first bytes; return the normalized extension."""
+    name = upload.name or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in rules.allowed_extensions or ext not in CONTENT_TYPES:
+        raise ValidationError(_("This file type is not allowed. Allowed: %(types)s")
+                              % {"types": "、".join(sorted(rules.allowed_extensions))})
+    if (upload.size or 0) > rules.attachment_max_mb * 1024 * 1024:
+        raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": rules.attachment_max_mb})
+    if not upload.size:
+        raise ValidationError(_("The file is empty."))
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    if ext == "txt":
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                head.decode("gb18030")
+            except UnicodeDecodeError as exc:
+                raise ValidationError(_("The file's content does not match its type.")) from exc
+    elif not any(head.startswith(m) for m in _MAGIC[ext]):
+        raise ValidationError(_("The file's content does not match its type."))
+    return ext
+
+
+def add_attachment(*, actor: Any, meeting: Meeting, upload: UploadedFile) -> MeetingAttachment:
+    if meeting.is_locked:
+        raise _locked_error()
+    ext = validate_upload(upload, checkin_rules(meeting))
+    attachment = MeetingAttachment(meeting=meeting, original_name=(upload.name or "")[:200], size=upload.size or 0,
+                                   content_type=CONTENT_TYPES[ext], uploaded_by=actor)
+    attachment.file.save(upload.name or f"file.{ext}", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+# --- Democratic life meeting -------------------------------------------------------------------------
+
+
+def submit_opinion(*, user: Any, solicitation: Solicitation, content: str, topic: str,
+                   about_member: Member | None = None, anonymous: bool = False,
+                   today: dt.date | None = None) -> Opinion:
+    """Store one opinion. An anonymous one is written as nobody (``context.anonymous_write``):
+    no author, the date only, and an audit entry without actor, IP, request id or time of day."""
+    today = today or timezone.localdate()
+    if not solicitation.is_open(today):
+        raise ValidationError(_("This solicitation is not open."))
+    if anonymous and not solicitation.allow_anonymous:
+        raise ValidationError(_("This solicitation does not accept anonymous opinions."))
+    if not content.strip():
+        raise ValidationError({"content": _("Write your opinion.")})
+    opinion = Opinion(solicitation=solicitation, submitted_on=today, topic=topic, about_member=about_member,
+                      content=content.strip(), is_anonymous=anonymous, source=OpinionSource.ONLINE)
+    if anonymous:
+        with context.anonymous_write(), transaction.atomic():
+            opinion.save(force_insert=True)
+    else:
+        opinion.author = user
+        opinion.author_name = str(user)[:50]
+        opinion.save(force_insert=True)
+    return opinion
+
+
+def publish_agenda(*, actor: Any, solicitation: Solicitation, today: dt.date | None = None) -> Solicitation:
+    if not solicitation.agenda_items.exists():
+        raise ValidationError(_("Collate the opinions into at least one agenda item first."))
+    solicitation.agenda_published_on = today or timezone.localdate()
+    solicitation.save()
+    return solicitation
