@@ -270,7 +270,7 @@ DANGJIAN = {
         "dangjian.accounts.navigation.menu",
     ],
     # URLs reachable without login (SECURITY.md AC-01); the URL-walk test holds views to it.
-    "PUBLIC_URL_NAMES": ["accounts:login", "core:health"],
+    "PUBLIC_URL_NAMES": ["accounts:login", "core:health", "api:token"],
 }
 
 LOGGING = {
