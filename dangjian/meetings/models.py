@@ -43,6 +43,11 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+def random_id() -> int:
+    """A random positive 62-bit primary key: rows carry no insertion order."""
+    return secrets.randbits(62) or 1
+
+
 # --- Rules as data ---------------------------------------------------------------------------
 
 
@@ -400,15 +405,15 @@ class Opinion(ScopedModel):
     """One opinion sent to a solicitation.
 
     An anonymous opinion carries nothing that leads back to its sender: no user, no name, a
-    random primary key (no insertion order), no creation or update timestamps (the inherited
-    ones are removed), only the date; its audit entry is written without actor, IP or request
+    random integer primary key (no insertion order), no creation or update timestamps (the
+    inherited ones are removed), only the date; its audit entry is written without actor, IP or request
     id and with the day instead of the time (see ``services.submit_opinion``).
     """
 
     scope_area = "dlm"
     scope_path = "solicitation__org"
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     created_at = None  # type: ignore[assignment]
     updated_at = None  # type: ignore[assignment]
     solicitation = models.ForeignKey(Solicitation, on_delete=models.CASCADE, related_name="opinions",
