@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/v1/", include("dangjian.api_urls")),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
+    path("dues/", include("dangjian.dues.urls")),
     path("meetings/", include("dangjian.meetings.urls")),
 ]

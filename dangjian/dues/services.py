@@ -602,3 +602,47 @@ def decide_spending(*, actor: Any, spending: DuesSpending, approve: bool, decisi
         spending.save()
         audit.record("approve" if approve else "reject", obj=spending, reason=decision_ref)
     return spending
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BaseImportRow:
+    """One validated row of a yearly-base import."""
+
+    line: int
+    member: Member
+    kind: str
+    components: tuple[ComponentInput, ...]
+    fixed: FixedDuesAmount | None = None
+    fixed_amount: Decimal | None = None
+    note: str = ""
+
+
+class ImportError_(DuesRuleError):
+    """Rows refused while writing; nothing was written. ``errors``: (line, message)."""
+
+    def __init__(self, errors: list[tuple[int, str]]) -> None:
+        super().__init__("；".join(f"第{line}行：{msg}" for line, msg in errors))
+        self.errors = errors
+
+
+def import_bases(*, actor: Any, year: int, rows: Sequence[BaseImportRow]) -> list[DuesAssessment]:
+    """Assess every row of a validated import in one transaction: all rows or none."""
+    errors: list[tuple[int, str]] = []
+    created: list[DuesAssessment] = []
+    with transaction.atomic():
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    created.append(assess_member(actor=actor, member=row.member, year=year, kind=row.kind,
+                                                 components=row.components, fixed=row.fixed,
+                                                 fixed_amount=row.fixed_amount, note=row.note))
+            except DuesRuleError as exc:
+                errors.append((row.line, str(exc)))
+        if errors:
+            raise ImportError_(errors)
+        audit.record("import", object_type="dues.duesassessment", object_repr=f"{year}年党费基数导入",
+                     changes={"rows": len(created), "year": year})
+    return created
