@@ -1,0 +1,46 @@
+from django.urls import path
+
+from dangjian.dues import views
+
+app_name = "dues"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("mine/", views.mine, name="mine"),
+    path("assess/", views.assess, name="assess"),
+    path("import/", views.import_bases, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("bills/generate/", views.generate_bills, name="generate_bills"),
+    path("payments/bulk/", views.bulk_payments, name="bulk_payments"),
+    path("arrears/", views.arrears, name="arrears"),
+    path("statements/close/", views.close_statement, name="close_statement"),
+    path("reports/collection/", views.statement_report, name="statement_report"),
+    path("reports/reconciliation/", views.reconciliation, name="reconciliation"),
+    path("reports/budget/", views.budget_report, name="budget_report"),
+    path("disclosure/", views.disclosure, name="disclosure"),
+    path("disclosure.xlsx", views.disclosure_xlsx, name="disclosure_xlsx"),
+    path("disclosure.docx", views.disclosure_docx, name="disclosure_docx"),
+    path("templates/default.docx", views.default_template, name="default_template"),
+    path("reliefs/<int:pk>/decide/", views.relief_decide, name="relief_decide"),
+    path("spending/<int:pk>/decide/", views.spending_decide, name="spending_decide"),
+    path("budgets/<int:pk>/approve/", views.budget_approve, name="budget_approve"),
+    *views.StandardViews.urls("standards/"),
+    *views.BandViews.urls("bands/"),
+    *views.FixedAmountViews.urls("fixed-amounts/"),
+    *views.AuxiliaryStandardViews.urls("auxiliary-standards/"),
+    *views.AuxiliaryBandViews.urls("auxiliary-bands/"),
+    *views.PayItemViews.urls("pay-items/"),
+    *views.SpendingCategoryViews.urls("categories/"),
+    *views.DisclosureTemplateViews.urls("templates/"),
+    *views.OrgSettingsViews.urls("settings/"),
+    *views.AssessmentViews.urls("assessments/"),
+    *views.ReliefViews.urls("reliefs/"),
+    *views.BillViews.urls("bills/"),
+    *views.PaymentViews.urls("payments/"),
+    *views.CaseViews.urls("cases/"),
+    *views.StatementViews.urls("statements/"),
+    *views.RemittanceViews.urls("remittances/"),
+    *views.BudgetViews.urls("budgets/"),
+    *views.BudgetLineViews.urls("budget-lines/"),
+    *views.SpendingViews.urls("spending/"),
+]
