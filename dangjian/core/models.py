@@ -49,6 +49,19 @@ class ChangeLoggedModel(DetailUrlMixin, models.Model):
         instance._loaded_values = dict(zip(field_names, values, strict=False))
         return instance
 
+    def refresh_from_db(self, using: Any = None, fields: Any = None, from_queryset: Any = None) -> None:
+        """Reload, and take the reloaded values as the audit's "before" (not the older ones:
+        a change someone else made meanwhile must not be logged as this actor's)."""
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        deferred = self.get_deferred_fields()
+        names = set(fields) if fields is not None else None
+        loaded = dict(getattr(self, "_loaded_values", None) or {})
+        loaded.update({
+            f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields
+            if f.attname not in deferred and (names is None or f.name in names or f.attname in names)
+        })
+        self._loaded_values = loaded
+
     def audit_snapshot(self) -> dict[str, Any]:
         from dangjian.core.audit import snapshot
 
