@@ -127,8 +127,8 @@ class DuesBand(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        bound = f"≤{self.upper_bound}" if self.upper_bound is not None else "以上"
-        return f"{self.get_kind_display()} {bound} {self.rate_percent}%"
+        bound = f"≤{self.upper_bound:.2f}" if self.upper_bound is not None else "以上"
+        return f"{self.get_kind_display()} {bound} {self.rate_percent:.2f}%"
 
 
 class FixedDuesAmount(ScopedModel):
@@ -154,7 +154,7 @@ class FixedDuesAmount(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.category} {self.amount}元/月"
+        return f"{self.category} {self.amount:.2f}元/月"
 
 
 class AuxiliaryPoliceStandard(ScopedModel):
@@ -213,8 +213,8 @@ class AuxiliaryPoliceBand(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        bound = f"≤{self.upper_bound}" if self.upper_bound is not None else "以上"
-        value = f"{self.rate_percent}%" if self.rate_percent is not None else f"{self.amount}元"
+        bound = f"≤{self.upper_bound:.2f}" if self.upper_bound is not None else "以上"
+        value = f"{self.rate_percent:.2f}%" if self.rate_percent is not None else f"{self.amount:.2f}元"
         return f"{bound} {value}"
 
 
@@ -365,7 +365,7 @@ class DuesAssessment(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} {self.year}年 {self.monthly_amount}元/月"
+        return f"{self.member} {self.year}年 {self.monthly_amount:.2f}元/月"
 
 
 class DuesBaseComponent(ScopedModel):
@@ -510,7 +510,7 @@ class DuesPayment(ScopedModel):
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["org", "paid_on"])]
 
     def __str__(self) -> str:
-        return f"{self.member} {self.paid_on:%Y-%m-%d} {self.amount}元"
+        return f"{self.member} {self.paid_on:%Y-%m-%d} {self.amount:.2f}元"
 
     @property
     def is_proxy(self) -> bool:
@@ -540,7 +540,7 @@ class DuesAllocation(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.bill} {self.amount}元"
+        return f"{self.bill} {self.amount:.2f}元"
 
 
 class ArrearsCase(ScopedModel):
@@ -646,7 +646,7 @@ class DuesRemittance(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.from_org} {month_label(self.period_start)}—{month_label(self.period_end)} {self.amount}元"
+        return f"{self.from_org} {month_label(self.period_start)}—{month_label(self.period_end)} {self.amount:.2f}元"
 
 
 # --- Budget and spending ----------------------------------------------------------------------
@@ -701,7 +701,7 @@ class DuesBudgetLine(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.category} {self.amount}元"
+        return f"{self.category} {self.amount:.2f}元"
 
 
 class DuesSpending(ScopedModel):
@@ -739,4 +739,4 @@ class DuesSpending(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.org} {self.spent_on:%Y-%m-%d} {self.category} {self.amount}元"
+        return f"{self.org} {self.spent_on:%Y-%m-%d} {self.category} {self.amount:.2f}元"

@@ -429,7 +429,7 @@ class BudgetViews(DuesViews):
     def detail_context(cls, request: HttpRequest, obj: Any) -> dict[str, Any]:
         rows = rules.budget_vs_actual(obj.org, obj.year)
         return {
-            "rows": rows, "budget_total": sum((r.budget for r in rows), rules.ZERO),
+            "budget_rows": rows, "budget_total": sum((r.budget for r in rows), rules.ZERO),
             "actual_total": sum((r.actual for r in rows), rules.ZERO),
             "can_approve": obj.status == BudgetStatus.DRAFT and services.covers(request.user, "change", obj.org),
         }
