@@ -5,8 +5,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from dangjian.accounts.api.views import RoleGrantViewSet, TokenRevokeView, TokenView
+from dangjian.accounts.imports import RoleGrantImporter
+from dangjian.core.api.imports import ImportAPIView
 from dangjian.members.api.views import MemberViewSet, PostViewSet, TransferViewSet
+from dangjian.members.imports import MemberImporter
 from dangjian.orgs.api.views import OrganizationViewSet, TermViewSet
+from dangjian.orgs.imports import OrganizationImporter
 
 router = SimpleRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
@@ -23,5 +27,8 @@ urlpatterns = [
     path("auth/token/revoke/", TokenRevokeView.as_view(), name="token_revoke"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Excel imports: one path per kind (explicit; the importer declares the kind's columns and checks)
+    *[path(f"imports/{importer.kind}/", ImportAPIView.as_view(importer=importer), name=f"import_{importer.name}")
+      for importer in (MemberImporter, OrganizationImporter, RoleGrantImporter)],
     path("", include(router.urls)),
 ]

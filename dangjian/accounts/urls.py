@@ -1,6 +1,7 @@
 from django.urls import path
 
 from dangjian.accounts import views
+from dangjian.accounts.imports import RoleGrantImporter
 
 app_name = "accounts"
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("locks/", views.locks, name="locks"),
     path("locks/unlock/", views.unlock, name="unlock"),
     path("grants/<int:pk>/revoke/", views.revoke_grant, name="grant_revoke"),
+    *RoleGrantImporter.urls("grants/import/"),
     *views.GrantViews.urls("grants/"),
     *views.UserViews.urls("users/"),
 ]

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dangjian.accounts import services
 from dangjian.accounts.forms import LoginForm, PasswordChangeForm, RoleGrantForm, UserForm
+from dangjian.accounts.imports import RoleGrantImporter
 from dangjian.accounts.middleware import AUTH_AT
 from dangjian.accounts.models import LoginLock, RoleGrant, SecurityPolicy, User
 from dangjian.accounts.roles import Role
@@ -139,6 +140,7 @@ class GrantViews(ModelViews):
     table = GrantTable
     filterset = GrantFilterSet
     form = RoleGrantForm
+    importer = RoleGrantImporter
     actions = ("list", "detail", "add")
     detail_fields = ("user", "role", "org", "granted_by", "revoked_at")
 

@@ -70,6 +70,7 @@ class ModelViews:
     form: ClassVar[type[Any] | None] = None
     add_form: ClassVar[type[Any] | None] = None  # when creating differs from editing
     export_columns: ClassVar[tuple[Column, ...]] = ()
+    importer: ClassVar[Any] = None  # a dangjian.core.imports.Importer: adds the 导入 button
     detail_fields: ClassVar[tuple[str, ...]] = ()
     related: ClassVar[tuple[Related, ...]] = ()
     actions: ClassVar[tuple[str, ...]] = ("list", "detail", "add", "edit", "delete", "export")
@@ -129,6 +130,7 @@ class ModelViews:
             "change": "edit" in cls.actions and can(user, cls.model, "change"),
             "delete": "delete" in cls.actions and can(user, cls.model, "delete"),
             "export": "export" in cls.actions and can(user, cls.model, "export"),
+            "import": cls.importer is not None and cls.importer.allowed(user),
         }
 
     @classmethod
@@ -172,6 +174,7 @@ class SpecView(View):
         spec = self.spec
         return {
             "spec": spec,
+            "import_url": spec.importer.url() if spec.importer is not None else "",
             "model_name": spec.model._meta.verbose_name,
             "model_name_plural": spec.model._meta.verbose_name_plural,
             "perms": spec.permissions(request.user),

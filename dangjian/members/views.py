@@ -15,6 +15,7 @@ from dangjian.core.views import ModelViews, Related
 from dangjian.members import services
 from dangjian.members.filtersets import MemberFilterSet, PostFilterSet, TransferFilterSet
 from dangjian.members.forms import MemberCreateForm, MemberForm, PostForm, TransferForm
+from dangjian.members.imports import MemberImporter
 from dangjian.members.models import CommitteePost, Member, Transfer
 from dangjian.members.tables import MemberTable, PostTable, TransferTable
 
@@ -28,6 +29,7 @@ class MemberViews(ModelViews):
     filterset = MemberFilterSet
     form = MemberForm
     add_form = MemberCreateForm
+    importer = MemberImporter
     detail_template = "members/member_detail.html"
     detail_fields = (
         "name", "gender", "ethnicity", "birth_date", "police_number", "personnel_type", "rank", "job_title",

@@ -19,6 +19,7 @@ from dangjian.core.views import ModelViews, Related
 from dangjian.orgs import rules, services
 from dangjian.orgs.filtersets import OrganizationFilterSet, TermFilterSet
 from dangjian.orgs.forms import MoveForm, OrganizationForm, TermForm
+from dangjian.orgs.imports import OrganizationImporter
 from dangjian.orgs.models import Organization, OrganizationTerm
 from dangjian.orgs.tables import OrganizationTable, TermTable
 
@@ -38,6 +39,7 @@ class OrganizationViews(ModelViews):
     table = OrganizationTable
     filterset = OrganizationFilterSet
     form = OrganizationForm
+    importer = OrganizationImporter
     detail_template = "orgs/organization_detail.html"
     detail_fields = ("name", "short_name", "code", "kind", "unit", "founded_on", "is_active")
     export_columns = (
