@@ -65,8 +65,11 @@ class ScopedModelForm(forms.ModelForm):  # type: ignore[type-arg]
         narrow_choices(self, user)
         if not hasattr(self.instance, "version"):
             del self.fields["version"]
-        elif self.instance.pk is not None and not self.is_bound:
-            self.initial["version"] = self.instance.version
+        elif self.instance.pk is not None:
+            # An edit must say which version it was made on; without it there is no conflict check.
+            self.fields["version"].required = True
+            if not self.is_bound:
+                self.initial["version"] = self.instance.version
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             if isinstance(field.widget, forms.CheckboxInput):
