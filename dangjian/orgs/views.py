@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core.excel import Column
 from dangjian.core.scoping import OutOfScope, get_scoped_or_404
@@ -74,12 +74,14 @@ class TermViews(ModelViews):
     )
 
 
+@require_GET
 def tree(request: HttpRequest) -> HttpResponse:
     """The tree browser: the user's top organizations, children loaded on demand (htmx)."""
     roots = with_parent_name(rules.visible_roots(request.user).select_related("unit"))
     return render(request, "orgs/tree.html", {"nodes": roots})
 
 
+@require_GET
 def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
     parent = get_scoped_or_404(request.user, Organization, "view", pk=pk)
     children = (
@@ -105,6 +107,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgs/move.html", {"form": form, "object": node}, status=400 if form.errors else 200)
 
 
+@require_GET
 def expiring_terms(request: HttpRequest) -> HttpResponse:
     """Terms ending within the warning window (换届提醒), for the user's organizations."""
     today = timezone.localdate()
@@ -114,6 +117,7 @@ def expiring_terms(request: HttpRequest) -> HttpResponse:
                                                          "rules": rules.OrgRules.for_year(today.year)})
 
 
+@require_GET
 def structure_warnings(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     orgs = Organization.objects.visible_to(request.user, "view")
