@@ -1,0 +1,139 @@
+"""QR check-in on a phone (390x844) in Chromium: scan, log in, checked in; a second scan is
+harmless; a member of another branch is refused with a clear Chinese message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from dangjian.accounts.models import User
+from dangjian.core.testing.personas import PASSWORD, build_personas
+from dangjian.meetings.choices import AttendanceStatus, MeetingStatus
+from dangjian.meetings.models import Attendance
+from dangjian.meetings.tests.factories import make_meeting
+from dangjian.meetings.views import checkin_path
+
+CHROMIUM = Path("/usr/bin/chromium")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed"),
+]
+
+
+def _audit_triggers(suffix: str) -> list[str]:
+    import importlib
+
+    from django.db import connection
+
+    module = importlib.import_module("dangjian.core.migrations.0002_audit_append_only")
+    return list(getattr(module, {"sqlite": "SQLITE", "postgresql": "POSTGRES"}[connection.vendor] + suffix))
+
+
+def _execute(statements: list[str]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def flushable_audit_log(transactional_db: Any) -> Any:
+    """Let the live-server test's database flush empty the append-only audit log.
+
+    The flush runs after every fixture of the test is torn down, so this drops the triggers
+    at teardown and re-creates them right after that one flush (a one-shot wrapper around
+    ``TransactionTestCase._fixture_teardown``)."""
+    from django.test import TransactionTestCase
+
+    yield
+    original = TransactionTestCase.__dict__["_fixture_teardown"]
+
+    def flush_then_restore(self: Any) -> None:
+        try:
+            original(self)
+        finally:
+            TransactionTestCase._fixture_teardown = original  # type: ignore[method-assign]
+            _execute(_audit_triggers(""))
+
+    _execute(_audit_triggers("_REVERSE"))
+    TransactionTestCase._fixture_teardown = flush_then_restore  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def phone(flushable_audit_log: Any) -> Any:
+    """A fresh phone-sized browser context per call (one per person)."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the test thread runs Playwright's loop
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM),
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+
+        def new_page() -> Any:
+            context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                          locale="zh-CN", device_scale_factor=2)
+            return context.new_page()
+
+        yield new_page
+        browser.close()
+
+
+def log_in(page: Any, username: str) -> None:
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_check_in_on_a_phone(live_server: Any, phone: Any) -> None:
+    p = build_personas()
+    start = timezone.now() + dt.timedelta(minutes=10)
+    meeting = make_meeting(p.b1, "themed_party_day", start, status=MeetingStatus.PLANNED, present=0)
+    meeting.attendances.update(status=AttendanceStatus.PENDING)
+    outsider = User(username="member_b2", member=p.members["m_b2"], password_changed_at=timezone.now())
+    outsider.set_password(PASSWORD)
+    outsider.save()
+    url = live_server.url + checkin_path(meeting)
+
+    page = phone()
+    page.goto(url)
+    assert "/accounts/login/" in page.url  # not signed in: the login page, which brings us back
+    log_in(page, "member_b1")
+    assert page.url == url
+    assert page.locator("#checkin-button").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits the phone, no sideways scroll
+    row = Attendance.objects.get(meeting=meeting, member=p.members["m_b1"])
+    assert row.status == AttendanceStatus.PENDING  # opening the page changed nothing
+    page.click("#checkin-button")
+    message = page.locator("#checkin-message")
+    assert message.get_attribute("data-result") == "checked_in"
+    assert _CJK.search(message.inner_text())
+    row.refresh_from_db()
+    checked_at, version = row.checked_in_at, row.version
+    assert row.status == AttendanceStatus.PRESENT and checked_at is not None
+
+    page.goto(url)  # the second scan
+    assert page.locator("#checkin-message").get_attribute("data-result") == "already"
+    assert page.locator("#checkin-button").count() == 0
+    row.refresh_from_db()
+    assert (row.status, row.checked_in_at, row.version) == (AttendanceStatus.PRESENT, checked_at, version)
+
+    other = phone()
+    other.goto(url)
+    log_in(other, "member_b2")
+    refused = other.locator("#checkin-message")
+    assert refused.get_attribute("data-result") == "not_expected"
+    assert "不在" in refused.inner_text() or _CJK.search(refused.inner_text())
+    assert other.locator("#checkin-button").count() == 0
+    assert not Attendance.objects.filter(meeting=meeting, member=p.members["m_b2"]).exists()
+    shots = Path(__file__).resolve().parents[3] / "var" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "checkin-390.png"), full_page=True)
