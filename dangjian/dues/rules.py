@@ -324,6 +324,11 @@ def amount_due(assessment: Any, relief: Any) -> Decimal:
     return min(Decimal(relief.reduced_amount or ZERO), Decimal(assessment.monthly_amount))
 
 
+def cents(value: Any) -> Decimal:
+    """A summed amount with exactly two decimals (SQLite's SUM drops trailing zeros)."""
+    return Decimal(value or 0).quantize(CENT)
+
+
 @dataclass
 class Total:
     """A total and the rows that make it up (a lazy queryset: opened only when shown)."""
@@ -331,6 +336,9 @@ class Total:
     amount: Decimal
     entries: Any
     label: str = ""
+
+    def __post_init__(self) -> None:
+        self.amount = cents(self.amount)
 
 
 def payments_in(orgs: QuerySet[Any] | Any, first: dt.date, last: dt.date, *, subtree: bool = False) -> Total:
@@ -527,7 +535,7 @@ def reconciliation(root: Any, first: dt.date, last: dt.date) -> Reconciliation:
     payments: dict[tuple[int, dt.date], Decimal] = {}
     for row in paid:
         month = row["m"].date() if isinstance(row["m"], dt.datetime) else row["m"]
-        payments[(row["org_id"], month)] = row["total"]
+        payments[(row["org_id"], month)] = cents(row["total"])
     statements = {(s.org_id, s.month): s for s in DuesStatement.objects.filter(subtree, month__gte=first, month__lte=last)}
     org_ids = {k[0] for k in payments} | {k[0] for k in statements}
     remits = list(DuesRemittance.objects.filter(from_org__path__startswith=root.path, period_start__gte=first,
@@ -600,10 +608,11 @@ def budget_vs_actual(org: Any, year: int) -> list[BudgetRow]:
     """Per category: the approved budget line vs the approved spending of the year (2 queries)."""
     from dangjian.dues.models import DuesBudgetLine, DuesSpending, SpendingCategory
 
-    budget = {line.category_id: line.amount for line in
+    budget = {line.category_id: cents(line.amount) for line in
               DuesBudgetLine.objects.filter(budget__org=org, budget__year=year)}
-    actual = dict(DuesSpending.objects.filter(org=org, spent_on__year=year, status=ApprovalStatus.APPROVED)
-                  .values("category_id").annotate(total=_money_sum("amount")).values_list("category_id", "total"))
+    actual = {c: cents(t) for c, t in DuesSpending.objects.filter(org=org, spent_on__year=year,
+                                                                   status=ApprovalStatus.APPROVED)
+              .values("category_id").annotate(total=_money_sum("amount")).values_list("category_id", "total")}
     ids = set(budget) | set(actual)
     categories = SpendingCategory.objects.filter(Q(is_active=True) | Q(pk__in=ids)).order_by("order", "code")
     return [BudgetRow(c, budget.get(c.pk, ZERO), actual.get(c.pk, ZERO)) for c in categories]
@@ -695,26 +704,26 @@ def disclosure(org: Any, first: dt.date, last: dt.date) -> Disclosure:
     due = bills_in(org, first, last)
     bills = (DuesBill.objects.filter(org=org, month__gte=first, month__lte=last).values("member_id")
              .annotate(n=Sum(Value(1)), due=_money_sum("amount_due")))
-    paid = dict(inc.collected.entries.values("member_id").annotate(total=_money_sum("amount"))
-                .values_list("member_id", "total"))
+    paid = {m: cents(t) for m, t in inc.collected.entries.values("member_id").annotate(total=_money_sum("amount"))
+            .values_list("member_id", "total")}
     from dangjian.members.models import Member
 
     member_ids = {b["member_id"] for b in bills} | set(paid)
     members = Member.objects.in_bulk(member_ids)
     due_by_member = {b["member_id"]: b for b in bills}
     lines = [MemberLine(members[mid], int(due_by_member.get(mid, {}).get("n") or 0),
-                        due_by_member.get(mid, {}).get("due", ZERO), paid.get(mid, ZERO))
+                        cents(due_by_member.get(mid, {}).get("due", ZERO)), paid.get(mid, ZERO))
              for mid in member_ids]
     lines.sort(key=lambda line: line.member.name_initials + line.member.name)
     monthly_q = (inc.collected.entries.order_by().annotate(m=TruncMonth("paid_on")).values("m")
                  .annotate(total=_money_sum("amount")).values_list("m", "total"))
-    monthly_map = {(m.date() if isinstance(m, dt.datetime) else m): t for m, t in monthly_q}
+    monthly_map = {(m.date() if isinstance(m, dt.datetime) else m): cents(t) for m, t in monthly_q}
     monthly = [(m, monthly_map.get(m, ZERO)) for m in months_between(first, last)]
-    children = [(r.from_org, Decimal(r.amount)) for r in inc.received.entries.order_by("from_org__path", "period_start")]
+    children = [(r.from_org, cents(r.amount)) for r in inc.received.entries.order_by("from_org__path", "period_start")]
     spend_q = (DuesSpending.objects.filter(org=org, status=ApprovalStatus.APPROVED, spent_on__gte=first,
                                            spent_on__lte=month_end(last))
                .values("category_id").annotate(total=_money_sum("amount")))
-    totals = {row["category_id"]: row["total"] for row in spend_q}
+    totals = {row["category_id"]: cents(row["total"]) for row in spend_q}
     from dangjian.dues.models import SpendingCategory
 
     spending = [(c, totals[c.pk]) for c in SpendingCategory.objects.filter(pk__in=totals).order_by("order")]

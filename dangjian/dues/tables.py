@@ -155,6 +155,9 @@ class BillTable(BaseTable):
     def render_month(self, value: Any) -> str:
         return month_text(value)
 
+    def render_paid(self, value: Any) -> str:
+        return str(rules.cents(value))
+
     def render_state(self, record: Any) -> str:
         state = rules.bill_state(record.amount_due, record.paid)
         return format_html('<span class="badge {}">{}</span>', STATE_CSS[state], PaymentState(state).label)
@@ -169,6 +172,9 @@ class PaymentTable(BaseTable):
         model = DuesPayment
         fields = ("member", "org", "amount", "allocated", "paid_on", "method", "arrangement", "receipt_number",
                   "proxy_payer")
+
+    def render_allocated(self, value: Any) -> str:
+        return str(rules.cents(value))
 
 
 class CaseTable(BaseTable):
@@ -219,6 +225,9 @@ class BudgetTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = DuesBudget
         fields = ("org", "year", "total", "status", "approved_on")
+
+    def render_total(self, value: Any) -> str:
+        return str(rules.cents(value))
 
 
 class BudgetLineTable(BaseTable):

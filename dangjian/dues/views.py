@@ -308,6 +308,7 @@ class BillViews(DuesViews):
     def detail_context(cls, request: HttpRequest, obj: Any) -> dict[str, Any]:
         allocations = DuesAllocation.objects.visible_to(request.user, "view").filter(bill=obj)\
             .select_related("payment")
+        obj.paid = rules.cents(obj.paid)
         return {"allocations": allocations, "state": rules.PaymentState(rules.bill_state(obj.amount_due, obj.paid))}
 
 
@@ -514,6 +515,9 @@ def mine(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("allocations", queryset=DuesAllocation.objects.select_related("bill")))[:36]
     assessments = DuesAssessment.objects.visible_to(request.user, "view").filter(member_id=member_id)[:6]
     member = Member.objects.visible_to(request.user, "view").select_related("org").filter(pk=member_id).first()
+    bills = list(bills)
+    for b in bills:
+        b.paid = rules.cents(b.paid)
     rows = [(b, rules.PaymentState(rules.bill_state(b.amount_due, b.paid))) for b in bills]
     return render(request, "dues/mine.html", {
         "bills": rows, "payments": payments, "assessments": assessments, "member": member, "year": year,
@@ -689,6 +693,8 @@ def bulk_payments(request: HttpRequest) -> HttpResponse:
     lines = []
     for member, f in zip(members, formset.forms, strict=False):
         bill = bills.get(member.pk)
+        if bill is not None:
+            bill.paid = rules.cents(bill.paid)
         state = rules.PaymentState(rules.bill_state(bill.amount_due, bill.paid)) if bill else None
         lines.append((member, bill, state, f))
     return render(request, "dues/bulk.html", {"org": org, "month": month, "month_text": month_label(month),
@@ -769,10 +775,10 @@ def statement_report(request: HttpRequest) -> HttpResponse:
             .annotate(m=TruncMonth("paid_on")).values("org_id", "m").annotate(total=rules._money_sum("amount")))
         cells: dict[tuple[int, dt.date], dict[str, Any]] = {}
         for row in due:
-            cells.setdefault((row["org_id"], row["month"]), {})["due"] = row["total"]
+            cells.setdefault((row["org_id"], row["month"]), {})["due"] = rules.cents(row["total"])
         for row in paid:
             month = row["m"].date() if isinstance(row["m"], dt.datetime) else row["m"]
-            cells.setdefault((row["org_id"], month), {})["collected"] = row["total"]
+            cells.setdefault((row["org_id"], month), {})["collected"] = rules.cents(row["total"])
         orgs = Organization.objects.visible_to(request.user, "view").in_bulk({k[0] for k in cells})
         for (org_id, month), values in sorted(cells.items(), key=lambda kv: (orgs[kv[0][0]].path, kv[0][1])):
             d, c = values.get("due", rules.ZERO), values.get("collected", rules.ZERO)
