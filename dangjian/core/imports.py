@@ -495,6 +495,7 @@ class Importer:
     sheet_name: ClassVar[str]  # the data sheet's title in the template, in Chinese
     fields: ClassVar[tuple[ImportField, ...]]
     notes: ClassVar[tuple[Any, ...]] = ()  # extra instruction lines for the 说明 sheet
+    do_not_call_in_templates: ClassVar[bool] = True  # templates receive the class itself
 
     def __init__(self, user: Any) -> None:
         self.user = user
@@ -1027,26 +1028,30 @@ class ImportUploadView(ImportView):
     def page(self, request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
         recent = ImportBatch.objects.filter(  # scope-ok: only the uploader's own batches
             kind=self.importer.kind, uploaded_by=request.user.pk).exclude(status=ImportBatch.Status.DISCARDED)[:5]
-        return render(request, "core/import_upload.html", self.context(error=error, recent=recent), status=status)
+        recent_links = [(batch, self.importer.url("batch", batch)) for batch in recent]
+        return render(request, "core/import_upload.html", self.context(error=error, recent=recent_links), status=status)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if declared_too_large(request):
-            return self.page(request, too_large().message, status=400)
+            return self.refused(request, "", too_large())  # without reading the body
         handler = cap_uploads(request)
         return self._post(request, handler)
+
+    def refused(self, request: HttpRequest, file_name: str, exc: ImportRefused) -> HttpResponse:
+        audit_refusal(self.importer, file_name, exc)
+        return self.page(request, exc.message, status=400)
 
     @method_decorator(csrf_protect)
     def _post(self, request: HttpRequest, handler: CappedUploadHandler) -> HttpResponse:
         upload = request.FILES.get("file")
         if handler.exceeded:
-            return self.page(request, too_large().message, status=400)
+            return self.refused(request, "", too_large())
         if upload is None:
             return self.page(request, _("Choose the .xlsx file to upload."), status=400)
         try:
             batch = stage(self.importer, request.user, upload)
         except ImportRefused as exc:
-            audit_refusal(self.importer, upload.name or "", exc)
-            return self.page(request, exc.message, status=400)
+            return self.refused(request, upload.name or "", exc)
         return HttpResponseRedirect(self.importer.url("batch", batch))
 
 

@@ -113,11 +113,13 @@ class ImportAPIView(APIView):
         assert importer_cls is not None
         if not importer_cls.allowed(request.user):
             raise exceptions.NotFound(_("Not found."))
-        if declared_too_large(request._request):
-            raise FileRefused(too_large())  # refused before the body is read
-        data = request.data  # parsed through the capping handler
-        if self.upload_cap is not None and self.upload_cap.exceeded:
-            raise FileRefused(too_large())
+        if declared_too_large(request._request) or (request.data is not None and self.upload_cap is not None
+                                                     and self.upload_cap.exceeded):
+            # refused before the body is read, or cut off while it streamed in
+            refusal = too_large()
+            audit_refusal(importer_cls, "", refusal)
+            raise FileRefused(refusal)
+        data = request.data
         form = ImportRequestSerializer(data=data)
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
