@@ -159,7 +159,9 @@ class QuorumState:
 
 def quorum_state(kind: MeetingKind, counts: dict[str, int] | Any) -> QuorumState:
     """The quorum of one meeting from its annotated counts."""
-    get = counts.get if isinstance(counts, dict) else lambda k: getattr(counts, k)
+    def get(key: str) -> Any:
+        return (counts.get(key) if isinstance(counts, dict) else getattr(counts, key)) or 0
+
     if kind.quorum_voting_only:
         expected, present = int(get("n_expected_full")), int(get("n_present_full"))
     else:

@@ -33,10 +33,6 @@ PENDING_SUITES: dict[str, str] = dict.fromkeys((
     "dues.duesorgsettings", "dues.duespayment", "dues.duesremittance", "dues.duesspending",
     "dues.duesstandard", "dues.duesstatement", "dues.fixedduesamount", "dues.hardshiprelief",
     "dues.payitem", "dues.spendingcategory",
-    "meetings.agendaitem", "meetings.attendance", "meetings.criticismrecord", "meetings.meeting",
-    "meetings.meetingamendment", "meetings.meetingattachment", "meetings.meetingkind",
-    "meetings.meetingrequirement", "meetings.meetingrules", "meetings.opinion",
-    "meetings.rectificationitem", "meetings.solicitation", "meetings.talk",
 ), _PENDING)
 
 

@@ -61,11 +61,11 @@ def flushable_audit_log(transactional_db: Any) -> Any:
         try:
             original(self)
         finally:
-            TransactionTestCase._fixture_teardown = original  # type: ignore[method-assign]
+            TransactionTestCase._fixture_teardown = original  # type: ignore[attr-defined]
             _execute(_audit_triggers(""))
 
     _execute(_audit_triggers("_REVERSE"))
-    TransactionTestCase._fixture_teardown = flush_then_restore  # type: ignore[method-assign]
+    TransactionTestCase._fixture_teardown = flush_then_restore  # type: ignore[attr-defined]
 
 
 @pytest.fixture

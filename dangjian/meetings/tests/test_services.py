@@ -116,7 +116,7 @@ def test_confirmation_locks_the_record(personas: Personas) -> None:
     with pytest.raises(ValidationError) as pending:
         services.confirm_meeting(actor=None, meeting=meeting, now=at(2026, 5, 8, 12))
     assert "2" in " ".join(pending.value.messages)
-    rows = {a.pk: AttendanceStatus.PRESENT for a in meeting.attendances.all()}
+    rows: dict[int, str] = {a.pk: AttendanceStatus.PRESENT for a in meeting.attendances.all()}
     services.record_attendance(actor=None, meeting=meeting, statuses=rows)
     confirmed: list[Any] = []
     signals.meeting_confirmed.connect(lambda **kw: confirmed.append(kw), weak=False, dispatch_uid="t2")
