@@ -103,12 +103,13 @@ class BillFilterSet(_MemberSearch):
     def by_state(self, qs: QuerySet, name: str, value: str) -> QuerySet:  # type: ignore[type-arg]
         from django.db.models import F
 
-        return {
+        filters: dict[str, QuerySet] = {  # type: ignore[type-arg]
             PaymentState.PAID: qs.filter(paid=F("amount_due")),
             PaymentState.UNPAID: qs.filter(paid__lte=0, amount_due__gt=0),
             PaymentState.PARTIAL: qs.filter(paid__gt=0, paid__lt=F("amount_due")),
             PaymentState.OVERPAID: qs.filter(paid__gt=F("amount_due")),
-        }.get(value, qs)
+        }
+        return filters.get(value, qs)
 
 
 class PaymentFilterSet(_MemberSearch):

@@ -199,7 +199,7 @@ class FixedAmountForm(ScopedModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         low, high, amount = data.get("min_amount"), data.get("max_amount"), data.get("amount")
-        if None not in (low, high, amount) and not low <= amount <= high:
+        if low is not None and high is not None and amount is not None and not low <= amount <= high:
             raise ValidationError(_("The default amount must lie between the lowest and the highest amount."))
         return data
 

@@ -345,7 +345,7 @@ def payments_in(orgs: QuerySet[Any] | Any, first: dt.date, last: dt.date, *, sub
     """Money received by ``orgs`` (an organization or a queryset) from members in the months."""
     from dangjian.dues.models import DuesPayment
 
-    rows = DuesPayment.objects.filter(paid_on__gte=month_start(first), paid_on__lte=month_end(last))
+    rows: QuerySet[Any] = DuesPayment.objects.filter(paid_on__gte=month_start(first), paid_on__lte=month_end(last))
     rows = _for_orgs(rows, "org", orgs, subtree)
     return Total(rows.aggregate(total=_money_sum("amount"))["total"], rows.select_related("member", "org"),
                  "党员缴纳")
@@ -354,7 +354,7 @@ def payments_in(orgs: QuerySet[Any] | Any, first: dt.date, last: dt.date, *, sub
 def bills_in(orgs: Any, first: dt.date, last: dt.date, *, subtree: bool = False) -> Total:
     from dangjian.dues.models import DuesBill
 
-    rows = DuesBill.objects.filter(month__gte=month_start(first), month__lte=month_start(last))
+    rows: QuerySet[Any] = DuesBill.objects.filter(month__gte=month_start(first), month__lte=month_start(last))
     rows = _for_orgs(rows, "org", orgs, subtree)
     return Total(rows.aggregate(total=_money_sum("amount_due"))["total"], rows.select_related("member", "org"),
                  "应缴党费")

@@ -159,8 +159,8 @@ class BillTable(BaseTable):
         return str(rules.cents(value))
 
     def render_state(self, record: Any) -> str:
-        state = rules.bill_state(record.amount_due, record.paid)
-        return format_html('<span class="badge {}">{}</span>', STATE_CSS[state], PaymentState(state).label)
+        state = PaymentState(rules.bill_state(record.amount_due, record.paid))
+        return format_html('<span class="badge {}">{}</span>', STATE_CSS[state], state.label)
 
 
 class PaymentTable(BaseTable):

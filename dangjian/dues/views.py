@@ -15,7 +15,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet, Sum
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -494,28 +501,28 @@ def _list_url(name: str, **params: Any) -> str:
 
 def index(request: HttpRequest) -> HttpResponse:
     """The dues workbench: what the user may do here, and, for a member, their own dues."""
-    if scope_for(request.user, "dues", "view").is_empty:
+    user: Any = request.user
+    scope = scope_for(user, "dues", "view")
+    if scope.is_empty:
         raise Http404
-    officer = bool(scope_for(request.user, "dues", "view").org_paths or scope_for(request.user, "dues", "view").everything)
     return render(request, "dues/index.html", {
-        "officer": officer, "can_add": can(request.user, DuesPayment, "add"),
-        "can_config": can(request.user, DuesStandard, "view"), "is_member": bool(request.user.member_id),
+        "officer": bool(scope.org_paths or scope.everything), "can_add": can(user, DuesPayment, "add"),
+        "can_config": can(user, DuesStandard, "view"), "is_member": bool(user.member_id),
     })
 
 
 def mine(request: HttpRequest) -> HttpResponse:
     """A member's own assessment, bills and payments, and their branch's disclosure."""
-    member_id = request.user.member_id
+    member_id = getattr(request.user, "member_id", None)
     if not member_id:
         raise Http404
     year = timezone.localdate().year
-    bills = rules.with_paid(DuesBill.objects.visible_to(request.user, "view").filter(member_id=member_id))\
-        .order_by("-month")[:36]
+    bills = list(rules.with_paid(DuesBill.objects.visible_to(request.user, "view").filter(member_id=member_id))
+                 .order_by("-month")[:36])
     payments = DuesPayment.objects.visible_to(request.user, "view").filter(member_id=member_id)\
         .prefetch_related(Prefetch("allocations", queryset=DuesAllocation.objects.select_related("bill")))[:36]
     assessments = DuesAssessment.objects.visible_to(request.user, "view").filter(member_id=member_id)[:6]
     member = Member.objects.visible_to(request.user, "view").select_related("org").filter(pk=member_id).first()
-    bills = list(bills)
     for b in bills:
         b.paid = rules.cents(b.paid)
     rows = [(b, rules.PaymentState(rules.bill_state(b.amount_due, b.paid))) for b in bills]
@@ -593,7 +600,7 @@ def import_bases(request: HttpRequest) -> HttpResponse:
     return render(request, "dues/import.html", {"form": form, "report": report, "created": created}, status=status)
 
 
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: HttpRequest) -> HttpResponseBase:
     """The import workbook with the current pay items as columns."""
     _require_area(request, "add")
     from openpyxl import Workbook
@@ -928,21 +935,21 @@ def _audit_download(d: rules.Disclosure, kind: str) -> None:
                      object_repr=f"{d.org} 党费收支公示 {d.period_label}", changes={"format": kind})
 
 
-def disclosure_xlsx(request: HttpRequest) -> HttpResponse:
+def disclosure_xlsx(request: HttpRequest) -> HttpResponseBase:
     d = _disclosure_figures(request)
     _audit_download(d, "xlsx")
     return _attachment(documents.xlsx_bytes(d), f"{d.org.name}党费收支公示-{d.first:%Y%m}-{d.last:%Y%m}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def disclosure_docx(request: HttpRequest) -> HttpResponse:
+def disclosure_docx(request: HttpRequest) -> HttpResponseBase:
     d = _disclosure_figures(request)
     _audit_download(d, "docx")
     return _attachment(documents.render_docx(d), f"{d.org.name}党费收支公示-{d.first:%Y%m}-{d.last:%Y%m}.docx",
                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
-def default_template(request: HttpRequest) -> HttpResponse:
+def default_template(request: HttpRequest) -> HttpResponseBase:
     """The built-in Word template, to edit in Word and upload as the organization's own."""
     if scope_for(request.user, "config", "view").is_empty:
         raise Http404

@@ -89,14 +89,14 @@ def flushable_audit_log(transactional_db: Any) -> Any:
     from django.test import TransactionTestCase
 
     yield
-    original = TransactionTestCase.__dict__["_fixture_teardown"]
+    original = TransactionTestCase.__dict__["_fixture_teardown"]  # type: ignore[attr-defined]
 
     def flush_then_restore(self: Any) -> None:
         try:
             original(self)
         finally:
-            TransactionTestCase._fixture_teardown = original  # type: ignore[method-assign]
+            TransactionTestCase._fixture_teardown = original  # type: ignore[attr-defined]
             _execute(_audit_triggers(""))
 
     _execute(_audit_triggers("_REVERSE"))
-    TransactionTestCase._fixture_teardown = flush_then_restore  # type: ignore[method-assign]
+    TransactionTestCase._fixture_teardown = flush_then_restore  # type: ignore[attr-defined]
