@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from dangjian.accounts.api.views import RoleGrantViewSet, TokenRevokeView, TokenView
 from dangjian.accounts.imports import RoleGrantImporter
 from dangjian.core.api.imports import ImportAPIView
+from dangjian.meetings.api.views import AttendanceViewSet, MeetingViewSet
 from dangjian.members.api.views import MemberViewSet, PostViewSet, TransferViewSet
 from dangjian.members.imports import MemberImporter
 from dangjian.orgs.api.views import OrganizationViewSet, TermViewSet
@@ -19,6 +20,8 @@ router.register("members", MemberViewSet, basename="member")
 router.register("transfers", TransferViewSet, basename="transfer")
 router.register("posts", PostViewSet, basename="post")
 router.register("role-grants", RoleGrantViewSet, basename="rolegrant")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("attendance", AttendanceViewSet, basename="attendance")
 
 app_name = "api"
 
