@@ -214,3 +214,29 @@ def imports_upload(content: bytes) -> Any:
     from dangjian.core.testing.imports import upload
 
     return upload(content)
+
+
+def test_upload_temp_files_are_removed_after_success_and_failure(personas: Personas, media: Path,
+                                                                 client_for: Any) -> None:
+    """DP-04: with every upload spooled to disk, nothing is left after an import, a refused
+    file, a report with problems, or a discarded staged upload."""
+    from django.test import override_settings
+
+    from dangjian.core.testing import imports as corpus
+
+    client = api_client("officer_b1")
+    web = client_for("officer_b1")
+    with override_settings(FILE_UPLOAD_MAX_MEMORY_SIZE=0):
+        assert post_import(client, member_file([member_cells()])).status_code == 201
+        assert leftover_files(media) == []
+        assert post_import(client, member_file([member_cells(所在支部="B2")])).status_code == 422
+        assert leftover_files(media) == []
+        assert post_import(client, corpus.billion_laughs()).status_code == 400
+        assert leftover_files(media) == []
+        staged = web.post("/members/import/", {"file": corpus.upload(member_file([member_cells()]))})
+        assert len(leftover_files(media)) == 1  # the staged upload, until confirmed or discarded
+        web.post(staged["Location"], {"action": "discard"})
+        assert leftover_files(media) == []
+        staged = web.post("/members/import/", {"file": corpus.upload(member_file([member_cells()]))})
+        web.post(staged["Location"], {"action": "all"})
+        assert leftover_files(media) == []

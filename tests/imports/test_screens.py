@@ -160,3 +160,21 @@ def test_member_export_masks_ids_and_keeps_formulas_as_text(personas: Personas, 
     job = hostile[header.index("职务")]
     assert job.data_type == "s" and str(job.value).startswith("'+")
     assert not any(str(c.value).startswith("=") for row in rows for c in row if c.value is not None)
+
+
+def test_staged_uploads_left_alone_are_discarded_after_a_day(personas: Personas, media: Path,
+                                                             client_for: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client = client_for("officer_b1")
+    upload(client, member_file([member_cells()]))
+    old = ImportBatch.objects.get()
+    ImportBatch.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(hours=25))
+    upload(client, member_file([member_cells()]))  # any upload sweeps stale ones
+    old.refresh_from_db()
+    assert old.status == "discarded" and old.stored_name == ""
+    assert len(leftover_files(media)) == 1
+    assert client.post(f"/members/import/{old.pk}/", {"action": "all"}).status_code == 302
+    assert not Member.objects.filter(name="测试导入").exists()
