@@ -390,7 +390,11 @@ class Arrears:
 def arrears(bills: QuerySet[Any], as_of: dt.date) -> list[Arrears]:
     """Members with overdue unpaid or underpaid bills (due before ``as_of``), with the length of
     their current run of consecutive unpaid months (a paid month ends a run). One query."""
-    rows = (with_paid(bills.filter(due_on__lt=as_of)).select_related("member", "org")
+    from django.db.models import F
+
+    overdue = bills.filter(due_on__lt=as_of)
+    in_arrears = with_paid(overdue).filter(paid__lt=F("amount_due")).values("member_id")
+    rows = (with_paid(overdue.filter(member_id__in=in_arrears.distinct())).select_related("member", "org")
             .order_by("member_id", "month"))
     per_member: dict[int, Arrears] = {}
     for bill in rows:
@@ -551,9 +555,17 @@ def reconciliation(root: Any, first: dt.date, last: dt.date) -> Reconciliation:
     standard = standard_in_force(month_end(last))
     covered: set[tuple[int, dt.date]] = set()
     branch_expected = branch_remitted = ZERO
+    by_receiver: dict[int, list[Any]] = defaultdict(list)
+    for r in remits:
+        if r.to_org_id:
+            by_receiver[r.to_org_id].append(r)
     for remit in sorted(remits, key=lambda r: (r.from_org.path, r.period_start)):
-        inc = income(remit.from_org, remit.period_start, remit.period_end, standard)
-        expected = percent_of(inc.total, Decimal(remit.remit_percent))
+        # the period's income, from the figures already loaded: payments + remittances received
+        months = months_between(remit.period_start, remit.period_end)
+        collected = sum((payments.get((remit.from_org_id, m), ZERO) for m in months), ZERO)
+        received = sum((Decimal(r.amount) for r in by_receiver[remit.from_org_id]
+                        if r.period_start >= remit.period_start and r.period_end <= remit.period_end), ZERO)
+        expected = percent_of(collected + received, Decimal(remit.remit_percent))
         rows.append(ReconRow(remit.from_org, f"{remit.period_start:%Y-%m}—{remit.period_end:%Y-%m}",
                              f"应上缴（{remit.remit_percent}%）= 实际上缴", expected, Decimal(remit.amount)))
         for month in months_between(remit.period_start, remit.period_end):
@@ -561,10 +573,13 @@ def reconciliation(root: Any, first: dt.date, last: dt.date) -> Reconciliation:
         if remit.from_org.kind != "committee":
             branch_expected += expected
             branch_remitted += Decimal(remit.amount)
+    percents: dict[int, Decimal] = {}
     for key, amount in sorted(payments.items(), key=lambda kv: (orgs[kv[0][0]].path, kv[0][1])):
         if key not in covered and amount:
             org = orgs[key[0]]
-            pct = remit_percent_for(org, standard)
+            if org.pk not in percents:
+                percents[org.pk] = remit_percent_for(org, standard)
+            pct = percents[org.pk]
             if pct:
                 rows.append(ReconRow(org, f"{key[1].year}年{key[1].month}月", "已收党费尚未上缴",
                                      percent_of(amount, pct), None))
