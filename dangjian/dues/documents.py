@@ -44,6 +44,8 @@ def context(d: Disclosure) -> dict[str, Any]:
         "care_fund_percent": f"{inc.care_fund_percent}",
         "care_fund": yuan(inc.care_fund),
         "due_total": yuan(d.due.amount),
+        "within_total": yuan(d.within.amount),
+        "within": [{"name": o.name, "amount": yuan(a)} for o, a in d.within_children],
         "members": [{"name": m.member.name, "months": m.months, "due": yuan(m.due), "paid": yuan(m.paid),
                      "balance": yuan(m.balance)} for m in d.members],
         "monthly": [{"month": f"{m.year}年{m.month}月", "amount": yuan(a)} for m, a in d.monthly],
@@ -58,6 +60,7 @@ def summary_rows(d: Disclosure) -> list[tuple[str, Decimal | str]]:
     inc = d.income
     return [
         ("党组织", d.org.name), ("公示期间", d.period_label),
+        ("所属党员交纳党费合计（含下级组织）", d.within.amount),
         ("应缴党费", d.due.amount), ("党员缴纳党费", inc.collected.amount), ("下级上缴党费", inc.received.amount),
         ("党费收入合计", inc.total), (f"应向上级上缴（{inc.remit_percent}%）", inc.to_remit),
         ("已向上级上缴", d.sent.amount), ("留存党费", inc.retained),
@@ -105,6 +108,9 @@ def write_xlsx(d: Disclosure, path: str) -> None:
            sum((m.paid for m in d.members), zero), sum((m.balance for m in d.members), zero)])
     sheet("按月收缴", ["月份", "收缴（元）"], [[f"{m.year}年{m.month}月", a] for m, a in d.monthly],
           ["合计", sum((a for _m, a in d.monthly), zero)])
+    if d.within_children:
+        sheet("下级组织收缴", ["组织", "党员交纳（元）"], [[o.name, a] for o, a in d.within_children],
+              ["合计", sum((a for _o, a in d.within_children), zero)])
     if d.children:
         sheet("下级上缴", ["组织", "上缴（元）"], [[o.name, a] for o, a in d.children],
               ["合计", sum((a for _o, a in d.children), zero)])
@@ -146,6 +152,7 @@ SAMPLE_CONTEXT = {
     "org_name": "示例党支部", "period": "2026年1月至2026年12月", "generated_on": "2026年12月31日",
     "collected": "0.00", "received": "0.00", "income_total": "0.00", "remit_percent": "100.00", "to_remit": "0.00",
     "remitted": "0.00", "retained": "0.00", "care_fund_percent": "60.00", "care_fund": "0.00", "due_total": "0.00",
+    "within_total": "0.00", "within": [],
     "members": [{"name": "张三", "months": 12, "due": "0.00", "paid": "0.00", "balance": "0.00"}],
     "monthly": [{"month": "2026年1月", "amount": "0.00"}], "children": [], "spending": [],
     "spending_total": "0.00", "balance": "0.00",
@@ -179,6 +186,7 @@ def build_default_template(path: Path = DEFAULT_TEMPLATE) -> None:
     run.bold = True
     run.font.size = Pt(18)
     doc.add_paragraph("公示期间：{{ period }}")
+    doc.add_paragraph("所属党员交纳党费合计（含下级组织）：{{ within_total }} 元")
     doc.add_paragraph("一、党费收入")
     summary = doc.add_table(rows=1, cols=2)
     summary.style = "Table Grid"

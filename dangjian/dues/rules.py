@@ -697,6 +697,9 @@ class Disclosure:
     spending: list[tuple[Any, Decimal]]
     spending_total: Decimal
     sent: Total
+    #: money paid by members anywhere in the organization's subtree, and per sub-organization
+    within: Total
+    within_children: list[tuple[Any, Decimal]]
 
     @property
     def period_label(self) -> str:
@@ -742,8 +745,27 @@ def disclosure(org: Any, first: dt.date, last: dt.date) -> Disclosure:
     from dangjian.dues.models import SpendingCategory
 
     spending = [(c, totals[c.pk]) for c in SpendingCategory.objects.filter(pk__in=totals).order_by("order")]
+    within = payments_in(org, first, last, subtree=True)
     return Disclosure(org, first, last, inc, due, lines, monthly, children, spending,
-                      sum(totals.values(), ZERO), remittances_sent(org, first, last))
+                      sum(totals.values(), ZERO), remittances_sent(org, first, last), within,
+                      collected_by_child(org, first, last))
+
+
+def collected_by_child(org: Any, first: dt.date, last: dt.date) -> list[tuple[Any, Decimal]]:
+    """Member payments within each direct sub-organization's subtree (one grouped query)."""
+    from django.db.models.functions import Substr
+
+    from dangjian.dues.models import DuesPayment
+    from dangjian.orgs.models import Organization
+
+    width = len(org.path) + Organization.steplen
+    rows = (DuesPayment.objects.filter(org__path__startswith=org.path, paid_on__gte=month_start(first),
+                                       paid_on__lte=month_end(last))
+            .annotate(prefix=Substr("org__path", 1, width)).values("prefix").annotate(total=_money_sum("amount"))
+            .values_list("prefix", "total"))
+    totals = {prefix: cents(total) for prefix, total in rows}
+    orgs = {o.path: o for o in Organization.objects.filter(path__in=totals)}
+    return [(orgs[p], totals[p]) for p in sorted(totals) if p in orgs and p != org.path]
 
 
 def group_by_org(rows: Iterable[Any]) -> dict[Any, list[Any]]:

@@ -659,8 +659,13 @@ def bulk_payments(request: HttpRequest) -> HttpResponse:
     bills = {b.member_id: b for b in rules.with_paid(
         DuesBill.objects.visible_to(request.user, "add").filter(org=org, month=month))}
     members = list(forms.dues_members(request.user, "add").filter(org=org).order_by("name"))
-    initial = [{"member": m.pk, "amount": (bills[m.pk].amount_due - bills[m.pk].paid) if m.pk in bills else None,
-                "paid": False} for m in members]
+    assessed: dict[int, Any] = {}
+    for a in DuesAssessment.objects.visible_to(request.user, "view").filter(
+            member__in=members, year=month.year, effective_month__lte=month).order_by("effective_month"):
+        assessed[a.member_id] = a.monthly_amount  # the latest effective wins; the bill is made on payment
+    initial = [{"member": m.pk, "paid": False,
+                "amount": (bills[m.pk].amount_due - bills[m.pk].paid) if m.pk in bills else assessed.get(m.pk)}
+               for m in members]
     header = forms.BulkHeaderForm(request.POST or None, user=request.user, org=org)
     formset = forms.BulkRowFormSet(request.POST or None, initial=initial, prefix="r")
     status = 200
