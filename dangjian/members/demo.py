@@ -165,9 +165,10 @@ def build_demo(seed: int = 2026) -> DemoResult:
 
 def _demo_accounts(root: Organization, branches: list[Organization]) -> dict[str, tuple[str, str]]:
     """One account per role, all with the printed demo password (demo databases only)."""
-    first_committee = root.get_first_child()
+    first_committee = Organization.objects.filter(depth=2).order_by("path").first()
     assert first_committee is not None
     branch_a, branch_b = branches[10], branches[11]  # siblings under the same committee
+    unit_committee = Organization.objects.get_parent(branch_a)
     plain = Member.objects.filter(org=branch_a).exclude(posts__isnull=False).order_by("id").first()
     secretary_a = Member.objects.filter(org=branch_a, posts__post=Post.SECRETARY).first()
     secretary_b = Member.objects.filter(org=branch_b, posts__post=Post.SECRETARY).first()
@@ -176,7 +177,7 @@ def _demo_accounts(root: Organization, branches: list[Organization]) -> dict[str
         ("secadmin", "安全管理员", None, Role.SECURITY_ADMIN, root, "安全管理员（三员）"),
         ("auditadmin", "审计管理员", None, Role.AUDIT_ADMIN, root, "审计管理员（三员）"),
         ("dangwei", "市局党委党务干部", None, Role.COMMITTEE_STAFF, root, f"党委党务干部：{root.name}"),
-        ("danwei", "单位党委党务干部", None, Role.COMMITTEE_STAFF, branch_a.get_parent(), f"党委党务干部：{branch_a.get_parent()}"),
+        ("danwei", "单位党委党务干部", None, Role.COMMITTEE_STAFF, unit_committee, f"党委党务干部：{unit_committee}"),
         ("zhibu", secretary_a.name if secretary_a else "支部书记", secretary_a, Role.BRANCH_OFFICER, branch_a, f"支部书记：{branch_a.name}"),
         ("zhibu2", secretary_b.name if secretary_b else "支部书记", secretary_b, Role.BRANCH_OFFICER, branch_b, f"支部书记：{branch_b.name}"),
         ("ducha", "督察组成员", None, Role.INSPECTOR, first_committee, f"督察组成员：{first_committee.name}"),

@@ -21,7 +21,7 @@ def move_subtree(*, actor: Any, node: Organization, target: Organization) -> Org
         node = Organization.objects.select_for_update().get(pk=node.pk)
         ensure_in_scope(actor, node, "change")
         ensure_in_scope(actor, target, "change")
-        old_path, old_parent = node.path, node.get_parent()
+        old_path, old_parent = node.path, Organization.objects.get_parent(node)
         Organization.objects.move(node, target, pos="last-child")
         node.refresh_from_db()
         ensure_in_scope(actor, node, "change")
