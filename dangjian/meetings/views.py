@@ -635,6 +635,10 @@ def _compliance_paths(request: HttpRequest) -> tuple[list[str] | None, Organizat
     return (None if scope.everything else list(scope.org_paths)), None
 
 
+#: Organizations per page of the matrix (the totals and the chart cover the whole subtree).
+MATRIX_ROWS_PER_PAGE = 100
+
+
 @require_GET
 def compliance(request: HttpRequest) -> HttpResponse:
     """Organizations x months (or quarters) x kinds for a subtree: done / due / overdue."""
@@ -647,6 +651,10 @@ def compliance(request: HttpRequest) -> HttpResponse:
     cols = rules.columns(year, granularity)
     items = rules.obligations(None, dt.date(year, 1, 1), dt.date(year, 12, 31), today=today, paths=paths)
     grid = rules.matrix(items, cols)
+    page = max(_int(request.GET.get("page")) or 1, 1)
+    pages = max((len(grid.rows) + MATRIX_ROWS_PER_PAGE - 1) // MATRIX_ROWS_PER_PAGE, 1)
+    page = min(page, pages)
+    grid.rows = grid.rows[(page - 1) * MATRIX_ROWS_PER_PAGE: page * MATRIX_ROWS_PER_PAGE]
     chart = {
         "kinds": list(grid.by_kind),
         "done": [t.done for t in grid.by_kind.values()],
@@ -657,6 +665,8 @@ def compliance(request: HttpRequest) -> HttpResponse:
     }
     return render(request, "meetings/compliance.html", {
         "grid": grid, "year": year, "granularity": granularity, "org": org, "chart": chart, "today": today,
+        "page": page, "pages": pages, "prev_page": page - 1 if page > 1 else None,
+        "next_page": page + 1 if page < pages else None,
         "years": list(range(today.year - 3, today.year + 2)),
         "meeting_list": reverse("meetings:meeting_list"), "meeting_add": reverse("meetings:meeting_add"),
         "can_add": can(request.user, Meeting, "add"),

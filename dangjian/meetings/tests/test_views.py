@@ -211,3 +211,14 @@ def test_calendar_and_inbox(personas: Personas, client_for: Login) -> None:
         member_inbox = client_for("member_b1").get(reverse("meetings:inbox")).content.decode()
     assert 'id="obligation-reminders"' in officer_inbox and "党课" in officer_inbox
     assert "主题党日测试" in member_inbox and 'id="obligation-reminders"' not in member_inbox
+
+
+def test_the_matrix_pages_its_organizations(personas: Personas, client_for: Login, monkeypatch: Any) -> None:
+    from dangjian.meetings import views
+
+    monkeypatch.setattr(views, "MATRIX_ROWS_PER_PAGE", 2)
+    client = client_for("root_staff")
+    first = client.get(reverse("meetings:compliance") + "?year=2026").content.decode()
+    last = client.get(reverse("meetings:compliance") + "?year=2026&page=99").content.decode()
+    assert "刑侦支队党委" in first and "交警一大队党支部" not in first  # rows in tree order
+    assert "交警一大队党支部" in last and "刑侦支队党委" not in last
