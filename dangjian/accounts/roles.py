@@ -39,23 +39,25 @@ class RoleSpec:
 #: The matrix. Areas: members, orgs (tree, terms, posts), config (rule tables), users
 #: (accounts), grants (role grants), security (policy, unlock), audit (the audit log),
 #: meetings (meetings, solicitations), attendance (attendance rows: a member sees only their
-#: own), dlm (opinions, talks, criticism, rectification of democratic life meetings).
+#: own), dlm (opinions, talks, criticism, rectification of democratic life meetings), dues (party
+#: dues: a member sees only their own bills and payments).
 ROLE_MATRIX: dict[str, RoleSpec] = {
     Role.MEMBER: RoleSpec("self", {"members": frozenset({"view"}), "orgs": frozenset({"view"}),
-                                   "meetings": frozenset({"view"}), "attendance": frozenset({"view"})}),
+                                   "meetings": frozenset({"view"}), "attendance": frozenset({"view"}),
+                                   "dues": frozenset({"view"})}),
     Role.BRANCH_OFFICER: RoleSpec(
         "subtree",
         {"members": ALL, "orgs": frozenset({"view", "change", "export"}), "config": frozenset({"view"}),
-         "meetings": ALL, "attendance": ALL, "dlm": ALL},
+         "meetings": ALL, "attendance": ALL, "dlm": ALL, "dues": ALL},
     ),
     Role.COMMITTEE_STAFF: RoleSpec(
         "subtree",
         {"members": ALL | {"reveal"}, "orgs": ALL, "config": frozenset({"view", "add", "change"}),
-         "meetings": ALL, "attendance": ALL, "dlm": ALL},
+         "meetings": ALL, "attendance": ALL, "dlm": ALL, "dues": ALL},
     ),
     Role.INSPECTOR: RoleSpec("subtree", {"members": frozenset({"view"}), "orgs": frozenset({"view"}),
                                          "meetings": frozenset({"view"}), "attendance": frozenset({"view"}),
-                                         "dlm": frozenset({"view"})}),
+                                         "dlm": frozenset({"view"}), "dues": frozenset({"view"})}),
     Role.SYSTEM_ADMIN: RoleSpec(
         "subtree",
         {"orgs": ALL, "users": frozenset({"view", "add", "change"}), "config": frozenset({"view", "add", "change"})},
@@ -72,14 +74,6 @@ ROLE_MATRIX: dict[str, RoleSpec] = {
 #: Areas where the member role reaches only the rows it owns (``owner_path``), not the rows
 #: of the member's whole branch.
 OWN_ROW_AREAS = frozenset({"members", "attendance", "dues"})
-
-
-#: Party dues (F8): officers do everything in their subtree, committee staff too, members see
-#: their own bills and payments, inspectors read.
-ROLE_MATRIX[Role.MEMBER].areas["dues"] = frozenset({"view"})
-ROLE_MATRIX[Role.BRANCH_OFFICER].areas["dues"] = ALL
-ROLE_MATRIX[Role.COMMITTEE_STAFF].areas["dues"] = ALL
-ROLE_MATRIX[Role.INSPECTOR].areas["dues"] = frozenset({"view"})
 
 
 def allows(role: str, area: str, action: str) -> bool:
