@@ -178,3 +178,25 @@ def test_staged_uploads_left_alone_are_discarded_after_a_day(personas: Personas,
     assert len(leftover_files(media)) == 1
     assert client.post(f"/members/import/{old.pk}/", {"action": "all"}).status_code == 302
     assert not Member.objects.filter(name="测试导入").exists()
+
+
+def test_every_kind_has_a_template_with_its_drop_downs(personas: Personas, client_for: Any) -> None:
+    cases = {
+        ("c1_staff", "/orgs/import/template.xlsx"): ("党组织", "组织类别", ["党委", "党总支", "党支部", "党小组"]),
+        ("secadmin", "/accounts/grants/import/template.xlsx"): ("角色授权", "角色", None),
+        ("officer_b1", "/members/import/template.xlsx"): ("党员", "党员状态", ["预备党员", "正式党员"]),
+    }
+    for (persona, url), (sheet, header, labels) in cases.items():
+        response = client_for(persona).get(url)
+        assert response.status_code == 200, url
+        workbook = load_workbook(io.BytesIO(response.content))
+        assert workbook.sheetnames == [sheet, "说明", "选项"]
+        headers = [c.value for c in workbook[sheet][1]]
+        column = chr(ord("A") + headers.index(header))
+        offered = [c.value for c in workbook["选项"][column]][1:]
+        offered = [v for v in offered if v]
+        assert workbook[sheet].data_validations.dataValidation, url
+        if labels:
+            assert offered == labels
+        else:
+            assert "支部党务人员" in offered and "系统管理员" not in offered
