@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ pytestmark = [
 ]
 
 
-def rows(count: int) -> list[list[object]]:
+def rows(count: int) -> list[list[Any]]:
     start = dt.date(1965, 1, 1)
     out = []
     for i in range(count):
