@@ -254,7 +254,8 @@ class AssessmentViews(DuesViews):
     )
     @classmethod
     def detail_context(cls, request: HttpRequest, obj: Any) -> dict[str, Any]:
-        components = list(DuesBaseComponent.objects.filter(assessment=obj).select_related("item"))
+        components = list(DuesBaseComponent.objects.visible_to(request.user, "view").filter(assessment=obj)
+                          .select_related("item"))
         breakdown = rules.compute_base(rules.BaseLine(c.item.name, c.amount, c.treatment, c.item.reason)
                                        for c in components)
         can_add = services.covers(request.user, "add", obj.member.org)
@@ -282,7 +283,7 @@ class ReliefViews(DuesViews):
 
     @classmethod
     def detail_context(cls, request: HttpRequest, obj: Any) -> dict[str, Any]:
-        parent = Organization.objects.get_parent(obj.member.org)
+        parent = Organization.objects.get_parent(obj.member.org)  # scope-ok: tree lookup; covers() decides
         return {"can_decide": obj.status == ApprovalStatus.PENDING and parent is not None
                 and services.covers(request.user, "change", parent)}
 
@@ -840,7 +841,8 @@ def budget_report(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def relief_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    relief = get_scoped_or_404(request.user, HardshipRelief.objects.select_related("member__org"), "view", pk=pk)
+    relief = get_scoped_or_404(request.user, HardshipRelief.objects.select_related("member__org"),  # scope-ok: scoped
+                               "view", pk=pk)
     form = forms.DecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -858,7 +860,8 @@ def relief_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def spending_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    spending = get_scoped_or_404(request.user, DuesSpending.objects.select_related("org"), "change", pk=pk)
+    spending = get_scoped_or_404(request.user, DuesSpending.objects.select_related("org"),  # scope-ok: scoped
+                                 "change", pk=pk)
     form = forms.DecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
