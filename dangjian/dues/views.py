@@ -506,9 +506,19 @@ def index(request: HttpRequest) -> HttpResponse:
     scope = scope_for(user, "dues", "view")
     if scope.is_empty:
         raise Http404
+    officer = bool(scope.org_paths or scope.everything)
+    today = timezone.localdate()
+    unassessed = 0
+    if officer and can(user, DuesAssessment, "add"):
+        try:
+            due = today.month >= rules.standard_in_force(today).assessment_month
+        except rules.DuesRuleError:
+            due = False
+        if due:  # the yearly assessment (核定) is due from the standard's assessment month
+            unassessed = forms.dues_members(user, "add").exclude(dues_assessments__year=today.year).count()
     return render(request, "dues/index.html", {
-        "officer": bool(scope.org_paths or scope.everything), "can_add": can(user, DuesPayment, "add"),
-        "can_config": can(user, DuesStandard, "view"), "is_member": bool(user.member_id),
+        "officer": officer, "can_add": can(user, DuesPayment, "add"), "unassessed": unassessed,
+        "year": today.year, "can_config": can(user, DuesStandard, "view"), "is_member": bool(user.member_id),
     })
 
 

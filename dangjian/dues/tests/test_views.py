@@ -266,3 +266,13 @@ def test_anonymous_is_sent_to_login() -> None:
 def test_services_refuse_writes_into_other_branch(personas: Personas) -> None:
     with acting_as(personas.user("officer_b1")), pytest.raises(services.DuesRuleError):
         services.close_statement(actor=personas.user("officer_b1"), org=personas.b2, month=dt.date(2026, 1, 1))
+
+
+def test_workbench_counts_members_not_yet_assessed(personas: Personas, client_for: Any) -> None:
+    from django.utils import timezone
+
+    response = client_for("officer_b1").get(reverse("dues:index"))
+    assert response.status_code == 200 and response.context["unassessed"] == 2  # 张三 and 李四 of B1
+    assess(personas.user("officer_b1"), personas.members["m_b1"], timezone.localdate().year, "4000.00")
+    assert client_for("officer_b1").get(reverse("dues:index")).context["unassessed"] == 1
+    assert client_for("member_b1").get(reverse("dues:index")).context["unassessed"] == 0
