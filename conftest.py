@@ -37,3 +37,13 @@ def client_for(personas: Personas) -> Callable[[str], Client]:
         return client
 
     return make
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the translation catalogs before any test: .mo files are build products (not in
+    git) and the interface is Chinese only through them (pure Python, no GNU gettext)."""
+    from pathlib import Path
+
+    from dangjian.core.management.commands.compile_catalog import compile_catalogs
+
+    compile_catalogs([Path(__file__).resolve().parent / "locale"])

@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from dangjian.core.forms import narrow_choices
 
@@ -21,6 +22,32 @@ class ScopedFilterSet(django_filters.FilterSet):
         for field in self.form.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css + " form-control-sm" if css == "form-control" else css + " form-select-sm")
+            _present(field)
+
+
+def _present(field: forms.Field) -> None:
+    """Filter widgets read as a compact row: each select names itself in its empty choice
+    ("党员状态：全部", not "---------" or 未知), a text box in its placeholder; dates use the
+    browser's date picker."""
+    widget = field.widget
+    label = field.label
+    if isinstance(widget, forms.NullBooleanSelect):
+        widget.choices = [
+            ("unknown", gettext("%(label)s: all") % {"label": label}),
+            ("true", gettext("%(label)s: yes") % {"label": label}),
+            ("false", gettext("%(label)s: no") % {"label": label}),
+        ]
+    elif isinstance(field, forms.ModelChoiceField):
+        field.empty_label = gettext("%(label)s: all") % {"label": label}
+    elif isinstance(field, django_filters.fields.ChoiceField):
+        field.empty_label = gettext("%(label)s: all") % {"label": label}
+        field.choices = [(value, text) for value, text in field.choices if value != ""]  # re-adds the empty choice
+    elif isinstance(widget, forms.DateInput):
+        widget.input_type = "date"
+        widget.format = "%Y-%m-%d"
+    elif isinstance(widget, forms.TextInput):
+        widget.attrs.setdefault("placeholder", label)
+        widget.attrs.setdefault("autocomplete", "off")
 
 
 class SubtreeFilter(django_filters.ModelChoiceFilter):

@@ -166,7 +166,12 @@ class AuditEntry(DetailUrlMixin, models.Model):
         verbose_name_plural = _("audit log")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.event} {self.object_repr}"
+        from django.utils import timezone
+
+        from dangjian.core.audit_labels import event_label
+
+        at = timezone.localtime(self.at) if timezone.is_aware(self.at) else self.at
+        return f"{at:%Y-%m-%d %H:%M:%S} {self.actor_name} {event_label(self.event)} {self.object_repr}"
 
 
 class IdempotencyRecord(models.Model):

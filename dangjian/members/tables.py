@@ -2,13 +2,14 @@
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.tables import BaseTable
 from dangjian.members.models import CommitteePost, Member, Transfer
 
 
 class MemberTable(BaseTable):
-    name = tables.Column(linkify=True, verbose_name=_("name"))
+    name = tables.Column(linkify=True, verbose_name=pgettext_lazy("person", "name"))
     org = tables.Column(verbose_name=_("branch"), order_by=("org__path",))
 
     class Meta(BaseTable.Meta):
