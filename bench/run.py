@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -90,7 +91,17 @@ def measure(db: str) -> dict[str, Any]:
     result: dict[str, Any] = json.loads(run([PYTHON, "bench/measure.py", "pages"], env).strip().splitlines()[-1])
     result["export-app"] = json.loads(run([PYTHON, "bench/measure.py", "export-app"], env).strip().splitlines()[-1])
     result["export-bare"] = json.loads(run([PYTHON, "bench/measure.py", "export-bare"], env).strip().splitlines()[-1])
+    result["import"] = import_seconds(env)
     return result
+
+
+def import_seconds(env: dict[str, str]) -> float | None:
+    """Import 10,000 members through the API (the import suite's timing test, on a test database)."""
+    test_env = {**env, "RUN_SLOW": "1", "DJANGO_SETTINGS_MODULE": "dangjian.settings_test"}
+    out = run([PYTHON, "-m", "pytest", "tests/imports/test_speed.py", "-s", "-q", "-p", "no:randomly",
+               "-o", "addopts=", "--create-db"], test_env)
+    match = re.search(r"imported in ([0-9.]+) s", out)
+    return float(match.group(1)) if match else None
 
 
 def rows_for(db: str, build_s: float | None, r: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
@@ -110,6 +121,10 @@ def rows_for(db: str, build_s: float | None, r: dict[str, Any]) -> list[tuple[st
         ok = ratio <= target and (kind != "roll-up" or figure < (300 if db == "postgres" else 500))
         rows.append((db, key, f"{figure} ms", f"{floor} ms",
                      f"{ratio:.2f}x (≤ {target}x{extra}) {'✓' if ok else '✗'}"))
+    if r.get("import") is not None:
+        limit = 30 if db == "sqlite" else 60
+        rows.append((db, "import 10,000 members (.xlsx, validated, audited)", f"{r['import']} s", "—",
+                     f"< {limit} s {'✓' if r['import'] < limit else '✗'}"))
     app, bare = r["export-app"], r["export-bare"]
     ratio = app["seconds"] / bare["seconds"] if bare["seconds"] else float("inf")
     ok = ratio <= TARGETS["export"] and app["peak_rss_mb"] <= 150
