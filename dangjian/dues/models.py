@@ -461,9 +461,11 @@ class DuesBill(ScopedModel):
     def __str__(self) -> str:
         return f"{self.member} {month_label(self.month)}"
 
-    @property
-    def month_label(self) -> str:
+    def _month_label(self) -> str:
         return month_label(self.month)
+
+    _month_label.short_description = _("month")  # type: ignore[attr-defined]
+    month_label = property(_month_label)
 
 
 class DuesPayment(ScopedModel):

@@ -30,8 +30,8 @@ PAY_ITEMS = (
     ("position_salary", "岗位工资", "include", f"{DUES08}第1条：事业单位、机关工人、企业人员计入"),
     ("scale_salary", "薪级工资", "include", f"{DUES08}第1条：事业单位计入"),
     ("basic_performance", "基础性绩效工资", "include", f"{DUES17}（三）：基础性绩效工资计入"),
-    ("basic_salary", "基本工资", "include", "企业人员、辅警（DOMAIN 1.8 默认）：计入"),
-    ("regular_bonus", "经常性绩效、奖金", "include", "企业人员、辅警：固定发放的绩效奖金计入（DOMAIN 1.8 默认）"),
+    ("basic_salary", "基本工资", "include", "企业人员、辅警：计入（辅警暂参照企业人员，待本地标准确认）"),
+    ("regular_bonus", "经常性绩效、奖金", "include", "企业人员、辅警：按月固定发放的绩效、奖金计入（辅警暂参照企业人员）"),
     ("pension", "离退休费、养老金", "include", f"{DUES08}第5条：离退休党员以实际领取的离退休费总额为基数"),
     ("income_tax", "个人所得税", "deduct", "中组部组织局答问：“税后”即计入项目合计减去应缴个人所得税"),
     ("social_insurance", "养老、医疗、失业、工伤、生育保险", "exclude", f"{DUES17}（二）：不计入"),
@@ -72,7 +72,7 @@ def seed(apps, schema_editor):
     import datetime as dt
 
     standard, created = Standard.objects.get_or_create(
-        code="DUES08",
+        code="2008",
         defaults=dict(
             name="党费收缴标准（2008）", effective_from=dt.date(2008, 4, 1),
             source=f"{DUES08}第2、5、6条；{DUES17}（一）（月缴纳额一般不超过1000元，年初核定全年不变）",
@@ -81,7 +81,7 @@ def seed(apps, schema_editor):
             branch_remit_percent=D("100.00"), committee_remit_percent=D("20.00"), top_remit_percent=D("5.00"),
             care_fund_percent=D("60.00"),
             notes=(
-                "舍入：未作规定，默认按四舍五入保留到分，可按组织改为角或元（DOMAIN 1.7）。"
+                "舍入：未作规定，默认按四舍五入保留到分，可按组织改为角或元。"
                 "补交：一般不超过6个月（第12条）。欠缴：3个月提醒、连续6个月提交支部研究（第13条、党章第9条）。"
                 "上缴：支部全额上缴基层党委；党委按比例上缴（各省自定，默认20%参照中央和国家机关；"
                 "省级5%上缴中央，第15条）。暖心工程：留存党费的60%（四川省公安厅工委做法）。"
@@ -100,7 +100,7 @@ def seed(apps, schema_editor):
         defaults=dict(
             effective_from=dt.date(2008, 4, 1), method="general_bands",
             base_rule="基本工资＋岗位工资＋按月固定发放的绩效奖金－个人所得税；不含社会保险和住房公积金",
-            source="无全国统一规定；参照企业人员（DOMAIN 1.8 默认），待导入本地《辅警党员党费缴纳标准》",
+            source="无全国统一规定；暂参照企业人员，待导入本地《辅警党员党费缴纳标准》",
         ),
     )
     for order, (code, name, treatment, reason) in enumerate(PAY_ITEMS, start=1):

@@ -34,7 +34,7 @@ def test_assessment_keeps_standard_components_and_unrounded(personas: Any, offic
         ])
     assert a.base == D("5204.67") and a.rate_percent == D("1.50") and a.monthly_amount == D("78.07")
     assert a.band is not None and a.band.rate_percent == D("1.50")
-    assert a.unrounded_amount == D("78.070050") and a.standard.code == "DUES08"
+    assert a.unrounded_amount == D("78.070050") and a.standard.code == "2008"
     assert a.effective_month == dt.date(2026, 1, 1) and not a.is_reassessment
     excluded = {c.item.code for c in a.components.all() if c.treatment == "exclude"}
     assert excluded == {"housing_fund", "police_duty_allowance"}

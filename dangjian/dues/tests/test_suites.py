@@ -55,7 +55,7 @@ SUITE_EXEMPTIONS = {
 
 
 def _standard() -> DuesStandard:
-    return DuesStandard.objects.get(code="DUES08")
+    return DuesStandard.objects.get(code="2008")
 
 
 def _month() -> dt.date:

@@ -276,3 +276,31 @@ def test_workbench_counts_members_not_yet_assessed(personas: Personas, client_fo
     assess(personas.user("officer_b1"), personas.members["m_b1"], timezone.localdate().year, "4000.00")
     assert client_for("officer_b1").get(reverse("dues:index")).context["unassessed"] == 1
     assert client_for("member_b1").get(reverse("dues:index")).context["unassessed"] == 0
+
+
+def test_dues_pages_show_no_english(personas: Personas, client_for: Any, year: dict[str, Any]) -> None:
+    """The dues screens are Chinese (the i18n suite's check, applied to this module's pages)."""
+    from tests.i18n.test_catalog import _data_words, english_words
+
+    words = _data_words(personas) | {"Word"}
+    b1 = {"org": personas.b1.pk, "first": "2026-01", "last": "2026-12"}
+    c1 = {"org": personas.c1.pk, "first": "2026-01", "last": "2026-03"}
+    pages = [
+        ("officer_b1", reverse("dues:index"), None), ("officer_b1", reverse("dues:assess"), None),
+        ("officer_b1", reverse("dues:import"), None), ("officer_b1", reverse("dues:bill_list"), None),
+        ("officer_b1", reverse("dues:payment_list"), None), ("officer_b1", reverse("dues:payment_add"), None),
+        ("officer_b1", reverse("dues:bulk_payments"), {"org": personas.b1.pk, "month": "2026-02"}),
+        ("officer_b1", reverse("dues:arrears"), {"org": personas.b1.pk, "as_of": "2026-05-01"}),
+        ("officer_b1", reverse("dues:bill_detail", args=[year["b1_bill"].pk]), None),
+        ("officer_b1", reverse("dues:assessment_detail", args=[year["b1_bill"].assessment_id]), None),
+        ("c1_staff", reverse("dues:statement_report"), c1), ("c1_staff", reverse("dues:reconciliation"), c1),
+        ("c1_staff", reverse("dues:budget_report"), {"org": personas.c1.pk, "year": 2026}),
+        ("c1_staff", reverse("dues:disclosure"), b1), ("c1_staff", reverse("dues:standard_list"), None),
+        ("member_b1", reverse("dues:mine"), None), ("member_b1", reverse("dues:disclosure"), None),
+    ]
+    problems = []
+    for persona, url, params in pages:
+        response = client_for(persona).get(url, params or {})
+        assert response.status_code == 200, (persona, url, response.status_code)
+        problems += [f"{persona} {url}: {w}" for w in english_words(response.content.decode(), words)]
+    assert not problems, "\n".join(problems)
