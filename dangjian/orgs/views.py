@@ -49,7 +49,7 @@ class OrganizationViews(ModelViews):
     )
     related = (
         Related(_("Sub-organizations"), "orgs:organization_list", "parent"),
-        Related(_("Members"), "members:member_list", "org"),
+        Related(_("Members of this organization"), "members:member_list", "org"),
         Related(_("Committee posts"), "members:post_list", "org"),
         Related(_("Terms of office"), "orgs:term_list", "org"),
     )
