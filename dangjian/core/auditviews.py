@@ -58,8 +58,8 @@ def change_rows(entry: AuditEntry) -> list[tuple[Any, Any, Any]]:
     model = model_for(entry.object_type)
     fields: dict[str, models.Field[Any, Any]] = {}
     if model is not None:
-        for f in model._meta.concrete_fields:
-            fields[f.attname] = fields[f.name] = f
+        for model_field in model._meta.concrete_fields:
+            fields[model_field.attname] = fields[model_field.name] = model_field
     rows = []
     for key, value in (entry.changes or {}).items():
         f = fields.get(key)
