@@ -100,3 +100,19 @@ def flushable_audit_log(transactional_db: Any) -> Any:
 
     _execute(_audit_triggers("_REVERSE"))
     TransactionTestCase._fixture_teardown = flush_then_restore  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def dues_seed(transactional_db: Any) -> None:
+    """The seeded standard, pay items and categories, for transactional tests: an earlier
+    transactional test's flush empties every table, data-migration rows included."""
+    import importlib
+
+    from django.apps import apps
+
+    from dangjian.core.context import acting_as as _acting_as
+    from dangjian.dues.models import DuesStandard
+
+    if not DuesStandard.objects.exists():
+        with _acting_as(None, reason="test: dues seed data"):
+            importlib.import_module("dangjian.dues.migrations.0002_seed_standards").seed(apps, None)
