@@ -364,6 +364,10 @@ class DecisionForm(StyledForm):
     decided_on = forms.DateField(label=_("date"))
 
 
+class VoidForm(StyledForm):
+    reason = forms.CharField(max_length=200, label=_("reason"))
+
+
 class BudgetApprovalForm(StyledForm):
     reference = forms.CharField(max_length=200, label=_("approval (meeting, document)"))
     decided_on = forms.DateField(label=_("approval date"))

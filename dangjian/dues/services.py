@@ -402,6 +402,28 @@ def _clear_cases(member: Member, day: dt.date) -> None:
         case.save()
 
 
+def void_payment(*, actor: Any, payment: DuesPayment, reason: str) -> None:
+    """Undo a payment recorded by mistake: its allocations and the payment are deleted, each
+    audited, with one ``void`` entry carrying the reason. Refused once the month's statement is
+    closed or the money was remitted: then the correction is a new payment or a note, not an erasure."""
+    if not reason.strip():
+        raise DuesRuleError("作废缴费记录须填写原因。")
+    with transaction.atomic():
+        payment = DuesPayment.objects.select_for_update().select_related("org", "member").get(pk=payment.pk)
+        require(actor, "delete", payment.org)
+        month = rules.month_start(payment.paid_on)
+        if DuesStatement.objects.filter(org=payment.org, month=month).exists():
+            raise DuesRuleError("该月收缴月报已结报，不能作废；如有错误请登记更正缴费并在备注中说明。")
+        if DuesRemittance.objects.filter(from_org=payment.org, period_start__lte=month, period_end__gte=month).exists():
+            raise DuesRuleError("该月党费已上缴，不能作废。")
+        audit.record("void", obj=payment, reason=reason.strip(), changes={
+            "amount": str(payment.amount), "paid_on": str(payment.paid_on), "receipt_number": payment.receipt_number,
+        })
+        for allocation in list(payment.allocations.all()):
+            allocation.delete()
+        payment.delete()
+
+
 @dataclass(frozen=True)
 class BulkRow:
     member: Member

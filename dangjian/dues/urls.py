@@ -24,6 +24,7 @@ urlpatterns = [
     path("reliefs/<int:pk>/decide/", views.relief_decide, name="relief_decide"),
     path("spending/<int:pk>/decide/", views.spending_decide, name="spending_decide"),
     path("budgets/<int:pk>/approve/", views.budget_approve, name="budget_approve"),
+    path("payments/<int:pk>/void/", views.payment_void, name="payment_void"),
     *views.StandardViews.urls("standards/"),
     *views.BandViews.urls("bands/"),
     *views.FixedAmountViews.urls("fixed-amounts/"),

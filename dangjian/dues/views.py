@@ -354,7 +354,8 @@ class PaymentViews(DuesViews):
         allocations = list(DuesAllocation.objects.visible_to(request.user, "view").filter(payment=obj)
                            .select_related("bill"))
         allocated = sum((a.amount for a in allocations), rules.ZERO)
-        return {"allocations": allocations, "allocated": allocated, "unallocated": obj.amount - allocated}
+        return {"allocations": allocations, "allocated": allocated, "unallocated": obj.amount - allocated,
+                "can_void": services.covers(request.user, "delete", obj.org)}
 
 
 class CaseViews(DuesViews):
@@ -885,6 +886,26 @@ def spending_decide(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponseRedirect(SpendingViews.url("detail", spending))
     return _render_form(request, form, title=_("Approve spending: %(obj)s") % {"obj": spending},
                         submit=_("Record the decision"), status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def payment_void(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo a payment entered by mistake (before its month is closed or remitted), with a reason."""
+    payment = get_scoped_or_404(request.user, DuesPayment.objects.select_related("org"),  # scope-ok: scoped
+                                "delete", pk=pk)
+    form = forms.VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.void_payment(actor=request.user, payment=payment, reason=form.cleaned_data["reason"])
+        except rules.DuesRuleError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _g("Payment voided: %(obj)s") % {"obj": payment})
+            return HttpResponseRedirect(reverse("dues:payment_list"))
+    return _render_form(request, form, title=_("Void a payment: %(obj)s") % {"obj": payment}, submit=_("Void"),
+                        intro=_("Only for a payment entered by mistake, before its month's statement is closed "
+                                "and the money remitted. The payment and its allocations are removed; the audit "
+                                "log keeps them with your reason."), status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

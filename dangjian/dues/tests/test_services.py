@@ -280,3 +280,22 @@ def test_spending_approval_and_care_fund(personas: Any, officer: Any, staff: Any
     root_staff = personas.user("root_staff")
     with acting_as(root_staff), pytest.raises(DuesRuleError, match="余额"):
         services.decide_spending(actor=root_staff, spending=spending, approve=True, decision_ref="党委会纪要")
+
+
+def test_void_payment_before_closing_only(personas: Any, officer: Any) -> None:
+    member = personas.members["m_b1"]
+    assess(officer, member, 2026, "4000.00")
+    wrong = pay(officer, member, "40.00", dt.date(2026, 1, 10), months=[dt.date(2026, 1, 1)]).payment
+    with acting_as(officer), pytest.raises(DuesRuleError, match="原因"):
+        services.void_payment(actor=officer, payment=wrong, reason=" ")
+    with acting_as(officer):
+        services.void_payment(actor=officer, payment=wrong, reason="误录")
+    assert not DuesPayment.objects.exists() and not DuesAllocation.objects.exists()
+    assert AuditEntry.objects.filter(event="void", object_id=str(wrong.pk), reason="误录").exists()
+    kept = pay(officer, member, "40.00", dt.date(2026, 1, 11), months=[dt.date(2026, 1, 1)]).payment
+    with acting_as(officer):
+        services.close_statement(actor=officer, org=personas.b1, month=dt.date(2026, 1, 1))
+        with pytest.raises(DuesRuleError, match="已结报"):
+            services.void_payment(actor=officer, payment=kept, reason="误录")
+    with acting_as(personas.user("officer_b2")), pytest.raises(DuesRuleError):
+        services.void_payment(actor=personas.user("officer_b2"), payment=kept, reason="越权")

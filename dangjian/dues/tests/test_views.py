@@ -304,3 +304,14 @@ def test_dues_pages_show_no_english(personas: Personas, client_for: Any, year: d
         assert response.status_code == 200, (persona, url, response.status_code)
         problems += [f"{persona} {url}: {w}" for w in english_words(response.content.decode(), words)]
     assert not problems, "\n".join(problems)
+
+
+def test_void_payment_screen(personas: Personas, client_for: Any, year: dict[str, Any]) -> None:
+    payment = DuesPayment.objects.get()
+    url = reverse("dues:payment_void", args=[payment.pk])
+    assert client_for("officer_b2").get(url).status_code == 404
+    assert client_for("member_b1").post(url, {"reason": "x"}).status_code == 404
+    client = client_for("officer_b1")
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert client.post(url, {"reason": "误录"}).status_code == 302
+    assert not DuesPayment.objects.filter(pk=payment.pk).exists()
