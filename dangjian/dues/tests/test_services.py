@@ -299,3 +299,16 @@ def test_void_payment_before_closing_only(personas: Any, officer: Any) -> None:
             services.void_payment(actor=officer, payment=kept, reason="误录")
     with acting_as(personas.user("officer_b2")), pytest.raises(DuesRuleError):
         services.void_payment(actor=personas.user("officer_b2"), payment=kept, reason="越权")
+
+
+def test_scheduled_arrears_scan_command(personas: Any, officer: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    assess(officer, personas.members["m_b1"], 2026, "4000.00")
+    bill_months(officer, personas.b1, 2026, range(1, 7))
+    out = StringIO()
+    call_command("dues_scan_arrears", "--user", "c1_staff", "--as-of", "2026-07-02", stdout=out)
+    call_command("dues_scan_arrears", "--user", "c1_staff", "--as-of", "2026-07-03", stdout=out)
+    assert ArrearsCase.objects.count() == 1 and "新提交支部研究 1 件" in out.getvalue()
