@@ -92,6 +92,13 @@ class MonthField(forms.DateField):
         return rules.month_start(day) if day else None
 
 
+def month_inputs(form: forms.BaseForm) -> None:
+    """Month pickers stay month pickers (ScopedModelForm turns every date field into a date input)."""
+    for field in form.fields.values():
+        if isinstance(field, MonthField):
+            field.widget.input_type = "month"  # type: ignore[attr-defined]
+
+
 def dues_orgs(user: Any, action: str = "view") -> QuerySet[Organization]:
     """Organizations inside the user's dues scope for ``action`` (for pickers and reports)."""
     scope = scope_for(user, "dues", action)
@@ -347,6 +354,7 @@ class ReliefForm(ScopedModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         restrict(self, "member", dues_members(self.user, "add"))
+        month_inputs(self)
 
     def save(self, commit: bool = True) -> HardshipRelief:
         data = self.cleaned_data
@@ -426,6 +434,7 @@ class PaymentForm(ScopedModelForm):
             self.initial["token"] = issue_token(self.user)
             self.initial.setdefault("paid_on", timezone.localdate())
         self.order_fields(["member", "first_month", "last_month", *self.Meta.fields])
+        month_inputs(self)
 
     def clean_token(self) -> str:
         return token_key(self.user, self.cleaned_data["token"])
@@ -515,6 +524,7 @@ class RemittanceForm(ScopedModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         restrict(self, "from_org", dues_orgs(self.user, "add"))
+        month_inputs(self)
 
     def save(self, commit: bool = True) -> DuesRemittance:
         data = self.cleaned_data

@@ -315,3 +315,10 @@ def test_void_payment_screen(personas: Personas, client_for: Any, year: dict[str
     assert client.post(url, {"reason": ""}).status_code == 400
     assert client.post(url, {"reason": "误录"}).status_code == 302
     assert not DuesPayment.objects.filter(pk=payment.pk).exists()
+
+
+def test_month_fields_are_month_pickers(personas: Personas, client_for: Any) -> None:
+    client = client_for("officer_b1")
+    for name in ("dues:payment_add", "dues:relief_add", "dues:remittance_add"):
+        html = client.get(reverse(name)).content.decode()
+        assert re.search(r'<input type="month" name="(first_month|from_month|period_start)"', html), name
