@@ -1,0 +1,40 @@
+"""Query budgets of the dues writes: recording a payment and billing a branch do not grow with
+the member's history or the branch's size beyond one statement per row written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dangjian.core.testing.personas import make_member
+from dangjian.dues.tests.conftest import assess, bill_months, pay
+
+pytestmark = pytest.mark.django_db
+
+
+def test_payment_costs_the_same_with_a_long_history(personas: Any, officer: Any) -> None:
+    member = personas.members["m_b1"]
+    assess(officer, member, 2026, "4000.00")
+    bill_months(officer, personas.b1, 2026, range(1, 13))
+    with CaptureQueriesContext(connection) as first:
+        pay(officer, member, "40.00", dt.date(2026, 1, 10), months=[dt.date(2026, 1, 1)])
+    for month in range(2, 10):
+        pay(officer, member, "40.00", dt.date(2026, month, 10), months=[dt.date(2026, month, 1)])
+    with CaptureQueriesContext(connection) as later:
+        pay(officer, member, "40.00", dt.date(2026, 10, 10), months=[dt.date(2026, 10, 1)])
+    assert len(later) == len(first), "\n".join(q["sql"] for q in later.captured_queries)
+    assert len(first) <= 30, len(first)  # measured: 24 (payment, allocation, their audit entries, locks)
+
+
+def test_billing_a_branch_is_a_few_queries_per_new_bill(personas: Any, officer: Any) -> None:
+    members = [personas.members["m_b1"], personas.members["m_b1_2"]] + [make_member(personas.b1) for _ in range(8)]
+    for member in members:
+        assess(officer, member, 2026, "4000.00")
+    with CaptureQueriesContext(connection) as queries:
+        bill_months(officer, personas.b1, 2026, range(1, 2))
+    per_bill = (len(queries) - 10) / len(members)
+    assert per_bill <= 8, (len(queries), per_bill)
