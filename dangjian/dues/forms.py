@@ -269,13 +269,20 @@ class DisclosureTemplateForm(ScopedModelForm):
 
 
 class OrgSettingsForm(ScopedModelForm):
+    """An organization's shares and rounding are set by the level above it: a user's own top
+    organizations are not a choice (a branch cannot lower what it remits)."""
+
     class Meta:
         model = DuesOrgSettings
         fields = ("org", "remit_percent", "care_fund_percent", "rounding", "remit_to_name")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        restrict(self, "org", dues_orgs(self.user, "change"))
+        scope = scope_for(self.user, "dues", "change")
+        orgs = dues_orgs(self.user, "change")
+        if not scope.everything:
+            orgs = orgs.exclude(path__in=scope.org_paths)
+        restrict(self, "org", orgs)
 
 
 # --- assessment -------------------------------------------------------------------------------

@@ -322,3 +322,13 @@ def test_month_fields_are_month_pickers(personas: Personas, client_for: Any) -> 
     for name in ("dues:payment_add", "dues:relief_add", "dues:remittance_add"):
         html = client.get(reverse(name)).content.decode()
         assert re.search(r'<input type="month" name="(first_month|from_month|period_start)"', html), name
+
+
+def test_shares_are_set_by_the_level_above(personas: Personas, client_for: Any) -> None:
+    from dangjian.dues.models import DuesOrgSettings
+
+    data = {"org": personas.b1.pk, "remit_percent": "0"}
+    assert client_for("officer_b1").post(reverse("dues:settings_add"), data).status_code == 400
+    assert not DuesOrgSettings.objects.exists()
+    assert client_for("c1_staff").post(reverse("dues:settings_add"), data).status_code == 302
+    assert DuesOrgSettings.objects.get().org == personas.b1
