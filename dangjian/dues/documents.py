@@ -138,11 +138,19 @@ def template_source() -> Any:
     return str(DEFAULT_TEMPLATE)
 
 
+def sandbox() -> Any:
+    """Templates are uploaded by users: render them in Jinja's sandbox, never a plain environment
+    (a plain one would let a template reach Python internals: server-side template injection)."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    return ImmutableSandboxedEnvironment(autoescape=True)
+
+
 def render_docx(d: Disclosure, source: Any = None) -> bytes:
     from docxtpl import DocxTemplate
 
     doc = DocxTemplate(source or template_source())
-    doc.render(context(d), autoescape=True)
+    doc.render(context(d), jinja_env=sandbox(), autoescape=True)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -165,7 +173,7 @@ def check_template(upload: Any) -> None:
 
     try:
         doc = DocxTemplate(io.BytesIO(upload.read()))
-        doc.render(SAMPLE_CONTEXT, autoescape=True)
+        doc.render(SAMPLE_CONTEXT, jinja_env=sandbox(), autoescape=True)
     except Exception as exc:  # noqa: BLE001  (any template error becomes a form error)
         raise ValueError(f"模板无法生成公示文档：{exc}") from exc
 
