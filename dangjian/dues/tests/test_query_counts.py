@@ -27,7 +27,7 @@ def test_payment_costs_the_same_with_a_long_history(personas: Any, officer: Any)
     with CaptureQueriesContext(connection) as later:
         pay(officer, member, "40.00", dt.date(2026, 10, 10), months=[dt.date(2026, 10, 1)])
     assert len(later) == len(first), "\n".join(q["sql"] for q in later.captured_queries)
-    assert len(first) <= 30, len(first)  # measured: 24 (payment, allocation, their audit entries, locks)
+    assert len(first) <= 32, len(first)  # measured: 24 on SQLite, 26 on PostgreSQL (audit-chain locks)
 
 
 def test_billing_a_branch_is_a_few_queries_per_new_bill(personas: Any, officer: Any) -> None:
@@ -37,4 +37,4 @@ def test_billing_a_branch_is_a_few_queries_per_new_bill(personas: Any, officer: 
     with CaptureQueriesContext(connection) as queries:
         bill_months(officer, personas.b1, 2026, range(1, 2))
     per_bill = (len(queries) - 10) / len(members)
-    assert per_bill <= 8, (len(queries), per_bill)
+    assert per_bill <= 10, (len(queries), per_bill)  # measured: about 7 on SQLite, 8 on PostgreSQL (audit-chain lock)
