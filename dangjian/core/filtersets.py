@@ -51,13 +51,18 @@ def _present(field: forms.Field) -> None:
 
 
 class SubtreeFilter(django_filters.ModelChoiceFilter):
-    """Rows whose organization lies in the chosen organization's subtree (path prefix)."""
+    """Rows whose organization lies in the chosen organization's subtree (path prefix).
+
+    The choices are the committees and general branches (a province has ~500 of them, but
+    ~9,000 branches): a single branch is reached from the tree or the branch's own page.
+    """
 
     def __init__(self, *args: Any, field_name: str = "org__path", **kwargs: Any) -> None:
         from django.apps import apps
 
         org_model = apps.get_model("orgs", "Organization")
-        kwargs.setdefault("queryset", org_model.objects.all())  # scope-ok: narrowed by ScopedFilterSet
+        committees = org_model.objects.filter(kind__in=("committee", "general_branch"))  # scope-ok: narrowed later
+        kwargs.setdefault("queryset", committees)
         super().__init__(*args, field_name=field_name, **kwargs)
 
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:

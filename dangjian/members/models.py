@@ -115,7 +115,7 @@ class Member(ScopedModel):
             errors.setdefault("full_member_on", []).append(_g("A full member needs the date they became full."))
         if self.full_member_on and self.joined_party_on and self.full_member_on < self.joined_party_on:
             errors.setdefault("full_member_on", []).append(_g("Cannot be earlier than the date of joining the party."))
-        if self.group_id and self.org_id and self.group is not None and self.group.get_parent() != self.org:
+        if self.group_id and self.org_id and self.group is not None and not self.group.path.startswith(self.org.path):
             errors.setdefault("group", []).append(_g("The party group must belong to the member's branch."))
         if errors:
             raise ValidationError(errors)
