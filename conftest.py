@@ -10,6 +10,9 @@ from django.test import Client
 
 from dangjian.core.testing.personas import Personas, build_personas
 
+#: flushable_audit_log and its teardown hook, for transactional and live-server tests.
+pytest_plugins = ["dangjian.core.testing.auditlog"]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
@@ -47,3 +50,8 @@ def pytest_configure(config: pytest.Config) -> None:
     from dangjian.core.management.commands.compile_catalog import compile_catalogs
 
     compile_catalogs([Path(__file__).resolve().parent / "locale"])
+
+
+@pytest.fixture
+def live_db(flushable_audit_log: None) -> None:
+    """The database of a live-server browser flow (see dangjian.core.testing.auditlog)."""

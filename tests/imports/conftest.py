@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,39 +67,3 @@ def leftover_files(media_root: Path) -> list[Path]:
     found = [p for p in (media_root / "imports").rglob("*") if p.is_file()] if (media_root / "imports").exists() else []
     found += [p for p in (media_root.parent / "upload-tmp").rglob("*") if p.is_file()]
     return found
-
-
-# --- browser flows: a live server over a transactional database --------------------------------
-# The audit log is append-only in the database (triggers), so the flush that ends a transactional
-# test would fail: ``live_db`` lifts the triggers just before that flush, and the teardown hook
-# puts them back once every fixture of the test is torn down.
-
-_LIVE_DB = pytest.StashKey[Any]()
-
-
-def _audit_triggers(forward: bool) -> None:
-    from django.db import connection
-
-    module = importlib.import_module("dangjian.core.migrations.0002_audit_append_only")
-    name = {"sqlite": "SQLITE", "postgresql": "POSTGRES"}.get(connection.vendor)
-    if name is None:
-        return
-    with connection.cursor() as cursor:
-        for sql in getattr(module, name if forward else f"{name}_REVERSE"):
-            cursor.execute(sql)
-
-
-@pytest.fixture
-def live_db(transactional_db: Any, django_db_blocker: Any, request: pytest.FixtureRequest) -> Iterator[None]:
-    request.node.stash[_LIVE_DB] = django_db_blocker
-    yield
-    _audit_triggers(forward=False)  # torn down before transactional_db's flush
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
-    yield
-    blocker = item.stash.get(_LIVE_DB, None)
-    if blocker is not None and nextitem is not None:  # after the last test the test database is gone
-        with blocker.unblock():
-            _audit_triggers(forward=True)

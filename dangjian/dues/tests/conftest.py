@@ -64,44 +64,6 @@ def staff(personas: Personas) -> Any:
     return personas.user("c1_staff")
 
 
-def _audit_triggers(suffix: str) -> list[str]:
-    """The append-only trigger statements of the audit log (or their reversal) for this database."""
-    import importlib
-
-    from django.db import connection
-
-    module = importlib.import_module("dangjian.core.migrations.0002_audit_append_only")
-    return list(getattr(module, {"sqlite": "SQLITE", "postgresql": "POSTGRES"}[connection.vendor] + suffix))
-
-
-def _execute(statements: list[str]) -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-
-
-@pytest.fixture
-def flushable_audit_log(transactional_db: Any) -> Any:
-    """Let a transactional test's closing flush empty the append-only audit log: the triggers
-    are dropped right before that one flush and re-created right after it."""
-    from django.test import TransactionTestCase
-
-    yield
-    original = TransactionTestCase.__dict__["_fixture_teardown"]  # type: ignore[attr-defined]
-
-    def flush_then_restore(self: Any) -> None:
-        try:
-            original(self)
-        finally:
-            TransactionTestCase._fixture_teardown = original  # type: ignore[attr-defined]
-            _execute(_audit_triggers(""))
-
-    _execute(_audit_triggers("_REVERSE"))
-    TransactionTestCase._fixture_teardown = flush_then_restore  # type: ignore[attr-defined]
-
-
 @pytest.fixture
 def dues_seed(transactional_db: Any) -> None:
     """The seeded standard, pay items and categories, for transactional tests: an earlier

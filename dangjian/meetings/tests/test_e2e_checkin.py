@@ -28,46 +28,6 @@ pytestmark = [
 ]
 
 
-def _audit_triggers(suffix: str) -> list[str]:
-    import importlib
-
-    from django.db import connection
-
-    module = importlib.import_module("dangjian.core.migrations.0002_audit_append_only")
-    return list(getattr(module, {"sqlite": "SQLITE", "postgresql": "POSTGRES"}[connection.vendor] + suffix))
-
-
-def _execute(statements: list[str]) -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-
-
-@pytest.fixture
-def flushable_audit_log(transactional_db: Any) -> Any:
-    """Let the live-server test's database flush empty the append-only audit log.
-
-    The flush runs after every fixture of the test is torn down, so this drops the triggers
-    at teardown and re-creates them right after that one flush (a one-shot wrapper around
-    ``TransactionTestCase._fixture_teardown``)."""
-    from django.test import TransactionTestCase
-
-    yield
-    original = TransactionTestCase.__dict__["_fixture_teardown"]
-
-    def flush_then_restore(self: Any) -> None:
-        try:
-            original(self)
-        finally:
-            TransactionTestCase._fixture_teardown = original  # type: ignore[attr-defined]
-            _execute(_audit_triggers(""))
-
-    _execute(_audit_triggers("_REVERSE"))
-    TransactionTestCase._fixture_teardown = flush_then_restore  # type: ignore[attr-defined]
-
-
 @pytest.fixture
 def phone(flushable_audit_log: Any) -> Any:
     """A fresh phone-sized browser context per call (one per person)."""
