@@ -37,7 +37,7 @@ def update_po(po_path: Path, root: Path, language: str) -> tuple[int, int, int, 
     else:
         po_path.parent.mkdir(parents=True, exist_ok=True)
         po = polib.POFile(wrapwidth=0)
-    old = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
+    old: dict[tuple[str | None, str], polib.POEntry] = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
     po.header = HEADER
     po.metadata = {
         "Project-Id-Version": "dangjian",
