@@ -80,10 +80,9 @@ class Member(ScopedModel):
         ordering = ("org__path", "name", "id")
         verbose_name = _("member")
         verbose_name_plural = _("members")
-        indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["org", "name"]),
-            models.Index(fields=["status"]),
-        ]
+        # No index on status alone: two values, and PostgreSQL's planner was seen ANDing it
+        # into every branch lookup of a list page.
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["org", "name"])]
 
     def __str__(self) -> str:
         return self.name

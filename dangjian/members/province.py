@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from dangjian.core import audit
@@ -189,6 +189,8 @@ def build_province(seed: int = 2026, *, orgs_total: int = 10_000, members_total:
         audit.record("bulk_create", object_type="members.member", object_repr="省级规模基准数据",
                      changes={"organizations": len(orgs), "members": members_total, "transfers": len(transfers)})
         _bench_accounts(ids[root_path], ids[step(root_path, 2, 1)], branch_ids[0])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # planner statistics after a bulk load (PostgreSQL: 1 s -> 50 ms per page)
     seconds = time.perf_counter() - started
     log(f"done in {seconds:.1f}s")
     return ProvinceResult(len(orgs), members_total, seconds)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from dangjian.core import idcard
 from dangjian.core.excel import Column
 from dangjian.core.scoping import get_scoped_or_404
 from dangjian.core.views import ModelViews, Related
@@ -25,6 +26,7 @@ class MemberViews(ModelViews):
     name = "member"
     namespace = "members"
     queryset = Member.objects.select_related("org", "group")
+    list_defer = ("id_number",)
     table = MemberTable
     filterset = MemberFilterSet
     form = MemberForm
@@ -37,7 +39,7 @@ class MemberViews(ModelViews):
     )
     export_columns = (
         Column("姓名", "name", 10), Column("性别", "get_gender_display", 6), Column("民族", "ethnicity", 8),
-        Column("出生日期", "birth_date", 12), Column("身份证号", "id_number_masked", 22),
+        Column("出生日期", "birth_date", 12), Column("身份证号", "id_number", 22, transform=idcard.mask),
         Column("警号", "police_number", 10), Column("人员类别", "get_personnel_type_display", 8),
         Column("警衔", "rank"), Column("职务", "job_title"), Column("学历", "get_education_display"),
         Column("手机号码", "phone"), Column("入党日期", "joined_party_on", 12),
