@@ -16,6 +16,11 @@ from pathlib import Path
 
 import dj_database_url
 
+# Pinyin initials of names need single characters only: skip pypinyin's phrase dictionary
+# (tens of MB in every process).
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
+os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "true")
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DANGJIAN_VAR_DIR", BASE_DIR / "var"))
 
