@@ -61,7 +61,8 @@ class SubtreeFilter(django_filters.ModelChoiceFilter):
         from django.apps import apps
 
         org_model = apps.get_model("orgs", "Organization")
-        committees = org_model.objects.filter(kind__in=("committee", "general_branch"))  # scope-ok: narrowed later
+        committees = org_model.objects.filter(  # scope-ok: narrowed later
+            kind__in=("committee", "general_branch")).only("id", "name", "path", "kind")
         kwargs.setdefault("queryset", committees)
         super().__init__(*args, field_name=field_name, **kwargs)
 

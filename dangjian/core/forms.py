@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.db import models
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -20,18 +20,24 @@ class FastSelect(forms.Select):
     """
 
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts: list[str] = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('<optgroup label="{}">', group_name))
-            for option in options:
-                parts.append(format_html('<option value="{}"{}>{}</option>', option["value"],
-                                         " selected" if option["selected"] else "", option["label"]))
-            if group_name:
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        selected = {str(v) for v in self.format_value(value)}
+        parts: list[str] = [format_html('<select name="{}"{}>', name, flatatt(final_attrs))]
+        for option_value, option_label in self.choices:
+            if isinstance(option_label, list | tuple):  # an optgroup
+                parts.append(f'<optgroup label="{escape(option_value)}">')
+                parts.extend(self._option(v, label, selected) for v, label in option_label)
                 parts.append("</optgroup>")
+            else:
+                parts.append(self._option(option_value, option_label, selected))
         parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308  (every part escaped by format_html)
+        return mark_safe("".join(parts))  # noqa: S308  (every value and label escaped above)
+
+    @staticmethod
+    def _option(value: Any, label: Any, selected: set[str]) -> str:
+        text = "" if value is None else str(value)
+        mark = " selected" if text in selected else ""
+        return f'<option value="{escape(text)}"{mark}>{escape(label)}</option>'
 
 
 def narrow_choices(form: forms.BaseForm, user: Any) -> None:
