@@ -88,6 +88,14 @@ def pages() -> dict[str, Any]:
 
         results[label] = (median_ms(orm, runs=7, warmup=1), median_ms(lambda p=prefix: hand_rollup(p, today), runs=7, warmup=1))
         assert orm() == hand_rollup(prefix, today), "the roll-up and its hand SQL disagree"
+    # The city committee's screen of organizational life: the compliance matrix of the city's
+    # subtree for this year (page 1 of its rows; the engine covers the whole subtree) beside the
+    # floor in bench/floors.py (one grouped query of the confirmed meetings; see its docstring).
+    year = today.year
+    results["compliance city"] = (
+        median_ms(lambda: ok(client.get(f"/meetings/compliance/?org={city.pk}&year={year}")), runs=7, warmup=1),
+        median_ms(lambda: ok(client.get(f"/bench/floor/compliance/?path={city.path}&year={year}")), runs=7, warmup=1),
+    )
     return results
 
 

@@ -31,7 +31,7 @@ PYTHON = sys.executable
 PG_URL = "postgres://postgres@127.0.0.1:5432/dangjian_bench"
 
 TARGETS = {  # figure -> maximum ratio to its floor
-    "list": 1.5, "api": 1.5, "roll-up": 1.2, "export": 1.3,
+    "list": 1.5, "api": 1.5, "roll-up": 1.2, "export": 1.3, "compliance": 1.5,
 }
 
 

@@ -7,5 +7,6 @@ from bench import floors
 urlpatterns = [
     path("bench/floor/members/", floors.member_page),
     path("bench/floor/api/members/", floors.member_api_page),
+    path("bench/floor/compliance/", floors.compliance_page),
     path("", include("dangjian.urls")),
 ]

@@ -7,7 +7,8 @@ from rest_framework.routers import SimpleRouter
 from dangjian.accounts.api.views import RoleGrantViewSet, TokenRevokeView, TokenView
 from dangjian.accounts.imports import RoleGrantImporter
 from dangjian.core.api.imports import ImportAPIView
-from dangjian.meetings.api.views import AttendanceViewSet, MeetingViewSet
+from dangjian.dues.api.views import ArrearsCaseViewSet, AssessmentViewSet, BillViewSet, PaymentViewSet
+from dangjian.meetings.api.views import AttendanceViewSet, ComplianceView, MeetingViewSet
 from dangjian.members.api.views import MemberViewSet, PostViewSet, TransferViewSet
 from dangjian.members.imports import MemberImporter
 from dangjian.orgs.api.views import OrganizationViewSet, TermViewSet
@@ -22,6 +23,10 @@ router.register("posts", PostViewSet, basename="post")
 router.register("role-grants", RoleGrantViewSet, basename="rolegrant")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("attendance", AttendanceViewSet, basename="attendance")
+router.register("dues/assessments", AssessmentViewSet, basename="dues-assessment")
+router.register("dues/bills", BillViewSet, basename="dues-bill")
+router.register("dues/arrears-cases", ArrearsCaseViewSet, basename="dues-arrearscase")
+router.register("dues/payments", PaymentViewSet, basename="dues-payment")
 
 app_name = "api"
 
@@ -33,5 +38,6 @@ urlpatterns = [
     # Excel imports: one path per kind (explicit; the importer declares the kind's columns and checks)
     *[path(f"imports/{importer.kind}/", ImportAPIView.as_view(importer=importer), name=f"import_{importer.name}")
       for importer in (MemberImporter, OrganizationImporter, RoleGrantImporter)],
+    path("compliance/", ComplianceView.as_view(), name="compliance"),
     path("", include(router.urls)),
 ]

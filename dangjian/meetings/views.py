@@ -623,16 +623,21 @@ def meeting_calendar(request: HttpRequest) -> HttpResponse:
 # --- Compliance matrix ---------------------------------------------------------------------------
 
 
-def _compliance_paths(request: HttpRequest) -> tuple[list[str] | None, Organization | None]:
-    """The organization paths the matrix covers: the chosen subtree, else the user's scope."""
-    scope = scope_for(request.user, "meetings", "view")
+def compliance_scope(user: Any, org_id: int | None) -> tuple[list[str] | None, Organization | None]:
+    """The organization paths a compliance view covers: the chosen subtree (404 unless the user
+    sees it), else the user's scope (``None``: everything). Shared by the matrix and the API."""
+    scope = scope_for(user, "meetings", "view")
     if scope.is_empty:
         raise Http404
-    org_id = _int(request.GET.get("org"))
     if org_id:
-        org = get_scoped_or_404(request.user, orgs_where(request.user, Meeting, "view"), "view", pk=org_id)
+        org = get_scoped_or_404(user, orgs_where(user, Meeting, "view"), "view", pk=org_id)
         return [org.path], org
     return (None if scope.everything else list(scope.org_paths)), None
+
+
+def _compliance_paths(request: HttpRequest) -> tuple[list[str] | None, Organization | None]:
+    """The organization paths the matrix covers: the chosen subtree, else the user's scope."""
+    return compliance_scope(request.user, _int(request.GET.get("org")))
 
 
 #: Organizations per page of the matrix (the totals and the chart cover the whole subtree).

@@ -47,7 +47,8 @@ def _routes() -> list[tuple[re.Pattern[str], str]]:
         pattern = re.sub(r"\\{[^/]+\\}", "[^/]+", re.escape(template).replace(r"\{", "{").replace(r"\}", "}"))
         pattern = re.sub(r"\{[^/]+\}", "[^/]+", pattern)
         routes.append((re.compile(f"^{pattern}$"), template))
-    return routes
+    # Literal segments win over parameters (``/meetings/checkin/`` is not ``/meetings/{id}/``).
+    return sorted(routes, key=lambda route: route[1].count("{"))
 
 
 def response_schema(path: str, method: str, status: int) -> dict[str, Any] | None:

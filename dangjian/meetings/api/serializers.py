@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from dangjian.core.api.serializers import ScopedModelSerializer
 from dangjian.meetings import services
+from dangjian.meetings.choices import ComplianceStatus
 from dangjian.meetings.models import Attendance, Meeting
 
 
@@ -51,3 +52,59 @@ class AttendanceSerializer(ScopedModelSerializer):
         fields = ("id", "display", "meeting", "member", "member_name", "expected", "status", "checked_in_at",
                   "checkin_method", "leave_status", "leave_reason", "version")
         read_only_fields = fields
+
+
+# --- Check-in and confirmation ---------------------------------------------------------------
+
+
+class CheckinRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    token = serializers.CharField(max_length=64, help_text="The check-in token of the meeting's QR code (?t=)")
+
+
+class CheckinResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    result = serializers.ChoiceField(choices=[("checked_in", "checked_in"), ("already", "already")],
+                                     help_text="checked_in, or already (a second scan changes nothing)")
+    detail = serializers.CharField()
+    meeting = serializers.IntegerField()
+    attendance = serializers.IntegerField()
+    checked_in_at = serializers.DateTimeField(allow_null=True)
+
+
+# --- Compliance --------------------------------------------------------------------------------
+
+
+class ComplianceQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    org = serializers.IntegerField(required=False, min_value=1,
+                                   help_text="Root of the subtree (default: every organization the caller sees)")
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, help_text="Default: this year")
+    period = serializers.ChoiceField(choices=[("month", "month"), ("quarter", "quarter")], default="month",
+                                     help_text="The columns obligations are grouped in (``column``)")
+
+
+class ObligationSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    org = serializers.IntegerField()
+    org_name = serializers.CharField()
+    kind = serializers.IntegerField()
+    kind_code = serializers.CharField()
+    kind_name = serializers.CharField()
+    period = serializers.CharField(help_text="The obligation's own period: 2026-03, 2026Q1, 2026H1 or 2026")
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    column = serializers.CharField(help_text="The month or quarter (per ``period``) the obligation ends in")
+    due_on = serializers.DateField()
+    needed = serializers.IntegerField(help_text="Meetings required in the period")
+    status = serializers.ChoiceField(choices=ComplianceStatus.choices)
+    meetings = serializers.ListField(child=serializers.IntegerField(),
+                                     help_text="Confirmed meetings (quorum met) that satisfy it")
+    meetings_without_quorum = serializers.ListField(child=serializers.IntegerField())
+
+
+class ComplianceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    org = serializers.IntegerField(allow_null=True)
+    year = serializers.IntegerField()
+    period = serializers.CharField()
+    done = serializers.IntegerField()
+    due = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text="done / (done + overdue); null when nothing is decided")
+    obligations = ObligationSerializer(many=True)
