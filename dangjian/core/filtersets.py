@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from dangjian.core.forms import narrow_choices
@@ -14,6 +15,19 @@ from dangjian.core.forms import narrow_choices
 
 class ScopedFilterSet(django_filters.FilterSet):
     """A FilterSet whose foreign-key choices are narrowed to the user's scope (AC-02)."""
+
+    @classmethod
+    def filter_for_field(cls, field: Any, field_name: str, lookup_expr: str | None = None) -> Any:
+        """Filters generated from ``Meta.fields`` get the field's lazy verbose name as label.
+
+        django-filter otherwise computes the label on first access and caches it as a plain
+        string; when that first access happens outside a request (the API schema generator),
+        the page later shows it in the wrong language.
+        """
+        new = super().filter_for_field(field, field_name, lookup_expr)
+        if new.extra.get("label") is None and getattr(field, "verbose_name", None) and lookup_expr in (None, "exact"):
+            new.label = capfirst(field.verbose_name)
+        return new
 
     def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, request=request, **kwargs)
