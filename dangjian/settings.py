@@ -12,6 +12,7 @@ PostgreSQL is selected with ``DATABASE_URL=postgres://...``; Redis with ``REDIS_
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -37,8 +38,12 @@ TESTING = env_bool("DANGJIAN_TESTING", False)
 
 _DEV_SECRET = "dev-insecure-secret-key-only-for-local-demo-0123456789abcdef"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY") or (_DEV_SECRET if (DEBUG or TESTING) else "")
-if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set in production (DEBUG=0).")
+# Without a configured key, management commands that need none (makemigrations, check) still
+# run on an ephemeral key, but the web server refuses to start (wsgi.py, asgi.py) and
+# `check --deploy` reports dangjian.E010.
+SECRET_KEY_MISSING = not SECRET_KEY
+if SECRET_KEY_MISSING:
+    SECRET_KEY = secrets.token_urlsafe(50)
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]

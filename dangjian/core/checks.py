@@ -36,6 +36,8 @@ def every_model_declares_scope(app_configs: Any = None, **kwargs: Any) -> list[E
 def production_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     """Production must carry explicit keys, no superusers, the SQLite profile (CFG-01)."""
     problems: list[Any] = []
+    if getattr(settings, "SECRET_KEY_MISSING", False):
+        problems.append(Error("SECRET_KEY is not set", id="dangjian.E010"))
     if not settings.FIELD_ENCRYPTION_KEYS:
         problems.append(Warning("FIELD_ENCRYPTION_KEYS is not set", id="dangjian.W001"))
     if settings.SESSION_ENGINE.endswith("signed_cookies"):

@@ -158,3 +158,16 @@ def test_deploy_check_flags_a_superuser(db: Any) -> None:
     assert "dangjian.W005" not in {p.id for p in production_settings()}
     User.objects.create(username="root", is_superuser=True)
     assert "dangjian.W005" in {p.id for p in production_settings()}
+
+
+def test_a_missing_secret_key_is_a_deploy_error_not_a_crash_of_every_command() -> None:
+    """Without SECRET_KEY, commands such as makemigrations still run (ephemeral key), but the
+    deploy check reports it and the WSGI entry point refuses to serve."""
+    from django.test import override_settings
+
+    from dangjian.core.checks import production_settings
+
+    with override_settings(SECRET_KEY_MISSING=True):
+        assert "dangjian.E010" in {p.id for p in production_settings()}
+    with override_settings(SECRET_KEY_MISSING=False):
+        assert "dangjian.E010" not in {p.id for p in production_settings()}
