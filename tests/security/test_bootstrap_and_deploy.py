@@ -160,7 +160,7 @@ def test_deploy_check_flags_a_superuser(db: Any) -> None:
     assert "dangjian.W005" in {p.id for p in production_settings()}
 
 
-def test_a_missing_secret_key_is_a_deploy_error_not_a_crash_of_every_command() -> None:
+def test_a_missing_secret_key_is_a_deploy_error_not_a_crash_of_every_command(db: None) -> None:
     """Without SECRET_KEY, commands such as makemigrations still run (ephemeral key), but the
     deploy check reports it and the WSGI entry point refuses to serve."""
     from django.test import override_settings
