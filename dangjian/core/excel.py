@@ -130,6 +130,28 @@ class _TempFileResponse(FileResponse):
             pass
 
 
+def write_cell(ws: Any, r: int, c: int, value: Any, *, money: Any = None, date: Any = None, text: Any = None) -> None:
+    """Write one typed cell: the one place where values become spreadsheet cells.
+
+    Text is formula-neutralized (IO-04). A Decimal becomes a number cell (Excel stores every
+    number as a double; the exact amount stays in the application); empty values are skipped.
+    """
+    if value is None or value == "":
+        return
+    if isinstance(value, bool):
+        ws.write_string(r, c, "是" if value else "否", text)
+    elif isinstance(value, decimal.Decimal):
+        ws.write_number(r, c, float(value), money)  # display only; exact value in the app
+    elif isinstance(value, int | float):
+        ws.write_number(r, c, value)
+    elif isinstance(value, dt.datetime):
+        ws.write_string(r, c, timezone.localtime(value).strftime("%Y-%m-%d %H:%M"), text)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date)  # noqa: DTZ001
+    else:
+        ws.write_string(r, c, neutralize(str(value)), text)
+
+
 def write_xlsx(path: str, sheet: str, columns: Sequence[Any], rows: Iterable[Any]) -> int:
     """Write rows to ``path``; returns the number of data rows."""
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
@@ -144,21 +166,7 @@ def write_xlsx(path: str, sheet: str, columns: Sequence[Any], rows: Iterable[Any
     count = 0
     for r, row in enumerate(rows, start=1):
         for c, col in enumerate(columns):
-            value = col.value(row)
-            if value is None or value == "":
-                continue
-            if isinstance(value, bool):
-                ws.write_string(r, c, "是" if value else "否")
-            elif isinstance(value, decimal.Decimal):
-                ws.write_number(r, c, float(value), money_fmt)  # display only; exact value in the app
-            elif isinstance(value, int | float):
-                ws.write_number(r, c, value)
-            elif isinstance(value, dt.datetime):
-                ws.write_string(r, c, timezone.localtime(value).strftime("%Y-%m-%d %H:%M"))
-            elif isinstance(value, dt.date):
-                ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date_fmt)  # noqa: DTZ001
-            else:
-                ws.write_string(r, c, neutralize(str(value)))
+            write_cell(ws, r, c, col.value(row), money=money_fmt, date=date_fmt)
         count = r
     ws.freeze_panes(1, 0)
     workbook.close()

@@ -17,7 +17,7 @@ from typing import Any
 import xlsxwriter
 from django.utils import timezone
 
-from dangjian.core.excel import neutralize
+from dangjian.core.excel import write_cell
 from dangjian.dues.rules import Disclosure
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates" / "dues" / "disclosure.docx"
@@ -86,18 +86,11 @@ def write_xlsx(d: Disclosure, path: str) -> None:
         r = 0
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row):
-                if isinstance(value, Decimal):
-                    ws.write_number(r, c, float(value), money)
-                elif isinstance(value, int):
-                    ws.write_number(r, c, value)
-                else:
-                    ws.write_string(r, c, neutralize(str(value)))
+                write_cell(ws, r, c, value if isinstance(value, Decimal | int) else str(value), money=money)
         if total is not None:
             for c, value in enumerate(total):
-                if isinstance(value, Decimal):
-                    ws.write_number(r + 1, c, float(value), money_bold)
-                elif value != "":
-                    ws.write_string(r + 1, c, str(value), bold)
+                write_cell(ws, r + 1, c, value if isinstance(value, Decimal) else str(value), money=money_bold,
+                           text=bold)
         ws.freeze_panes(1, 0)
 
     sheet("收支汇总", ["项目", "金额（元）"], [[k, v] for k, v in summary_rows(d)], None)
