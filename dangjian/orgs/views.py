@@ -25,8 +25,7 @@ from dangjian.orgs.tables import OrganizationTable, TermTable
 
 
 def with_parent_name(qs: QuerySet[Organization]) -> QuerySet[Organization]:
-    # scope-ok: only the parent's name, for rows already scoped by the caller
-    parent = Organization.objects.filter(  # scope-ok: parent name of scoped rows
+    parent = Organization.objects.filter(  # scope-ok: only the parent's name, for rows scoped by the caller
         path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organization.steplen)
     ).values("name")[:1]
     return qs.annotate(parent_name=Subquery(parent))
