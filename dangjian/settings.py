@@ -284,9 +284,9 @@ DANGJIAN = {
     "PUBLIC_URL_NAMES": ["accounts:login", "core:health", "api:token"],
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
+# --- Logs: one JSON line per request and per job (dangjian/core/logs.py, docs/backup.md) ------
+# To stderr (journald); LOG_FILE adds a file that logrotate may move. LOG_LEVEL=WARNING keeps
+# only failed requests and jobs.
+from dangjian.core.logs import logging_config  # noqa: E402  (settings-free helper)
+
+LOGGING = logging_config(level=os.environ.get("LOG_LEVEL", "INFO"), log_file=os.environ.get("LOG_FILE", ""))

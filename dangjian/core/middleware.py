@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLogi
 from django.http import HttpRequest, HttpResponse
 
 from dangjian.core import context
+from dangjian.core.logs import log_request
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -32,12 +34,14 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 class RequestContextMiddleware:
-    """Give every request an id and put (user, IP, request id) into the actor context."""
+    """Give every request an id, put (user, IP, request id) into the actor context, and write
+    the request's one JSON log line (request id, user id, status, duration) when it ends."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.monotonic()
         request_id = context.new_request_id()
         request.request_id = request_id  # type: ignore[attr-defined]
         source = "api" if request.path.startswith("/api/") else "web"
@@ -47,6 +51,7 @@ class RequestContextMiddleware:
         token = context.set_context(ctx)
         try:
             response = self.get_response(request)
+            log_request(request, response, started=started)
         finally:
             context.reset_context(token)
         response["X-Request-ID"] = request_id
