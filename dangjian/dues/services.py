@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.scoping import ensure_in_scope, scope_for
-from dangjian.dues import rules
+from dangjian.dues import rules, signals
 from dangjian.dues.choices import ApprovalStatus, Arrangement, BudgetStatus, CaseStatus, DuesKind, ReliefKind
 from dangjian.dues.models import (
     ArrearsCase,
@@ -37,7 +37,6 @@ from dangjian.dues.models import (
     PayItem,
 )
 from dangjian.dues.rules import ZERO, DuesRuleError
-from dangjian.dues.signals import dues_arrears_warning, dues_paid
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 
@@ -379,12 +378,8 @@ def _record_payment(*, actor: Any, member: Member, amount: Decimal, paid_on: dt.
     ensure_in_scope(actor, payment, "add")
     _clear_cases(member, paid_on)
 
-    def announce() -> None:
-        for bill in settled:
-            dues_paid.send(sender=DuesBill, bill=bill, payment=payment, member=member, month=bill.month,
-                           paid_on=paid_on, on_time=paid_on <= bill.due_on)
-
-    transaction.on_commit(announce)
+    for bill in settled:
+        signals.bill_paid.send(actor=actor, evidence=bill, payment=payment, on_time=paid_on <= bill.due_on)
     return PaymentResult(payment, True, settled)
 
 
@@ -509,13 +504,9 @@ def scan_arrears(*, actor: Any, org: Organization, as_of: dt.date) -> ScanResult
                 case.cleared_on = as_of
                 case.save()
                 cleared.append(case)
-
-        def announce() -> None:
-            for info in warnings:
-                dues_arrears_warning.send(sender=DuesBill, member=info.member, org=info.org,
-                                          months=info.consecutive, outstanding=info.outstanding)
-
-        transaction.on_commit(announce)
+        for info in warnings:
+            signals.arrears_warning.send(actor=actor, evidence=info.member, org=info.org,
+                                         months=info.consecutive, outstanding=info.outstanding)
     return ScanResult(warnings, opened, cleared)
 
 

@@ -1,15 +1,20 @@
 """Events the dues module emits; other modules (points, notices) subscribe. Dues imports none of them.
 
-Both are sent after the transaction that caused them commits (``transaction.on_commit``), so a
-receiver never sees a payment that was rolled back.
+Declared with the core contract (:mod:`dangjian.core.events`): each carries the evidence row and
+the actor, derive receivers run inside the writing transaction, notify receivers on commit.
 """
 
-from django.dispatch import Signal
+from dangjian.core.events import Event
 
-#: A month's bill became fully paid. sender: ``DuesBill``; kwargs: ``bill``, ``payment``,
-#: ``member``, ``month`` (first day), ``paid_on``, ``on_time`` (paid on or before the due day).
-dues_paid = Signal()
+bill_paid = Event(
+    "dues.bill_paid", evidence="dues.DuesBill", data=("payment", "on_time"),
+    doc="A month's bill became fully paid. evidence: the ``DuesBill`` (its ``member`` and ``month``); "
+        "``payment``: the ``DuesPayment`` that completed it; ``on_time``: paid on or before the due day.",
+)
 
-#: A member's run of unpaid months reached the reminder threshold (default 3) during an
-#: arrears scan. sender: ``DuesBill``; kwargs: ``member``, ``org``, ``months``, ``outstanding``.
-dues_arrears_warning = Signal()
+arrears_warning = Event(
+    "dues.arrears_warning", evidence="members.Member", data=("org", "months", "outstanding"),
+    doc="A member's run of unpaid months reached the reminder threshold (default 3) during an arrears "
+        "scan. evidence: the ``Member``; ``org``: their organization; ``months``: consecutive unpaid "
+        "months; ``outstanding``: the amount owed. A notification: subscribe with ``notify``.",
+)

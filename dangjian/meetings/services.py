@@ -175,7 +175,7 @@ def check_in(*, user: Any, meeting: Meeting, now: dt.datetime | None = None) -> 
         attendance.checked_in_at = now
         attendance.checkin_method = CheckinMethod.QR
         attendance.save()
-        signals.attendance_recorded.send(sender=Meeting, meeting=meeting, attendance=attendance)
+        signals.attendance_recorded.send(actor=user, evidence=attendance)
     return CheckinResult.CHECKED_IN, attendance
 
 
@@ -207,7 +207,7 @@ def record_attendance(*, actor: Any, meeting: Meeting, statuses: dict[int, str])
             raise ValidationError(errors)
         for attendance in changed:
             attendance.save()
-            signals.attendance_recorded.send(sender=Meeting, meeting=meeting, attendance=attendance)
+            signals.attendance_recorded.send(actor=actor, evidence=attendance)
     return changed
 
 
@@ -245,7 +245,7 @@ def decide_leave(*, actor: Any, attendance: Attendance, approve: bool, now: dt.d
             attendance.status = AttendanceStatus.EXCUSED
         attendance.save()
         if approve:
-            signals.attendance_recorded.send(sender=Meeting, meeting=attendance.meeting, attendance=attendance)
+            signals.attendance_recorded.send(actor=actor, evidence=attendance)
     return attendance
 
 
@@ -280,7 +280,7 @@ def confirm_meeting(*, actor: Any, meeting: Meeting, now: dt.datetime | None = N
         meeting.confirmed_by = actor
         meeting.save()
         attendances = list(meeting.attendances.select_related("member"))
-        signals.meeting_confirmed.send(sender=Meeting, meeting=meeting, attendances=attendances)
+        signals.meeting_confirmed.send(actor=actor, evidence=meeting, attendances=attendances)
     return meeting
 
 
@@ -348,7 +348,7 @@ def amend_meeting(*, actor: Any, meeting: Meeting, reason: str, changes: dict[st
         meeting.save()
         for row in changed_rows:
             row.save()
-            signals.attendance_recorded.send(sender=Meeting, meeting=meeting, attendance=row)
+            signals.attendance_recorded.send(actor=actor, evidence=row)
         MeetingAmendment.objects.create(meeting=meeting, reason=reason.strip(), changes=diff, amended_by=actor)
     return meeting
 

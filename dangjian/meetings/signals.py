@@ -1,16 +1,21 @@
 """Events organizational life emits; other modules (points, assessment) subscribe.
 
-Both are sent inside the writing transaction, so a subscriber's own writes (a points entry,
-say) commit or roll back together with the attendance or confirmation that caused them.
-Subscribers receive the rows themselves as evidence, never ids to look up again.
-
-- ``attendance_recorded(sender=Meeting, meeting=..., attendance=...)``: an attendance row
-  changed status (a check-in, the organizer's grid, an approved leave, an amendment).
-- ``meeting_confirmed(sender=Meeting, meeting=..., attendances=[...])``: a meeting was
-  confirmed and its record locked; ``attendances`` are its final attendance rows.
+Declared with the core contract (:mod:`dangjian.core.events`): each carries the evidence row and
+the actor. A points entry subscribes with ``derive`` and commits or rolls back together with the
+attendance or confirmation that caused it; an inbox message subscribes with ``notify``.
 """
 
-from django.dispatch import Signal
+from dangjian.core.events import Event
 
-attendance_recorded = Signal()
-meeting_confirmed = Signal()
+attendance_recorded = Event(
+    "meetings.attendance_recorded", evidence="meetings.Attendance",
+    doc="An attendance row changed status (a check-in, the organizer's grid, an approved leave, an "
+        "amendment). evidence: the ``Attendance`` (its ``meeting`` is loaded). The same row may be "
+        "sent again by a later change: derived entries are idempotent by (rule, evidence, subject).",
+)
+
+meeting_confirmed = Event(
+    "meetings.meeting_confirmed", evidence="meetings.Meeting", data=("attendances",),
+    doc="A meeting was confirmed and its record locked. evidence: the ``Meeting``; ``attendances``: "
+        "its final attendance rows (members loaded).",
+)

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from dangjian.core.context import acting_as
+from dangjian.core.events import Occurrence, Timing
 from dangjian.core.models import AuditEntry
 from dangjian.core.testing.personas import make_member
-from dangjian.dues import rules, services
+from dangjian.dues import rules, services, signals
 from dangjian.dues.models import ArrearsCase, DuesAllocation, DuesAssessment, DuesBill, DuesPayment
 from dangjian.dues.rules import DuesRuleError
-from dangjian.dues.signals import dues_paid
 from dangjian.dues.tests.conftest import assess, bill_months, item, key, pay
 
 D = Decimal
@@ -162,24 +162,22 @@ def test_back_payment_beyond_window_needs_reason(personas: Any, officer: Any) ->
     assert result.payment.arrangement == "back"
 
 
-def test_dues_paid_signal_on_time_and_late(personas: Any, officer: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_bill_paid_event_on_time_and_late(personas: Any, officer: Any, django_capture_on_commit_callbacks: Any) -> None:
     member = personas.members["m_b1"]
     assess(officer, member, 2026, "4000.00")
     received: list[tuple[int, bool]] = []
 
-    def listener(sender: Any, bill: Any, on_time: bool, **kwargs: Any) -> None:
-        received.append((bill.month.month, on_time))
+    def listener(occurrence: Occurrence) -> None:
+        assert occurrence.actor == officer and occurrence["payment"].member == member
+        received.append((occurrence.evidence.month.month, occurrence["on_time"]))
 
-    dues_paid.connect(listener)
-    try:
+    with signals.bill_paid.subscribed(listener, timing=Timing.NOTIFY):
         with django_capture_on_commit_callbacks(execute=True):
             pay(officer, member, "40.00", dt.date(2026, 1, 20), months=[dt.date(2026, 1, 1)])
         with django_capture_on_commit_callbacks(execute=True):
-            pay(officer, member, "20.00", dt.date(2026, 3, 3), months=[dt.date(2026, 2, 1)])  # partial: no signal
+            pay(officer, member, "20.00", dt.date(2026, 3, 3), months=[dt.date(2026, 2, 1)])  # partial: no event
         with django_capture_on_commit_callbacks(execute=True):
             pay(officer, member, "20.00", dt.date(2026, 3, 4), months=[dt.date(2026, 2, 1)])
-    finally:
-        dues_paid.disconnect(listener)
     assert received == [(1, True), (2, False)]
 
 

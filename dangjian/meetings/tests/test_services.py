@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from dangjian.core.events import Timing
 from dangjian.core.models import AuditEntry
 from dangjian.core.testing.personas import Personas, make_member
 from dangjian.meetings import services, signals
@@ -59,8 +60,7 @@ def test_check_in_is_idempotent_and_windowed(personas: Personas) -> None:
     meeting = reset(planned(personas.b1, start=at(2026, 5, 8, 9)))
     user = personas.user("member_b1")
     seen: list[Any] = []
-    signals.attendance_recorded.connect(lambda **kw: seen.append(kw), weak=False, dispatch_uid="t1")
-    try:
+    with signals.attendance_recorded.subscribed(seen.append, timing=Timing.DERIVE):
         early = services.check_in(user=user, meeting=meeting, now=at(2026, 5, 8, 8, 29))
         assert early[0] is services.CheckinResult.NOT_OPEN_YET
         result, attendance = services.check_in(user=user, meeting=meeting, now=at(2026, 5, 8, 8, 30))
@@ -71,9 +71,8 @@ def test_check_in_is_idempotent_and_windowed(personas: Personas) -> None:
         assert again[0] is services.CheckinResult.ALREADY
         assert Attendance.objects.get(pk=attendance.pk).version == version  # nothing written
         assert Attendance.objects.get(pk=attendance.pk).checked_in_at == at(2026, 5, 8, 8, 30)
-        assert len(seen) == 1 and seen[0]["meeting"] == meeting and seen[0]["attendance"].pk == attendance.pk
-    finally:
-        signals.attendance_recorded.disconnect(dispatch_uid="t1")
+        assert len(seen) == 1 and seen[0].evidence.pk == attendance.pk and seen[0].evidence.meeting == meeting
+        assert seen[0].actor == user and seen[0].evidence_key == f"meetings.attendance:{attendance.pk}"
     other = reset(planned(personas.b1, start=at(2026, 5, 9, 9)))
     late = services.check_in(user=user, meeting=other, now=at(2026, 5, 9, 11, 1))  # ends 11:00
     assert late[0] is services.CheckinResult.CLOSED
@@ -119,12 +118,9 @@ def test_confirmation_locks_the_record(personas: Personas) -> None:
     rows: dict[int, str] = {a.pk: AttendanceStatus.PRESENT for a in meeting.attendances.all()}
     services.record_attendance(actor=None, meeting=meeting, statuses=rows)
     confirmed: list[Any] = []
-    signals.meeting_confirmed.connect(lambda **kw: confirmed.append(kw), weak=False, dispatch_uid="t2")
-    try:
+    with signals.meeting_confirmed.subscribed(confirmed.append, timing=Timing.DERIVE):
         services.confirm_meeting(actor=personas.user("officer_b1"), meeting=meeting, now=at(2026, 5, 8, 12))
-    finally:
-        signals.meeting_confirmed.disconnect(dispatch_uid="t2")
-    assert confirmed and len(confirmed[0]["attendances"]) == 2 and confirmed[0]["meeting"].status == "confirmed"
+    assert confirmed and len(confirmed[0]["attendances"]) == 2 and confirmed[0].evidence.status == "confirmed"
     assert meeting.is_locked
     for call in (
         lambda: services.record_attendance(actor=None, meeting=meeting, statuses=dict.fromkeys(rows, "absent")),
