@@ -360,6 +360,73 @@ def bills_in(orgs: Any, first: dt.date, last: dt.date, *, subtree: bool = False)
                  "应缴党费")
 
 
+def with_allocated(payments: QuerySet[Any]) -> QuerySet[Any]:
+    """Annotate each payment with ``allocated``: the part of it put on bills (one aggregate query)."""
+    return payments.annotate(allocated=_money_sum("allocations__amount"))
+
+
+def allocated(allocations: Iterable[Any]) -> Decimal:
+    """The sum of a payment's allocations (the rows shown beside it)."""
+    return sum((a.amount for a in allocations), ZERO)
+
+
+def left_to_pay(bill: Any) -> Decimal:
+    """What remains due on a bill annotated by :func:`with_paid` (negative when overpaid)."""
+    return Decimal(bill.amount_due) - cents(bill.paid)
+
+
+def outstanding(bills: Iterable[Any]) -> Decimal:
+    """The unpaid remainder of bills annotated by :func:`with_paid` (overpayments do not offset)."""
+    return sum((left_to_pay(b) for b in bills if cents(b.paid) < b.amount_due), ZERO)
+
+
+@dataclass
+class CollectionCell:
+    """One organization's month: what its bills ask and what its members paid."""
+
+    org: Any
+    month: dt.date
+    due: Decimal
+    collected: Decimal
+
+    @property
+    def diff(self) -> Decimal:
+        return self.collected - self.due
+
+
+@dataclass
+class Collection:
+    """Collection per organization and month under an organization, with the grand totals."""
+
+    cells: list[CollectionCell]
+    due: Decimal
+    collected: Decimal
+
+
+def collection(*, bills: QuerySet[Any], payments: QuerySet[Any], orgs: QuerySet[Any], root: Any,
+               first: dt.date, last: dt.date) -> Collection:
+    """Due and collected per organization and month in ``root``'s subtree (two grouped queries).
+
+    ``bills``, ``payments`` and ``orgs`` are the caller's scoped querysets, so a user sees only
+    the organizations they may see."""
+    from django.db.models.functions import TruncMonth
+
+    due = (bills.filter(org__path__startswith=root.path, month__gte=first, month__lte=last)
+           .values("org_id", "month").annotate(total=_money_sum("amount_due")))
+    paid = (payments.filter(org__path__startswith=root.path, paid_on__gte=first, paid_on__lte=month_end(last))
+            .annotate(m=TruncMonth("paid_on")).values("org_id", "m").annotate(total=_money_sum("amount")))
+    values: dict[tuple[int, dt.date], dict[str, Decimal]] = {}
+    for row in due:
+        values.setdefault((row["org_id"], row["month"]), {})["due"] = cents(row["total"])
+    for row in paid:
+        month = row["m"].date() if isinstance(row["m"], dt.datetime) else row["m"]
+        values.setdefault((row["org_id"], month), {})["collected"] = cents(row["total"])
+    by_id = orgs.in_bulk({key[0] for key in values})
+    cells = [CollectionCell(by_id[org_id], month, v.get("due", ZERO), v.get("collected", ZERO))
+             for (org_id, month), v in sorted(values.items(), key=lambda kv: (by_id[kv[0][0]].path, kv[0][1]))]
+    return Collection(cells, sum((c.due for c in cells), ZERO), sum((c.collected for c in cells), ZERO))
+
+
 def _for_orgs(rows: QuerySet[Any], path: str, orgs: Any, subtree: bool) -> QuerySet[Any]:
     if isinstance(orgs, QuerySet):
         return rows.filter(**{f"{path}__in": orgs})
@@ -631,6 +698,30 @@ def budget_vs_actual(org: Any, year: int) -> list[BudgetRow]:
     ids = set(budget) | set(actual)
     categories = SpendingCategory.objects.filter(Q(is_active=True) | Q(pk__in=ids)).order_by("order", "code")
     return [BudgetRow(c, budget.get(c.pk, ZERO), actual.get(c.pk, ZERO)) for c in categories]
+
+
+@dataclass
+class BudgetSummary:
+    """The budget-vs-actual rows of an organization's year and their totals."""
+
+    rows: list[BudgetRow]
+
+    @property
+    def budget(self) -> Decimal:
+        return sum((r.budget for r in self.rows), ZERO)
+
+    @property
+    def actual(self) -> Decimal:
+        return sum((r.actual for r in self.rows), ZERO)
+
+
+def budget_summary(org: Any, year: int) -> BudgetSummary:
+    return BudgetSummary(budget_vs_actual(org, year))
+
+
+def with_budget_total(budgets: QuerySet[Any]) -> QuerySet[Any]:
+    """Annotate each budget with ``total``: the sum of its lines (``None`` for a budget without lines)."""
+    return budgets.annotate(total=Sum("lines__amount"))
 
 
 @dataclass

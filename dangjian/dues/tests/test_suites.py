@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dangjian.core.context import acting_as
 from dangjian.core.testing.personas import Personas, make_member
 from dangjian.core.testing.suites import ModelSuite
-from dangjian.dues import services, views
+from dangjian.dues import services
 from dangjian.dues.documents import DEFAULT_TEMPLATE
 from dangjian.dues.forms import issue_token
 from dangjian.dues.models import (
@@ -41,6 +41,7 @@ from dangjian.dues.models import (
     PayItem,
     SpendingCategory,
 )
+from dangjian.dues.views import declarations
 from dangjian.orgs.models import Organization
 
 _n = itertools.count(1)
@@ -81,7 +82,7 @@ class ConfigSuite(ModelSuite):
 
 
 class TestStandardSuite(ConfigSuite):
-    views = views.StandardViews
+    views = declarations.StandardViews
     edit = {"name": "党费收缴标准（修订）"}
 
     @classmethod
@@ -102,7 +103,7 @@ class TestStandardSuite(ConfigSuite):
 
 
 class TestBandSuite(ConfigSuite):
-    views = views.BandViews
+    views = declarations.BandViews
     edit = {"rate_percent": "1.25"}
 
     @classmethod
@@ -118,7 +119,7 @@ class TestBandSuite(ConfigSuite):
 
 
 class TestFixedAmountSuite(ConfigSuite):
-    views = views.FixedAmountViews
+    views = declarations.FixedAmountViews
     edit = {"amount": "0.50"}
 
     @classmethod
@@ -135,7 +136,7 @@ class TestFixedAmountSuite(ConfigSuite):
 
 
 class TestAuxiliaryStandardSuite(ConfigSuite):
-    views = views.AuxiliaryStandardViews
+    views = declarations.AuxiliaryStandardViews
     edit = {"source": "城区公安机关辅警党员党费缴纳标准"}
 
     @classmethod
@@ -151,7 +152,7 @@ class TestAuxiliaryStandardSuite(ConfigSuite):
 
 
 class TestAuxiliaryBandSuite(ConfigSuite):
-    views = views.AuxiliaryBandViews
+    views = declarations.AuxiliaryBandViews
     edit = {"amount": "6.00"}
 
     @classmethod
@@ -168,7 +169,7 @@ class TestAuxiliaryBandSuite(ConfigSuite):
 
 
 class TestPayItemSuite(ConfigSuite):
-    views = views.PayItemViews
+    views = declarations.PayItemViews
     edit = {"reason": "地方规定"}
 
     @classmethod
@@ -185,7 +186,7 @@ class TestPayItemSuite(ConfigSuite):
 
 
 class TestSpendingCategorySuite(ConfigSuite):
-    views = views.SpendingCategoryViews
+    views = declarations.SpendingCategoryViews
     edit = {"description": "修改后的说明"}
 
     @classmethod
@@ -202,7 +203,7 @@ class TestSpendingCategorySuite(ConfigSuite):
 
 
 class TestDisclosureTemplateSuite(ConfigSuite):
-    views = views.DisclosureTemplateViews
+    views = declarations.DisclosureTemplateViews
     edit = {"name": "改名的模板"}
 
     @classmethod
@@ -229,7 +230,7 @@ def _new_group(p: Personas) -> Organization:
 
 
 class TestOrgSettingsSuite(BranchSuite):
-    views = views.OrgSettingsViews
+    views = declarations.OrgSettingsViews
     edit = {"rounding": "0.1"}
 
     @classmethod
@@ -250,7 +251,7 @@ class TestOrgSettingsSuite(BranchSuite):
 
 
 class TestAssessmentSuite(BranchSuite):
-    views = views.AssessmentViews
+    views = declarations.AssessmentViews
     marker = "member__name"
 
     @classmethod
@@ -259,7 +260,7 @@ class TestAssessmentSuite(BranchSuite):
 
 
 class TestReliefSuite(BranchSuite):
-    views = views.ReliefViews
+    views = declarations.ReliefViews
     marker = "reason"
 
     @classmethod
@@ -282,7 +283,7 @@ class TestReliefSuite(BranchSuite):
 
 
 class TestBillSuite(BranchSuite):
-    views = views.BillViews
+    views = declarations.BillViews
     marker = "member__name"
 
     @classmethod
@@ -294,7 +295,7 @@ class TestBillSuite(BranchSuite):
 
 
 class TestPaymentSuite(BranchSuite):
-    views = views.PaymentViews
+    views = declarations.PaymentViews
     marker = "receipt_number"
 
     @classmethod
@@ -321,7 +322,7 @@ class TestPaymentSuite(BranchSuite):
 
 
 class TestCaseSuite(BranchSuite):
-    views = views.CaseViews
+    views = declarations.CaseViews
     edit = {"talk_by": "支部书记", "talk_record": "谈心谈话记录"}
     marker = "member__name"
 
@@ -334,7 +335,7 @@ class TestCaseSuite(BranchSuite):
 
 
 class TestStatementSuite(BranchSuite):
-    views = views.StatementViews
+    views = declarations.StatementViews
 
     @classmethod
     def make_row(cls, p: Personas) -> DuesStatement:
@@ -345,7 +346,7 @@ class TestStatementSuite(BranchSuite):
 
 
 class TestRemittanceSuite(BranchSuite):
-    views = views.RemittanceViews
+    views = declarations.RemittanceViews
     marker = "reference"
 
     @classmethod
@@ -369,7 +370,7 @@ class TestRemittanceSuite(BranchSuite):
 
 
 class TestBudgetSuite(BranchSuite):
-    views = views.BudgetViews
+    views = declarations.BudgetViews
     edit = {"note": "调整说明"}
 
     @classmethod
@@ -388,7 +389,7 @@ class TestBudgetSuite(BranchSuite):
 
 
 class TestBudgetLineSuite(BranchSuite):
-    views = views.BudgetLineViews
+    views = declarations.BudgetLineViews
     edit = {"amount": "500.00"}
 
     @classmethod
@@ -413,7 +414,7 @@ class TestBudgetLineSuite(BranchSuite):
 
 
 class TestSpendingSuite(BranchSuite):
-    views = views.SpendingViews
+    views = declarations.SpendingViews
     edit = {"purpose": "购买学习资料（修改）"}
     marker = "purpose"
 
