@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from typing import Any
 
 from rest_framework import serializers
@@ -32,6 +33,16 @@ class ScopedModelSerializer(serializers.ModelSerializer):  # type: ignore[type-a
 
     def get_display(self, obj: Any) -> str:
         return str(obj)
+
+    def include_extra_kwargs(self, kwargs: MutableMapping[str, Any],
+                             extra_kwargs: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+        """Keep ``allow_blank`` on read-only fields with choices: DRF drops it, and the OpenAPI
+        document then claims a blank choice field (no decision yet) can never be ``""``."""
+        blank_choices = bool(kwargs.get("allow_blank")) and "choices" in kwargs
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank_choices and kwargs.get("read_only"):
+            kwargs["allow_blank"] = True
+        return kwargs
 
 
 class BriefSerializer(serializers.Serializer):  # type: ignore[type-arg]

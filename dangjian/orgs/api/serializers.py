@@ -13,7 +13,7 @@ class OrganizationSerializer(ScopedModelSerializer):
         queryset=Organization.objects.all(), write_only=True, required=False, allow_null=True,
         help_text="上级组织（仅新建时）",
     )
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
 
     class Meta:
         model = Organization
