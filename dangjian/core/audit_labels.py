@@ -22,6 +22,8 @@ EVENT_LABELS: dict[str, Any] = {
     "account_unlocked": _("Account unlocked"),
     "password_change": _("Password changed"),
     "token_revoked": _("Access token revoked"),
+    "backup": _("Backup made"),
+    "restore": _("Backup restored"),
 }
 
 SOURCE_LABELS: dict[str, Any] = {
