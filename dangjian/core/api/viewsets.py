@@ -72,15 +72,19 @@ class ScopedModelViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
             return super().update(request, *args, **kwargs)
 
     def perform_update(self, serializer: Any) -> None:
-        instance = serializer.instance
+        self.check_version(serializer.instance)
+        saved = serializer.save()
+        self._recheck(saved, "change")
+
+    def check_version(self, instance: Any) -> None:
+        """The write was made on the row's current version (``If-Match`` or a body ``version``),
+        else 412. Custom write actions call it on the row they change, like updates do."""
         expected = self._expected_version()
         if expected is not None and hasattr(instance, "version"):
             if expected != instance.version:
                 raise PreconditionFailed(_("The record changed since you loaded it (version %(v)s). Reload it.")
                                          % {"v": instance.version})
             instance.version = expected
-        saved = serializer.save()
-        self._recheck(saved, "change")
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         with transaction.atomic():

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from dangjian.core.api.serializers import ScopedModelSerializer
 from dangjian.meetings import services
-from dangjian.meetings.choices import ComplianceStatus
+from dangjian.meetings.choices import AttendanceStatus, ComplianceStatus
 from dangjian.meetings.models import Attendance, Meeting
 
 
@@ -52,6 +52,55 @@ class AttendanceSerializer(ScopedModelSerializer):
         fields = ("id", "display", "meeting", "member", "member_name", "expected", "status", "checked_in_at",
                   "checkin_method", "leave_status", "leave_reason", "version")
         read_only_fields = fields
+
+
+# --- Attendance, amendment, cancellation -----------------------------------------------------
+
+
+class AttendanceStatusSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    attendance = serializers.IntegerField(help_text="id of an expected attendance row of this meeting")
+    status = serializers.ChoiceField(choices=[c for c in AttendanceStatus.choices if c[0] != AttendanceStatus.PENDING])
+    version = serializers.IntegerField(min_value=1, help_text="the row's version as you loaded it (else 412)")
+
+
+class AttendanceRecordSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """``POST /meetings/{id}/attendance/``: the organizer's attendance grid (present / excused / absent)."""
+
+    statuses = AttendanceStatusSerializer(many=True, allow_empty=False)
+
+    def validate_statuses(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        ids = [row["attendance"] for row in value]
+        if len(ids) != len(set(ids)):
+            raise serializers.ValidationError(_("Each attendance row may appear only once."))
+        return value
+
+
+class AttendanceRecordResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    changed = serializers.ListField(child=serializers.IntegerField(), help_text="ids of the rows that changed")
+    attendance = AttendanceSerializer(many=True, help_text="every attendance row of the meeting after the write")
+
+
+class AmendmentSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """``POST /meetings/{id}/amend/``: correct a confirmed meeting (the fields of the amendment screen)."""
+
+    reason = serializers.CharField(max_length=255)
+    topic = serializers.CharField(max_length=200, required=False)
+    starts_at = serializers.DateTimeField(required=False)
+    ends_at = serializers.DateTimeField(required=False)
+    place = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    minutes = serializers.CharField(required=False)
+    attendance = AttendanceStatusSerializer(many=True, required=False,
+                                            help_text="attendance statuses to correct (each with its row version)")
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.validated_data[name] for name in ("topic", "starts_at", "ends_at", "place", "minutes")
+                if name in self.validated_data}
+
+
+class CancelSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """``POST /meetings/{id}/cancel/``: a confirmed meeting is cancelled by amendment, keeping the reason."""
+
+    reason = serializers.CharField(max_length=200)
 
 
 # --- Check-in and confirmation ---------------------------------------------------------------

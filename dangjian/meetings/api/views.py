@@ -1,12 +1,14 @@
-"""Meetings API: meetings (plan, record, confirm; amendments stay on the screens for now),
-check-in by the QR token, attendance (read-only; a member's token sees only their own rows) and
-the compliance of a subtree (the matrix's engine, ``rules.obligations``)."""
+"""Meetings API: meetings (plan, record, confirm, record attendance, amend, cancel: each
+through the same service as its screen), check-in by the QR token, attendance (read-only; a
+member's token sees only their own rows) and the compliance of a subtree (the matrix's
+engine, ``rules.obligations``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -17,13 +19,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dangjian.core import context
-from dangjian.core.api.exceptions import Conflict
+from dangjian.core.api.exceptions import Conflict, PreconditionFailed
 from dangjian.core.api.idempotency import idempotent
 from dangjian.core.api.viewsets import ScopedModelViewSet
 from dangjian.core.scoping import get_scoped_or_404
 from dangjian.meetings import rules, services
 from dangjian.meetings.api.serializers import (
+    AmendmentSerializer,
+    AttendanceRecordResultSerializer,
+    AttendanceRecordSerializer,
     AttendanceSerializer,
+    CancelSerializer,
     CheckinRequestSerializer,
     CheckinResultSerializer,
     ComplianceQuerySerializer,
@@ -39,6 +45,7 @@ ERRORS = {
     403: OpenApiResponse(description="Refused (error shape)"),
     404: OpenApiResponse(description="Not found or outside the caller's organizations (error shape)"),
     409: OpenApiResponse(description="Conflict (error shape)"),
+    412: OpenApiResponse(description="Changed since the caller loaded it (error shape)"),
 }
 
 
@@ -93,6 +100,104 @@ class MeetingViewSet(ScopedModelViewSet):
             meetings = Meeting.objects.select_related("org", "kind")  # scope-ok: narrowed by get_scoped_or_404
             meeting = get_scoped_or_404(request.user, meetings, "change", pk=pk)
             services.confirm_meeting(actor=request.user, meeting=meeting)
+            return Response(MeetingSerializer(meeting, context=self.get_serializer_context()).data)
+
+        return idempotent(request, run)
+
+    # -- the workflow writes of the screens: attendance grid, amendment, cancellation -------------
+    def _meeting_for_change(self, pk: str | None) -> Meeting:
+        meetings = Meeting.objects.select_related("org", "kind")  # scope-ok: narrowed by get_scoped_or_404
+        return get_scoped_or_404(self.request.user, meetings, "change", pk=pk)  # type: ignore[no-any-return]
+
+    def _statuses(self, meeting: Meeting, entries: list[dict[str, Any]], field: str) -> dict[int, str]:
+        """The submitted statuses by row, after locking the rows and checking each one's version.
+
+        Only expected rows of this meeting that the caller may change are accepted (else 400
+        on ``field``); a row changed since the caller loaded it answers 412 (REL-03).
+        """
+        ids = [entry["attendance"] for entry in entries]
+        rows = {row.pk: row for row in Attendance.objects.visible_to(self.request.user, "change")
+                .filter(meeting=meeting, expected=True, pk__in=ids).select_for_update(of=("self",))}
+        unknown = [pk for pk in ids if pk not in rows]
+        if unknown:
+            raise exceptions.ValidationError({field: [
+                _("No expected attendee of this meeting has the attendance id %(ids)s.")
+                % {"ids": ", ".join(map(str, unknown))}]})
+        stale = [rows[e["attendance"]] for e in entries if rows[e["attendance"]].version != e["version"]]
+        if stale:
+            raise PreconditionFailed(_("The attendance of %(names)s changed since you loaded it. Reload it.")
+                                     % {"names": "、".join(row.member.name for row in stale)})
+        return {entry["attendance"]: entry["status"] for entry in entries}
+
+    def _attendance_of(self, meeting: Meeting) -> list[Attendance]:
+        return list(Attendance.objects.visible_to(self.request.user, "view").filter(meeting=meeting)
+                    .select_related("member", "meeting", "meeting__kind").order_by("-expected", "member__name"))
+
+    @extend_schema(
+        summary="Record the attendance of a meeting",
+        description="The organizer's attendance grid: present / excused / absent per expected attendee, through "
+                    "the same service as the screen (excused only with an approved leave; a confirmed or "
+                    "cancelled meeting is refused). Each row carries the version it was loaded with: a row changed "
+                    "since answers 412 and nothing is written. Answers the meeting's attendance rows.",
+        request=AttendanceRecordSerializer,
+        responses={200: AttendanceRecordResultSerializer, **{k: ERRORS[k] for k in (400, 404, 412)}},
+    )
+    @action(detail=True, methods=["post"], url_path="attendance")
+    def attendance(self, request: Request, pk: str | None = None) -> Response:
+        def run() -> Response:
+            meeting = self._meeting_for_change(pk)
+            form = AttendanceRecordSerializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            with transaction.atomic():
+                statuses = self._statuses(meeting, form.validated_data["statuses"], "statuses")
+                changed = services.record_attendance(actor=request.user, meeting=meeting, statuses=statuses)
+            return Response(AttendanceRecordResultSerializer({
+                "changed": [row.pk for row in changed], "attendance": self._attendance_of(meeting),
+            }, context=self.get_serializer_context()).data)
+
+        return idempotent(request, run)
+
+    @extend_schema(
+        summary="Amend a confirmed meeting",
+        description="Corrects the record of a confirmed meeting (the fields of the amendment screen and "
+                    "attendance statuses) with the reason, through the same service as the screen: the amendment "
+                    "keeps every before/after and the audit entries carry the reason. Send the meeting's version "
+                    "in `If-Match` (412 when it changed since).",
+        request=AmendmentSerializer,
+        responses={200: MeetingSerializer, **{k: ERRORS[k] for k in (400, 404, 409, 412)}},
+    )
+    @action(detail=True, methods=["post"], url_path="amend")
+    def amend(self, request: Request, pk: str | None = None) -> Response:
+        def run() -> Response:
+            meeting = self._meeting_for_change(pk)
+            form = AmendmentSerializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            with transaction.atomic():
+                self.check_version(meeting)
+                attendance = self._statuses(meeting, form.validated_data.get("attendance", []), "attendance")
+                services.amend_meeting(actor=request.user, meeting=meeting, reason=form.validated_data["reason"],
+                                       changes=form.changes(), attendance=attendance)
+            return Response(MeetingSerializer(meeting, context=self.get_serializer_context()).data)
+
+        return idempotent(request, run)
+
+    @extend_schema(
+        summary="Cancel a meeting",
+        description="Cancels a meeting with the reason, through the same service as the screen (a confirmed "
+                    "meeting is cancelled by an amendment, which reopens its obligation). Send the meeting's "
+                    "version in `If-Match` (412 when it changed since).",
+        request=CancelSerializer,
+        responses={200: MeetingSerializer, **{k: ERRORS[k] for k in (400, 404, 409, 412)}},
+    )
+    @action(detail=True, methods=["post"], url_path="cancel")
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        def run() -> Response:
+            meeting = self._meeting_for_change(pk)
+            form = CancelSerializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            with transaction.atomic():
+                self.check_version(meeting)
+                services.cancel_meeting(actor=request.user, meeting=meeting, reason=form.validated_data["reason"])
             return Response(MeetingSerializer(meeting, context=self.get_serializer_context()).data)
 
         return idempotent(request, run)
