@@ -271,15 +271,8 @@ DJANGO_TABLES2_PAGE_RANGE = 8
 DANGJIAN = {
     # How a user's roles become organization scopes (core never imports accounts).
     "SCOPE_RESOLVER": "dangjian.accounts.scopes.resolve_scope",
-    # Navigation: modules listed explicitly, in order (no import side effects).
-    "NAVIGATION": [
-        "dangjian.core.navigation.core_menu",
-        "dangjian.orgs.navigation.menu",
-        "dangjian.members.navigation.menu",
-        "dangjian.dues.navigation.menu",
-        "dangjian.meetings.navigation.menu",
-        "dangjian.accounts.navigation.menu",
-    ],
+    # Navigation, audit labels, permission areas, workbench figures and portal items are
+    # declared by each module in its declarations.py (dangjian/core/modules.py).
     # URLs reachable without login (SECURITY.md AC-01); the URL-walk test holds views to it.
     "PUBLIC_URL_NAMES": ["accounts:login", "core:health", "api:token"],
 }

@@ -1,4 +1,9 @@
-"""How the audit log's codes read in the interface: event and source names."""
+"""How the audit log's codes read in the interface: event, object type and source names.
+
+Event codes and non-model object types are declared by the module that records them
+(``audit_events`` / ``audit_object_types`` in its ``declarations.py``); the system check
+``dangjian.E004`` fails when a recorded code has no label.
+"""
 
 from __future__ import annotations
 
@@ -6,34 +11,27 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-#: Audit event codes as the audit admin reads them (unknown codes show as they are).
-EVENT_LABELS: dict[str, Any] = {
-    "create": _("Created"),
-    "update": _("Changed"),
-    "delete": _("Deleted"),
-    "move": _("Moved in the tree"),
-    "reveal": _("Full ID number viewed"),
-    "export": _("Exported"),
-    "login": _("Logged in"),
-    "logout": _("Logged out"),
-    "login_failed": _("Login failed"),
-    "login_refused_locked": _("Login refused (account locked)"),
-    "account_locked": _("Account locked"),
-    "account_unlocked": _("Account unlocked"),
-    "password_change": _("Password changed"),
-    "token_revoked": _("Access token revoked"),
-    "backup": _("Backup made"),
-    "restore": _("Backup restored"),
-}
+from dangjian.core.modules import audit_event_labels, audit_object_type_labels
 
 SOURCE_LABELS: dict[str, Any] = {
     "web": _("Web"),
     "api": _("Interface"),
     "command": _("Command"),
     "system": _("System"),
+    "anonymous": _("Anonymous"),
 }
+
+
+def event_labels() -> dict[str, Any]:
+    """Every declared event code and its label."""
+    return audit_event_labels()
 
 
 def event_label(code: str) -> Any:
     """The event's name for people (unknown codes show as they are)."""
-    return EVENT_LABELS.get(code, code)
+    return audit_event_labels().get(code, code)
+
+
+def object_type_extra_label(object_type: str) -> Any:
+    """The declared label of a non-model object type, or ``None``."""
+    return audit_object_type_labels().get(object_type)

@@ -12,10 +12,11 @@ from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.audit_labels import EVENT_LABELS, SOURCE_LABELS, event_label
+from dangjian.core.audit_labels import SOURCE_LABELS, event_label, event_labels, object_type_extra_label
 from dangjian.core.excel import Column
 from dangjian.core.filtersets import ScopedFilterSet
 from dangjian.core.models import AuditEntry
+from dangjian.core.modules import audit_object_type_labels
 from dangjian.core.tables import BaseTable
 from dangjian.core.views import ModelViews
 
@@ -40,17 +41,17 @@ def model_for(object_type: str) -> type[models.Model] | None:
 
 def object_type_label(object_type: str) -> Any:
     model = model_for(object_type)
-    return model._meta.verbose_name if model is not None else object_type
+    if model is not None:
+        return model._meta.verbose_name
+    return object_type_extra_label(object_type) or object_type
 
 
 def object_type_choices() -> list[tuple[str, Any]]:
     """The project's models that name themselves in the interface language (a translated
     verbose_name): internal tables (locks, password history, idempotency keys) stay out."""
-    return sorted(
-        ((m._meta.label_lower, m._meta.verbose_name) for m in apps.get_models()
-         if m.__module__.startswith("dangjian.") and isinstance(m._meta.verbose_name, Promise)),
-        key=lambda choice: str(choice[1]),
-    )
+    models_ = [(m._meta.label_lower, m._meta.verbose_name) for m in apps.get_models()
+               if m.__module__.startswith("dangjian.") and isinstance(m._meta.verbose_name, Promise)]
+    return sorted([*models_, *audit_object_type_labels().items()], key=lambda choice: str(choice[1]))
 
 
 def change_rows(entry: AuditEntry) -> list[tuple[Any, Any, Any]]:
@@ -101,7 +102,7 @@ class AuditTable(BaseTable):
 
 class AuditFilterSet(ScopedFilterSet):
     actor = django_filters.CharFilter(field_name="actor_name", lookup_expr="icontains", label=_("actor"))
-    event = django_filters.ChoiceFilter(field_name="event", label=_("event"), choices=list(EVENT_LABELS.items()))
+    event = django_filters.ChoiceFilter(field_name="event", label=_("event"), choices=lambda: list(event_labels().items()))
     object_type = django_filters.ChoiceFilter(field_name="object_type", label=_("object type"), choices=object_type_choices)
     object_id = django_filters.CharFilter(field_name="object_id", label=_("object id"))
     since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("from"))

@@ -2,33 +2,96 @@
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
-from django.apps import apps
+from django.apps import AppConfig, apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
-#: Models that are infrastructure, not data a user reaches through pages.
-UNSCOPED_ALLOWED = {
-    "contenttypes.contenttype", "auth.permission", "auth.group", "sessions.session",
-    "accounts.loginlock", "accounts.passwordhistory", "accounts.apitoken", "core.idempotencyrecord",
-    # reached only by its uploader (dangjian.core.imports), never through a list
-    "core.importbatch",
-}
+#: Django's own tables; a module's infrastructure tables are declared in its
+#: declarations.py (``unscoped_models``).
+UNSCOPED_ALLOWED = {"contenttypes.contenttype", "auth.permission", "auth.group", "sessions.session"}
 
 
 @register()
 def every_model_declares_scope(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     """Every model of ours declares scope_area and scope_path (None for global tables)."""
+    from dangjian.core.modules import unscoped_models
+
+    allowed = UNSCOPED_ALLOWED | set(unscoped_models())
     errors = []
     for model in apps.get_models():
         label = model._meta.label_lower
-        if label in UNSCOPED_ALLOWED or not model.__module__.startswith("dangjian."):
+        if label in allowed or not model.__module__.startswith("dangjian."):
             continue
         if not getattr(model, "scope_area", None) or not hasattr(model, "scope_path"):
             errors.append(Error(f"{label} does not declare scope_area and scope_path", id="dangjian.E001", obj=model))
         elif not hasattr(model._default_manager.all(), "visible_to"):
             errors.append(Error(f"{label}'s manager has no visible_to()", id="dangjian.E002", obj=model))
+    return errors
+
+
+@register()
+def scope_areas_are_declared(app_configs: Any = None, models: Iterable[Any] | None = None, **kwargs: Any) -> list[Error]:
+    """Every model's ``scope_area`` is a permission area some module declares with at least
+    one role (the role matrix): otherwise nobody could ever reach its rows, silently."""
+    from dangjian.core.modules import areas
+
+    declared = {code for code, area in areas().items() if area.roles}
+    errors = []
+    for model in apps.get_models() if models is None else models:
+        area = getattr(model, "scope_area", None)
+        if area and area not in declared:
+            errors.append(Error(f"{model._meta.label_lower}.scope_area {area!r} is not a permission area of the role "
+                                f"matrix: declare it in its module's declarations.py (Area)",
+                                id="dangjian.E004", obj=model))
+    return errors
+
+
+def recorded_audit_codes(path: Path) -> set[str]:
+    """The constant event codes a source file records with ``audit.record("code", ...)`` (also
+    ``"a" if x else "b"``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    codes: set[str] = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        func = node.func
+        is_record = (isinstance(func, ast.Attribute) and func.attr == "record"
+                     and isinstance(func.value, ast.Name) and func.value.id == "audit")
+        if not is_record:
+            continue
+        first = node.args[0]
+        for value in (first.body, first.orelse) if isinstance(first, ast.IfExp) else (first,):
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                codes.add(value.value)
+    return codes
+
+
+def _source_files(config: AppConfig) -> list[Path]:
+    root = Path(config.path)
+    return sorted(p for p in root.rglob("*.py") if not ({"tests", "migrations", "testing"} & set(p.relative_to(root).parts)))
+
+
+@register()
+def audit_codes_have_labels(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Every audit event code our code records has a declared label (the audit admin would
+    otherwise read a raw code such as ``generate_bills``)."""
+    from dangjian.core.modules import audit_event_labels
+
+    labels = audit_event_labels()
+    configs = app_configs if app_configs is not None else apps.get_app_configs()
+    errors = []
+    for config in configs:
+        if not config.name.startswith("dangjian."):
+            continue
+        for path in _source_files(config):
+            for code in sorted(recorded_audit_codes(path) - labels.keys()):
+                errors.append(Error(f"audit event {code!r} recorded in {path} has no label: add it to audit_events "
+                                    f"in {config.name}.declarations", id="dangjian.E005"))
     return errors
 
 

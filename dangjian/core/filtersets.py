@@ -1,4 +1,5 @@
-"""Filter sets of the core: scoped choices and the subtree filter."""
+"""Filter sets of the core: scoped choices and compact widgets (the subtree filter belongs to
+the organization module: dangjian.orgs.filtersets.SubtreeFilter)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
@@ -62,25 +62,3 @@ def _present(field: forms.Field) -> None:
     elif isinstance(widget, forms.TextInput):
         widget.attrs.setdefault("placeholder", label)
         widget.attrs.setdefault("autocomplete", "off")
-
-
-class SubtreeFilter(django_filters.ModelChoiceFilter):
-    """Rows whose organization lies in the chosen organization's subtree (path prefix).
-
-    The choices are the committees and general branches (a province has ~500 of them, but
-    ~9,000 branches): a single branch is reached from the tree or the branch's own page.
-    """
-
-    def __init__(self, *args: Any, field_name: str = "org__path", **kwargs: Any) -> None:
-        from django.apps import apps
-
-        org_model = apps.get_model("orgs", "Organization")
-        committees = org_model.objects.filter(  # scope-ok: narrowed later
-            kind__in=("committee", "general_branch")).only("id", "name", "path", "kind")
-        kwargs.setdefault("queryset", committees)
-        super().__init__(*args, field_name=field_name, **kwargs)
-
-    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
-        if not value:
-            return qs
-        return qs.filter(**{f"{self.field_name}__startswith": value.path})

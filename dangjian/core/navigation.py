@@ -1,16 +1,14 @@
-"""Sidebar navigation: each module's ``navigation.menu`` lists its entries; entries the user
-has no scope for are hidden (the pages themselves still enforce scope)."""
+"""Sidebar navigation: each module declares its menu group (``navigation`` in its
+``declarations.py``); entries the user has no scope for are hidden (the pages themselves still
+enforce scope)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import scope_for
@@ -38,9 +36,10 @@ def core_menu() -> MenuGroup:
     return MenuGroup(_("Workbench"), (MenuItem(_("Home"), "core:home", "home"),))
 
 
-@lru_cache(maxsize=1)
 def _groups() -> tuple[MenuGroup, ...]:
-    return tuple(import_string(dotted)() for dotted in settings.DANGJIAN["NAVIGATION"])
+    from dangjian.core.modules import menu_groups
+
+    return menu_groups()
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -2,37 +2,57 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.module_loading import import_string
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-#: Workbench figures the modules contribute: context key -> (app, function(user) -> data or None).
-#: Looked up by name so the core imports no domain module.
-WORKBENCH = {
-    "composition": ("dangjian.members", "dangjian.members.dashboard.workbench_composition"),
-    "org_counts": ("dangjian.orgs", "dangjian.orgs.dashboard.organization_counts"),
-}
+from dangjian.core.modules import PortalItem, portal_items, workbench_figures
+from dangjian.core.scoping import scope_for
 
 
-def workbench(user: object) -> dict[str, object]:
-    from django.apps import apps
+@dataclass(frozen=True)
+class ShownFigure:
+    template: str
+    data: Any
 
-    return {key: import_string(dotted)(user) if apps.is_installed(app) else None
-            for key, (app, dotted) in WORKBENCH.items()}
+
+def workbench(user: Any) -> dict[str, Any]:
+    """The declared workbench figures this user sees, by place, and the scripts they need.
+    Figures sharing one data function compute it once."""
+    computed: dict[Callable[[Any], Any], Any] = {}
+    shown: dict[str, list[ShownFigure]] = {"top": [], "main": [], "side": []}
+    scripts: list[str] = []
+    for figure in workbench_figures():
+        if figure.data not in computed:
+            computed[figure.data] = figure.data(user)
+        data = computed[figure.data]
+        if data is None:
+            continue
+        shown.setdefault(figure.place, []).append(ShownFigure(figure.template, data))
+        scripts += [script for script in figure.scripts if script not in scripts]
+    return {**shown, "scripts": scripts}
+
+
+def portal(user: Any) -> list[tuple[PortalItem, str]]:
+    """The declared member-portal links of a user with a member record, where they may view."""
+    if not getattr(user, "member_id", None):
+        return []
+    return [(item, reverse(item.url_name, kwargs=item.kwargs(user) if item.kwargs else None))
+            for item in portal_items()
+            if item.area is None or not scope_for(user, item.area, "view").is_empty]
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Landing page after login: the user's roles and quick links."""
-    from django.apps import apps
-
-    grant_model = apps.get_model("accounts", "RoleGrant")
-    grants = grant_model.objects.filter(  # scope-ok: the user's own grants
-        user=request.user, revoked_at__isnull=True
-    ).select_related("org")
-    return render(request, "core/home.html", {"grants": grants, **workbench(request.user)})
+    """Landing page after login: the modules' workbench figures, the user's own links and
+    quick links."""
+    return render(request, "core/home.html", {"workbench": workbench(request.user), "portal": portal(request.user)})
 
 
 @login_not_required

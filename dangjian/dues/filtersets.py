@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.filtersets import ScopedFilterSet, SubtreeFilter
+from dangjian.core.filtersets import ScopedFilterSet
 from dangjian.dues.choices import ApprovalStatus, CaseStatus, DuesKind, PaymentState
 from dangjian.dues.models import (
     ArrearsCase,
@@ -25,6 +25,7 @@ from dangjian.dues.models import (
     HardshipRelief,
 )
 from dangjian.members.filtersets import search_members
+from dangjian.orgs.filtersets import SubtreeFilter
 
 Hidden = forms.HiddenInput
 

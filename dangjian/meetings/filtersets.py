@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.filtersets import ScopedFilterSet, SubtreeFilter
+from dangjian.core.filtersets import ScopedFilterSet
 from dangjian.meetings.choices import AttendanceStatus, MeetingStatus, RectificationStatus
 from dangjian.meetings.models import (
     AgendaItem,
@@ -19,6 +19,7 @@ from dangjian.meetings.models import (
     Solicitation,
     Talk,
 )
+from dangjian.orgs.filtersets import SubtreeFilter
 
 HIDDEN = django_filters.widgets.forms.HiddenInput
 

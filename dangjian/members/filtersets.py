@@ -6,9 +6,10 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.filtersets import ScopedFilterSet, SubtreeFilter
+from dangjian.core.filtersets import ScopedFilterSet
 from dangjian.members.choices import Education, Gender, MemberStatus, PersonnelType, Post, TransferDirection
 from dangjian.members.models import CommitteePost, Member, Transfer
+from dangjian.orgs.filtersets import SubtreeFilter
 from dangjian.orgs.models import Organization
 
 

@@ -8,9 +8,28 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.filtersets import ScopedFilterSet, SubtreeFilter
+from dangjian.core.filtersets import ScopedFilterSet
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization, OrganizationTerm, PoliceUnit
+
+
+class SubtreeFilter(django_filters.ModelChoiceFilter):
+    """Rows whose organization lies in the chosen organization's subtree (path prefix).
+
+    The choices are the committees and general branches (a province has ~500 of them, but
+    ~9,000 branches): a single branch is reached from the tree or the branch's own page.
+    """
+
+    def __init__(self, *args: Any, field_name: str = "org__path", **kwargs: Any) -> None:
+        committees = Organization.objects.filter(  # scope-ok: narrowed later
+            kind__in=(OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH)).only("id", "name", "path", "kind")
+        kwargs.setdefault("queryset", committees)
+        super().__init__(*args, field_name=field_name, **kwargs)
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__startswith": value.path})
 
 
 class OrganizationFilterSet(ScopedFilterSet):

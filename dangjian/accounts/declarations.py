@@ -1,0 +1,64 @@
+"""What the accounts app declares to the core (see dangjian/core/modules.py): the areas of
+the three administrators (三员) and the shared rule tables, the login events, the system menu
+and the user's roles on the workbench."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.accounts.roles import ALL, Role
+from dangjian.core.modules import Area, Figure, ModuleParts
+from dangjian.core.navigation import MenuGroup, MenuItem
+
+
+def menu() -> MenuGroup:
+    return MenuGroup(_("System"), (
+        MenuItem(_("Accounts"), "accounts:user_list", "user", "users"),
+        MenuItem(_("Role grants"), "accounts:grant_list", "shield", "grants"),
+        MenuItem(_("Locked accounts"), "accounts:locks", "lock", "security", "change"),
+        MenuItem(_("Audit log"), "core:audit_list", "file-text", "audit"),
+    ))
+
+
+def my_grants(user: Any) -> list[Any]:
+    """The user's own active grants (an empty list still shows the card: "you see your own
+    records")."""
+    from dangjian.accounts.models import RoleGrant
+
+    return list(RoleGrant.objects.filter(user=user, revoked_at__isnull=True).select_related("org"))
+
+
+parts = ModuleParts(
+    areas=(
+        Area("config", _("rule tables"), {
+            Role.BRANCH_OFFICER: frozenset({"view"}),
+            Role.COMMITTEE_STAFF: frozenset({"view", "add", "change"}),
+            Role.SYSTEM_ADMIN: frozenset({"view", "add", "change"}),
+        }),
+        Area("users", _("accounts"), {
+            Role.SYSTEM_ADMIN: frozenset({"view", "add", "change"}),
+            Role.SECURITY_ADMIN: frozenset({"view"}),
+        }),
+        Area("grants", _("role grants"), {Role.SECURITY_ADMIN: ALL}),
+        Area("security", _("security policy"), {Role.SECURITY_ADMIN: frozenset({"view", "change"})}),
+        Area("audit", _("audit log"), {Role.AUDIT_ADMIN: frozenset({"view", "export"})}),
+    ),
+    audit_events={
+        "login": _("Logged in"),
+        "logout": _("Logged out"),
+        "login_failed": _("Login failed"),
+        "login_refused_locked": _("Login refused (account locked)"),
+        "account_locked": _("Account locked"),
+        "account_unlocked": _("Account unlocked"),
+        "password_change": _("Password changed"),
+        "token_revoked": _("Access token revoked"),
+    },
+    navigation=menu,
+    nav_order=90,
+    workbench=(Figure("my_roles", "accounts/workbench_roles.html", my_grants, place="side", order=50),),
+    unscoped_models={
+        "accounts.loginlock": "failed-login counters keyed by user name, read only by the login backend",
+        "accounts.passwordhistory": "a user's own past password hashes, read only by the password validator",
+        "accounts.apitoken": "a user's own API tokens, read only by the token authentication",
+    },
+)

@@ -1,0 +1,27 @@
+"""The core's own parts: the workbench menu, the audit events the generic machinery records
+and its infrastructure tables (see dangjian/core/modules.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.modules import ModuleParts
+from dangjian.core.navigation import core_menu
+
+parts = ModuleParts(
+    audit_events={
+        "create": _("Created"),
+        "update": _("Changed"),
+        "delete": _("Deleted"),
+        "export": _("Exported"),
+        "import": _("Imported"),
+        "bulk_create": _("Created in bulk"),
+        "backup": _("Backup made"),
+        "restore": _("Backup restored"),
+    },
+    audit_object_types={"system.backup": _("Backup archive")},
+    navigation=core_menu,
+    nav_order=0,
+    unscoped_models={
+        "core.idempotencyrecord": "an API client's idempotency keys, read only by the request that sent them",
+        "core.importbatch": "reached only by its uploader (dangjian.core.imports), never through a list",
+    },
+)

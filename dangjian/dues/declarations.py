@@ -1,0 +1,48 @@
+"""What the dues module declares to the core (see dangjian/core/modules.py)."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from dangjian.accounts.roles import ALL, Role
+from dangjian.core.modules import Area, ModuleParts, PortalItem
+from dangjian.core.navigation import MenuGroup, MenuItem
+
+
+def menu() -> MenuGroup:
+    return MenuGroup(_("Party dues"), (
+        MenuItem(_("Dues workbench"), "dues:index", "coin", "dues"),
+        MenuItem(_("My dues"), "dues:mine", "user", "dues"),
+        MenuItem(_("Dues assessments"), "dues:assessment_list", "calculator", "dues"),
+        MenuItem(_("Dues bills"), "dues:bill_list", "receipt", "dues"),
+        MenuItem(_("Dues payments"), "dues:payment_list", "cash", "dues"),
+        MenuItem(_("Arrears"), "dues:arrears", "alert-triangle", "dues"),
+        MenuItem(_("Collection report"), "dues:statement_report", "report", "dues"),
+        MenuItem(_("Reconciliation"), "dues:reconciliation", "scale", "dues"),
+        MenuItem(_("Budget and spending"), "dues:budget_report", "chart-pie", "dues"),
+        MenuItem(_("Dues disclosure"), "dues:disclosure", "speakerphone", "dues"),
+        MenuItem(_("Dues standards"), "dues:standard_list", "settings", "config"),
+    ))
+
+
+parts = ModuleParts(
+    areas=(
+        # party dues: a member sees only their own bills and payments
+        Area("dues", _("Party dues"), {
+            Role.MEMBER: frozenset({"view"}),
+            Role.BRANCH_OFFICER: ALL,
+            Role.COMMITTEE_STAFF: ALL,
+            Role.INSPECTOR: frozenset({"view"}),
+        }, own_rows=True),
+    ),
+    audit_events={
+        "reassess": pgettext_lazy("audit event", "Reassessed"),
+        "generate_bills": pgettext_lazy("audit event", "Bills generated"),
+        "void": pgettext_lazy("audit event", "Voided"),
+        "approve": pgettext_lazy("audit event", "Approved"),
+        "reject": pgettext_lazy("audit event", "Rejected"),
+    },
+    audit_object_types={"dues.disclosure": _("Dues disclosure")},
+    navigation=menu,
+    nav_order=30,
+    portal=(PortalItem(_("My dues"), "dues:mine", "coin", "dues", order=30),),
+)

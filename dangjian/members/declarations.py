@@ -1,0 +1,45 @@
+"""What the member module declares to the core (see dangjian/core/modules.py)."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.accounts.roles import ALL, Role
+from dangjian.core.modules import Area, Figure, ModuleParts, PortalItem
+from dangjian.core.navigation import MenuGroup, MenuItem
+
+
+def menu() -> MenuGroup:
+    return MenuGroup(_("Members"), (
+        MenuItem(_("Member list"), "members:member_list", "users", "members"),
+        MenuItem(_("Relationship transfers"), "members:transfer_list", "transfer", "members"),
+        MenuItem(_("Committee posts"), "members:post_list", "id-badge", "orgs"),
+    ))
+
+
+def _composition(user: Any) -> Any:
+    from dangjian.members.dashboard import workbench_composition
+
+    return workbench_composition(user)
+
+
+parts = ModuleParts(
+    areas=(
+        Area("members", _("members"), {
+            Role.MEMBER: frozenset({"view"}),
+            Role.BRANCH_OFFICER: ALL,
+            Role.COMMITTEE_STAFF: ALL | {"reveal"},
+            Role.INSPECTOR: frozenset({"view"}),
+        }, own_rows=True),
+    ),
+    audit_events={"reveal": _("Full ID number viewed")},
+    navigation=menu,
+    nav_order=20,
+    workbench=(
+        Figure("composition_counts", "members/workbench_counts.html", _composition, place="top", order=10),
+        Figure("composition_charts", "members/workbench_charts.html", _composition, place="main", order=10,
+               scripts=("vendor/echarts/echarts.min.js", "core/home.js")),
+    ),
+    portal=(PortalItem(_("My member profile"), "members:member_detail", "user", "members", order=10,
+                       kwargs=lambda user: {"pk": user.member_id}),),
+)
