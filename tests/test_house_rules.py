@@ -81,3 +81,70 @@ def test_no_all_fields_or_exclude_in_forms() -> None:
         if re.search(r"fields\s*=\s*['\"]__all__['\"]|^\s+exclude\s*=", text, re.M):
             offenders.append(str(path))
     assert offenders == []
+
+
+# --- An API never imports screens ----------------------------------------------------------------
+#
+# ARCHITECTURE.md: a module "never imports another module's views, forms or API"; an API that
+# needs what a screen computes (a scope, a message) gets it from the core or the module's
+# services/rules, where both can reach it.
+
+SCREEN_MODULES = {"views", "forms"}
+
+
+def imported_modules(path: Path, root: Path) -> list[tuple[int, str]]:
+    """(line, dotted name) of every module ``path`` imports, relative imports resolved."""
+    package = list(path.relative_to(root.parent).with_suffix("").parts[:-1])
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            found.append((node.lineno, module))
+            found += [(node.lineno, f"{module}.{alias.name}") for alias in node.names]
+    return found
+
+
+def screen_imports(path: Path, root: Path = ROOT) -> list[str]:
+    """Imports of a module's ``views`` or ``forms`` (``dangjian.<app>.views...``) in ``path``."""
+    problems = []
+    for line, name in imported_modules(path, root):
+        parts = name.split(".")
+        if len(parts) >= 3 and parts[0] == root.name and parts[2] in SCREEN_MODULES:
+            problems.append(f"{path.relative_to(root.parent)}:{line}: imports {name}")
+    return sorted(set(problems))
+
+
+def api_files(root: Path = ROOT) -> list[Path]:
+    return sorted(p for p in root.rglob("api/**/*.py") if "tests" not in p.parts)
+
+
+@pytest.mark.parametrize("path", api_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_an_api_never_imports_views_or_forms(path: Path) -> None:
+    assert screen_imports(path) == []
+
+
+def test_lint_catches_an_api_importing_a_screen(tmp_path: Path) -> None:
+    root = tmp_path / "dangjian"
+    api = root / "meetings" / "api"
+    api.mkdir(parents=True)
+    bad = api / "views.py"
+    bad.write_text("from dangjian.meetings.views import compliance_scope\n"
+                   "from ..forms import MeetingForm\n"
+                   "import dangjian.dues.views.work\n", encoding="utf-8")
+    good = api / "serializers.py"
+    good.write_text("from rest_framework.views import APIView\n"
+                    "from dangjian.meetings.api.views import MeetingViewSet\n"
+                    "from . import views\n"
+                    "from dangjian.core.scoping import chosen_subtree\n", encoding="utf-8")
+    assert screen_imports(bad, root) == [
+        "dangjian/meetings/api/views.py:1: imports dangjian.meetings.views",
+        "dangjian/meetings/api/views.py:1: imports dangjian.meetings.views.compliance_scope",
+        "dangjian/meetings/api/views.py:2: imports dangjian.meetings.forms",
+        "dangjian/meetings/api/views.py:2: imports dangjian.meetings.forms.MeetingForm",
+        "dangjian/meetings/api/views.py:3: imports dangjian.dues.views.work",
+    ]
+    assert screen_imports(good, root) == []
+    assert api_files(root) == [good, bad]

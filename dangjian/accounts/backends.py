@@ -15,9 +15,15 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.models import LoginLock, SecurityPolicy, User
 from dangjian.core import audit
+
+#: One message for unknown user, wrong password and locked account (no enumeration): the login
+#: page and the API token endpoint answer with it.
+LOGIN_FAILED = _("The username or password is wrong, or the account is locked. After 5 failed attempts an "
+                 "account is locked for 30 minutes.")
 
 
 class AccountLocked(Exception):

@@ -11,12 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.accounts.backends import LOGIN_FAILED
 from dangjian.accounts.models import RoleGrant, User
 from dangjian.core.forms import ScopedModelForm, restrict
-
-#: One message for unknown user, wrong password and locked account (no enumeration).
-LOGIN_FAILED = _("The username or password is wrong, or the account is locked. After 5 failed attempts an "
-                 "account is locked for 30 minutes.")
 
 
 class LoginForm(forms.Form):

@@ -17,8 +17,8 @@ from dangjian.accounts import services
 from dangjian.accounts.models import RoleGrant, User
 from dangjian.accounts.roles import ADMIN_ROLES, Role
 from dangjian.core.imports import CodeOrNameLookup, Importer, ImportField, Row
-from dangjian.core.scoping import ensure_in_scope
-from dangjian.orgs.imports import lookup_problem, orgs_in_scope
+from dangjian.core.scoping import ensure_in_scope, orgs_where
+from dangjian.orgs.imports import lookup_problem
 
 IMPORTABLE_ROLES = tuple((value, label) for value, label in Role.choices if value not in ADMIN_ROLES)
 
@@ -48,7 +48,7 @@ class RoleGrantImporter(Importer):
         for start in range(0, len(names), 500):
             for user in User.objects.visible_to(self.user, "view").filter(username__in=names[start:start + 500]):
                 self.users[user.username] = user
-        self.orgs = CodeOrNameLookup(orgs_in_scope(self.user, RoleGrant.scope_area, "add"),
+        self.orgs = CodeOrNameLookup(orgs_where(self.user, RoleGrant.scope_area, "add"),
                                      (r.values.get("org") or "" for r in rows))
         self.existing = set(RoleGrant.objects.filter(  # every active grant of these users, in scope or not
             user__in=list(self.users.values()), revoked_at__isnull=True).values_list("user_id", "role", "org_id"))

@@ -160,3 +160,69 @@ def org_path_of(instance: models.Model) -> str:
             if obj is None:
                 return ""
     return getattr(obj, getattr(type(instance), "scope_path_field", None) or "path", "") or ""
+
+
+# --- Helpers for custom code: "where may this user do X in area Y" ----------------------------
+#
+# Pickers, reports and services often ask about organizations in another permission area than
+# the rows' own (a branch officer picks members for a dues payment without managing members,
+# adds meetings without managing the tree). These are the one implementation of those questions.
+
+
+def _organizations() -> Any:
+    from django.apps import apps
+
+    return apps.get_model("orgs", "Organization")._default_manager.all()  # scope-ok: narrowed by the caller
+
+
+def covers(user: Any, area: str, action: str, org: Any) -> bool:
+    """Whether the user's scope for ``action`` in ``area`` reaches ``org`` (an organization or
+    its path): a grant covers the subtree of the organization it is granted on."""
+    path = org if isinstance(org, str) else org.path
+    scope = scope_for(user, area, action)
+    return scope.everything or any(path.startswith(prefix) for prefix in scope.org_paths)
+
+
+def scope_paths(user: Any, area: str, action: str) -> list[str] | None:
+    """The organization subtrees (path prefixes) of the user's scope for (area, action):
+    ``None`` means every organization, ``[]`` none. For aggregate SQL over the path index."""
+    scope = scope_for(user, area, action)
+    return None if scope.everything else list(collapse_paths(scope.org_paths))
+
+
+def within_scope(queryset: Any, user: Any, area: str, action: str, *, path: str = "org") -> Any:
+    """Rows of ``queryset`` whose organization (ORM ``path`` to it; ``""`` for organizations
+    themselves) lies in the user's scope for ``action`` in ``area`` — deny by default.
+
+    This narrows by the scope of an area other than the rows' own; read the rows themselves
+    through ``visible_to`` first (``Member.objects.visible_to(user)`` then ``within_scope(...,
+    "dues", "add")``) so both permissions hold.
+    """
+    paths = scope_paths(user, area, action)
+    if paths is None:
+        return queryset
+    field = f"{path}__path" if path else "path"
+    q = Q(pk__in=[])
+    for prefix in paths:
+        q |= Q(**{f"{field}__startswith": prefix})
+    return queryset.filter(q)
+
+
+def orgs_where(user: Any, area: str, action: str, queryset: Any = None) -> Any:
+    """The organizations where ``user`` may do ``action`` in ``area`` (of ``queryset``, default
+    all): the choices of an organization picker, the parents an import may add under."""
+    return within_scope(_organizations() if queryset is None else queryset, user, area, action, path="")
+
+
+def chosen_subtree(user: Any, area: str, org_id: int | None, action: str = "view") -> tuple[list[str] | None, Any]:
+    """What a report over ``area`` covers: the chosen organization's subtree (404 unless the
+    user's scope reaches it), else the user's whole scope (``None``: everything). Returns
+    (path prefixes, chosen organization or ``None``); 404 for a user with no scope in ``area``.
+    The chosen organization must also be visible to the user in the organization tree."""
+    paths = scope_paths(user, area, action)
+    if paths == []:
+        raise Http404
+    if org_id:
+        org = get_scoped_or_404(user, orgs_where(user, area, action), "view", pk=org_id)
+        return [org.path], org
+    return paths, None

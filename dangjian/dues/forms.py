@@ -12,12 +12,12 @@ from typing import Any
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import ScopedModelForm, restrict
-from dangjian.core.scoping import scope_for
+from dangjian.core.scoping import orgs_where, scope_paths, within_scope
 from dangjian.dues import rules, services
 from dangjian.dues.choices import CaseDecision, DuesKind, PaymentMethod
 from dangjian.dues.models import (
@@ -99,28 +99,13 @@ def month_inputs(form: forms.BaseForm) -> None:
             field.widget.input_type = "month"  # type: ignore[attr-defined]
 
 
-def dues_orgs(user: Any, action: str = "view") -> QuerySet[Organization]:
-    """Organizations inside the user's dues scope for ``action`` (for pickers and reports)."""
-    scope = scope_for(user, "dues", action)
-    orgs = Organization.objects.visible_to(user, "view") if not scope.everything else \
-        Organization.objects.all()  # scope-ok: a root grant in the dues area reaches every organization
-    if scope.everything:
-        return orgs
-    if not scope.org_paths:
-        return orgs.none()
-    q = Q()
-    for prefix in scope.org_paths:
-        q |= Q(path__startswith=prefix)
-    return Organization.objects.filter(q)  # scope-ok: filtered by the user's dues scope just above
-
-
 def dues_members(user: Any, action: str = "add") -> QuerySet[Member]:
     """Active members of organizations in the user's dues scope."""
-    return Member.objects.visible_to(user, "view").filter(org__in=dues_orgs(user, action), is_active=True)
+    return within_scope(Member.objects.visible_to(user, "view").filter(is_active=True), user, "dues", action)
 
 
 def branch_choices(user: Any, action: str = "view") -> QuerySet[Organization]:
-    return dues_orgs(user, action).filter(kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.COMMITTEE])
+    return orgs_where(user, "dues", action).filter(kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.COMMITTEE])
 
 
 class StyledForm(forms.Form):
@@ -278,10 +263,10 @@ class OrgSettingsForm(ScopedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        scope = scope_for(self.user, "dues", "change")
-        orgs = dues_orgs(self.user, "change")
-        if not scope.everything:
-            orgs = orgs.exclude(path__in=scope.org_paths)
+        orgs = orgs_where(self.user, "dues", "change")
+        tops = scope_paths(self.user, "dues", "change")
+        if tops is not None:
+            orgs = orgs.exclude(path__in=tops)
         restrict(self, "org", orgs)
 
 
@@ -530,7 +515,7 @@ class RemittanceForm(ScopedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        restrict(self, "from_org", dues_orgs(self.user, "add"))
+        restrict(self, "from_org", orgs_where(self.user, "dues", "add"))
         month_inputs(self)
 
     def save(self, commit: bool = True) -> DuesRemittance:
@@ -549,7 +534,7 @@ class BudgetForm(ScopedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        restrict(self, "org", dues_orgs(self.user, "add"))
+        restrict(self, "org", orgs_where(self.user, "dues", "add"))
 
 
 class BudgetLineForm(ScopedModelForm):
@@ -572,7 +557,7 @@ class SpendingForm(ScopedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        restrict(self, "org", dues_orgs(self.user, "add"))
+        restrict(self, "org", orgs_where(self.user, "dues", "add"))
         restrict(self, "category", SpendingCategory.objects.visible_to(self.user, "view").filter(is_active=True))
 
     def clean(self) -> dict[str, Any]:

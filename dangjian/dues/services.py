@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dangjian.core import audit
-from dangjian.core.scoping import ensure_in_scope, scope_for
+from dangjian.core.scoping import covers, ensure_in_scope
 from dangjian.dues import rules, signals
 from dangjian.dues.choices import ApprovalStatus, Arrangement, BudgetStatus, CaseStatus, DuesKind, ReliefKind
 from dangjian.dues.models import (
@@ -43,14 +43,8 @@ from dangjian.orgs.models import Organization
 __all__ = ["DuesRuleError"]
 
 
-def covers(user: Any, action: str, org: Organization, area: str = "dues") -> bool:
-    """Whether the user's ``area`` scope for ``action`` reaches ``org`` (its subtree roles)."""
-    scope = scope_for(user, area, action)
-    return scope.everything or any(org.path.startswith(p) for p in scope.org_paths)
-
-
 def require(user: Any, action: str, org: Organization) -> None:
-    if not covers(user, action, org):
+    if not covers(user, "dues", action, org):
         raise DuesRuleError("您无权处理该组织的党费事项。")
 
 
@@ -188,7 +182,7 @@ def decide_relief(*, actor: Any, relief: HardshipRelief, approve: bool, approval
         if relief.status != ApprovalStatus.PENDING:
             raise DuesRuleError("该减免申请已审批。")
         parent = Organization.objects.get_parent(relief.member.org)
-        if parent is None or not covers(actor, "change", parent):
+        if parent is None or not covers(actor, "dues", "change", parent):
             raise DuesRuleError("减免党费须由上一级党委审批。")
         relief.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
         relief.decided_by = actor

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import ScopedModelForm, restrict
-from dangjian.core.scoping import scope_for, scope_q
+from dangjian.core.scoping import orgs_where
 from dangjian.meetings import services
 from dangjian.meetings.choices import AttendanceStatus, OpinionTopic
 from dangjian.meetings.models import (
@@ -31,15 +31,11 @@ from dangjian.orgs.models import Organization
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-def orgs_where(user: Any, model: type[Any], action: str) -> Any:
-    """Organizations where ``user`` may do ``action`` on ``model``'s rows (its permission area,
-    not the organization area: a branch officer adds meetings without managing the tree)."""
-    scope = scope_for(user, model.scope_area, action)
-    orgs = Organization.objects.filter(is_active=True)  # scope-ok: narrowed to the scope just below
-    if scope.is_empty:
-        return orgs.none()
-    q = scope_q(Organization, scope)
-    return orgs if q is None else orgs.filter(q)
+def active_orgs_where(user: Any, model: type[Any], action: str) -> Any:
+    """Active organizations where ``user`` may do ``action`` on ``model``'s rows (its permission
+    area, not the organization area: a branch officer adds meetings without managing the tree)."""
+    return orgs_where(user, model.scope_area, action,
+                      Organization.objects.filter(is_active=True))  # scope-ok: narrowed by orgs_where
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -66,7 +62,7 @@ class MeetingForm(ScopedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        restrict(self, "org", orgs_where(self.user, Meeting, "add"))
+        restrict(self, "org", active_orgs_where(self.user, Meeting, "add"))
         restrict(self, "kind", MeetingKind.objects.visible_to(self.user, "view").filter(is_active=True))
         members = Member.objects.visible_to(self.user, "view").filter(is_active=True)
         restrict(self, "host", members)
@@ -197,7 +193,7 @@ class SolicitationForm(ScopedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        restrict(self, "org", orgs_where(self.user, Solicitation, "add"))
+        restrict(self, "org", active_orgs_where(self.user, Solicitation, "add"))
         restrict(self, "meeting", Meeting.objects.visible_to(self.user, "change").filter(
             kind__is_democratic_life=True).select_related("kind"))
 
@@ -271,7 +267,7 @@ class TalkForm(ScopedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        restrict(self, "org", orgs_where(self.user, Talk, "add"))
+        restrict(self, "org", active_orgs_where(self.user, Talk, "add"))
         restrict(self, "solicitation", Solicitation.objects.visible_to(self.user, "change"))
 
 
@@ -293,5 +289,5 @@ class RectificationForm(ScopedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        restrict(self, "org", orgs_where(self.user, RectificationItem, "add"))
+        restrict(self, "org", active_orgs_where(self.user, RectificationItem, "add"))
         restrict(self, "meeting", Meeting.objects.visible_to(self.user, "view").select_related("kind"))

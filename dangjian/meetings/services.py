@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from dangjian.core import audit, context
 from dangjian.meetings import signals
@@ -147,6 +148,17 @@ class CheckinResult(Enum):
     NOT_EXPECTED = "not_expected"
     NOT_OPEN_YET = "not_open_yet"
     CLOSED = "closed"
+
+
+#: What the member is told for each check-in result (level, message): the page and the API.
+CHECKIN_MESSAGES = {
+    CheckinResult.CHECKED_IN: ("success", _l("Checked in.")),
+    CheckinResult.ALREADY: ("info", _l("You have already checked in to this meeting.")),
+    CheckinResult.NOT_EXPECTED: ("danger", _l("You are not on the attendee list of this meeting, so you "
+                                              "cannot check in. Please contact the meeting organizer.")),
+    CheckinResult.NOT_OPEN_YET: ("warning", _l("Check-in has not opened yet.")),
+    CheckinResult.CLOSED: ("warning", _l("Check-in for this meeting has closed.")),
+}
 
 
 def checkin_rules(meeting: Meeting) -> MeetingRules:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core.excel import Column
-from dangjian.core.scoping import get_scoped_or_404, scope_for
+from dangjian.core.scoping import chosen_subtree, get_scoped_or_404, scope_paths
 from dangjian.core.views import ModelViews, Related, can
 from dangjian.meetings import rules, services
 from dangjian.meetings.choices import AttendanceStatus, ComplianceStatus, LeaveStatus, MeetingStatus
@@ -60,7 +60,6 @@ from dangjian.meetings.forms import (
     SolicitationForm,
     TalkForm,
     attendance_choices,
-    orgs_where,
 )
 from dangjian.meetings.models import (
     AgendaItem,
@@ -532,16 +531,6 @@ def qr_png(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(buffer.getvalue(), content_type="image/png")
 
 
-CHECKIN_MESSAGES = {
-    services.CheckinResult.CHECKED_IN: ("success", _l("Checked in.")),
-    services.CheckinResult.ALREADY: ("info", _l("You have already checked in to this meeting.")),
-    services.CheckinResult.NOT_EXPECTED: ("danger", _l("You are not on the attendee list of this meeting, so you "
-                                                       "cannot check in. Please contact the meeting organizer.")),
-    services.CheckinResult.NOT_OPEN_YET: ("warning", _l("Check-in has not opened yet.")),
-    services.CheckinResult.CLOSED: ("warning", _l("Check-in for this meeting has closed.")),
-}
-
-
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest) -> HttpResponse:
     """The page the QR code opens on a phone. GET shows the meeting and a confirm button;
@@ -559,14 +548,14 @@ def checkin(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         result, attendance = services.check_in(user=request.user, meeting=meeting)
-        level, text = CHECKIN_MESSAGES[result]
+        level, text = services.CHECKIN_MESSAGES[result]
         ctx.update(result=result.value, level=level, text=text, attendance=attendance)
         status = 403 if result == services.CheckinResult.NOT_EXPECTED else 200
     elif attendance is None:
-        level, text = CHECKIN_MESSAGES[services.CheckinResult.NOT_EXPECTED]
+        level, text = services.CHECKIN_MESSAGES[services.CheckinResult.NOT_EXPECTED]
         ctx.update(result="not_expected", level=level, text=text)
     elif attendance.status == AttendanceStatus.PRESENT:
-        level, text = CHECKIN_MESSAGES[services.CheckinResult.ALREADY]
+        level, text = services.CHECKIN_MESSAGES[services.CheckinResult.ALREADY]
         ctx.update(result="already", level=level, text=text)
     return render(request, "meetings/checkin.html", ctx, status=status)
 
@@ -600,10 +589,8 @@ def meeting_calendar(request: HttpRequest) -> HttpResponse:
     low, high = rules._local_bounds(first - dt.timedelta(days=7), last + dt.timedelta(days=7))
     meetings = (Meeting.objects.visible_to(request.user, "view").select_related("kind", "org")
                 .filter(starts_at__gte=low, starts_at__lt=high).exclude(status=MeetingStatus.CANCELLED))
-    org = None
-    org_id = _int(request.GET.get("org"))
-    if org_id:
-        org = get_scoped_or_404(request.user, orgs_where(request.user, Meeting, "view"), "view", pk=org_id)
+    _, org = chosen_subtree(request.user, Meeting.scope_area, _int(request.GET.get("org")))
+    if org is not None:
         meetings = meetings.filter(org__path__startswith=org.path)
     by_day: dict[dt.date, list[Meeting]] = {}
     for meeting in meetings.order_by("starts_at"):
@@ -623,21 +610,9 @@ def meeting_calendar(request: HttpRequest) -> HttpResponse:
 # --- Compliance matrix ---------------------------------------------------------------------------
 
 
-def compliance_scope(user: Any, org_id: int | None) -> tuple[list[str] | None, Organization | None]:
-    """The organization paths a compliance view covers: the chosen subtree (404 unless the user
-    sees it), else the user's scope (``None``: everything). Shared by the matrix and the API."""
-    scope = scope_for(user, "meetings", "view")
-    if scope.is_empty:
-        raise Http404
-    if org_id:
-        org = get_scoped_or_404(user, orgs_where(user, Meeting, "view"), "view", pk=org_id)
-        return [org.path], org
-    return (None if scope.everything else list(scope.org_paths)), None
-
-
 def _compliance_paths(request: HttpRequest) -> tuple[list[str] | None, Organization | None]:
     """The organization paths the matrix covers: the chosen subtree, else the user's scope."""
-    return compliance_scope(request.user, _int(request.GET.get("org")))
+    return chosen_subtree(request.user, Meeting.scope_area, _int(request.GET.get("org")))
 
 
 #: Organizations per page of the matrix (the totals and the chart cover the whole subtree).
@@ -692,9 +667,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     horizon = max([book.settings(today.year).reminder_days]
                   + [r.remind_days or 0 for r in book.all_requirements()])
     due: list[rules.Obligation] = []
-    manage = scope_for(user, "meetings", "add")
-    if not manage.is_empty:
-        paths = None if manage.everything else list(manage.org_paths)
+    paths = scope_paths(user, Meeting.scope_area, "add")
+    if paths != []:
         items = rules.obligations(None, today - dt.timedelta(days=92), today + dt.timedelta(days=horizon),
                                   today=today, paths=paths)
         due = rules.reminders(items, today, book)

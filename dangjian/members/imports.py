@@ -18,11 +18,12 @@ from django.utils.translation import gettext_lazy as _l
 
 from dangjian.core import idcard
 from dangjian.core.imports import CodeOrNameLookup, Importer, ImportField, Row, normalize_code, normalize_name
+from dangjian.core.scoping import orgs_where
 from dangjian.members import services
 from dangjian.members.choices import Education, Gender, MemberStatus, PersonnelType
 from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
-from dangjian.orgs.imports import lookup_problem, orgs_in_scope
+from dangjian.orgs.imports import lookup_problem
 from dangjian.orgs.models import Organization
 
 #: The organizations a member may belong to (as in MemberCreateForm).
@@ -72,12 +73,12 @@ class MemberImporter(Importer):
     )
 
     def prepare(self, rows: list[Row]) -> None:
-        orgs = orgs_in_scope(self.user, Member.scope_area, "add", Organization.objects.filter(kind__in=MEMBER_ORG_KINDS))
+        orgs = orgs_where(self.user, Member.scope_area, "add", Organization.objects.filter(kind__in=MEMBER_ORG_KINDS))
         self.orgs = CodeOrNameLookup(orgs, (r.values.get("org") or "" for r in rows))
         wanted = {r.values["group"] for r in rows if r.values.get("group")}
         self.groups: list[Organization] = []
         if wanted:
-            groups = orgs_in_scope(self.user, Member.scope_area, "add", Organization.objects.filter(kind=OrgKind.GROUP))
+            groups = orgs_where(self.user, Member.scope_area, "add", Organization.objects.filter(kind=OrgKind.GROUP))
             codes = {normalize_code(v).upper() for v in wanted}
             self.groups = [g for g in groups if normalize_code(g.code).upper() in codes
                            or normalize_name(g.name) in wanted]

@@ -13,16 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from dangjian.core.imports import CodeOrNameLookup, Importer, ImportField, Row, normalize_code, normalize_name
-from dangjian.core.scoping import ensure_in_scope, scope_for, scope_q
+from dangjian.core.scoping import ensure_in_scope, orgs_where
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization, PoliceUnit
-
-
-def orgs_in_scope(user: Any, area: str, action: str, queryset: Any = None) -> Any:
-    """Organizations inside ``user``'s scope for (area, action): a prefix filter on the path."""
-    queryset = Organization.objects.all() if queryset is None else queryset
-    q = scope_q(Organization, scope_for(user, area, action))
-    return queryset if q is None else queryset.filter(q)
 
 
 def not_yours(value: str) -> str:
@@ -62,7 +55,7 @@ class OrganizationImporter(Importer):
 
     def prepare(self, rows: list[Row]) -> None:
         parents = [r.values.get("parent") or "" for r in rows]
-        self.parents = CodeOrNameLookup(orgs_in_scope(self.user, "orgs", "add"), parents)
+        self.parents = CodeOrNameLookup(orgs_where(self.user, "orgs", "add"), parents)
         codes = sorted({r.values["code"] for r in rows if r.values.get("code")})
         self.taken_codes = {normalize_code(c).upper() for c in Organization.objects.filter(  # the whole tree
             code__in=codes + [c.upper() for c in codes]).values_list("code", flat=True)}

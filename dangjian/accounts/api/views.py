@@ -21,7 +21,7 @@ from dangjian.accounts.api.serializers import (
     TokenRequestSerializer,
     TokenResponseSerializer,
 )
-from dangjian.accounts.forms import LOGIN_FAILED
+from dangjian.accounts.backends import LOGIN_FAILED
 from dangjian.accounts.models import ApiToken, RoleGrant
 from dangjian.core import audit, context
 from dangjian.core.api.viewsets import ScopedModelViewSet

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from dangjian.core.api.idempotency import HEADER, idempotent
 from dangjian.core.api.viewsets import ScopedModelViewSet
+from dangjian.core.scoping import within_scope
 from dangjian.dues import rules, services
 from dangjian.dues.api.serializers import (
     ArrearsCaseSerializer,
@@ -32,8 +33,8 @@ from dangjian.dues.api.serializers import (
     PaymentSerializer,
 )
 from dangjian.dues.filtersets import AssessmentFilterSet, BillFilterSet, CaseFilterSet, PaymentFilterSet
-from dangjian.dues.forms import dues_members
 from dangjian.dues.models import ArrearsCase, DuesAllocation, DuesAssessment, DuesBill, DuesPayment
+from dangjian.members.models import Member
 
 READ_ONLY = ["get", "head", "options"]
 
@@ -112,7 +113,7 @@ class PaymentViewSet(ScopedModelViewSet):
         form.is_valid(raise_exception=True)
         data = form.validated_data
         user = request.user
-        members = dues_members(user, "add")
+        members = within_scope(Member.objects.visible_to(user, "view").filter(is_active=True), user, "dues", "add")
         member = members.filter(pk=data["member"]).first()
         if member is None:
             raise exceptions.NotFound(_("Not found."))

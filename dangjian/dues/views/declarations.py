@@ -12,8 +12,9 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.excel import Column
+from dangjian.core.scoping import covers
 from dangjian.core.views import ModelViews, ObjectEditView, Related
-from dangjian.dues import forms, rules, services
+from dangjian.dues import forms, rules
 from dangjian.dues.choices import ApprovalStatus, BudgetStatus
 from dangjian.dues.filtersets import (
     AssessmentFilterSet,
@@ -231,7 +232,7 @@ class AssessmentViews(DuesViews):
                           .select_related("item"))
         breakdown = rules.compute_base(rules.BaseLine(c.item.name, c.amount, c.treatment, c.item.reason)
                                        for c in components)
-        can_add = services.covers(request.user, "add", obj.member.org)
+        can_add = covers(request.user, "dues", "add", obj.member.org)
         return {"components": components, "breakdown": breakdown, "can_reassess": can_add}
 
 
@@ -258,7 +259,7 @@ class ReliefViews(DuesViews):
     def detail_context(cls, request: HttpRequest, obj: Any) -> dict[str, Any]:
         parent = Organization.objects.get_parent(obj.member.org)  # scope-ok: tree lookup; covers() decides
         return {"can_decide": obj.status == ApprovalStatus.PENDING and parent is not None
-                and services.covers(request.user, "change", parent)}
+                and covers(request.user, "dues", "change", parent)}
 
 
 def _bills(request: HttpRequest) -> QuerySet[DuesBill]:
@@ -327,7 +328,7 @@ class PaymentViews(DuesViews):
                            .select_related("bill"))
         allocated = rules.allocated(allocations)
         return {"allocations": allocations, "allocated": allocated, "unallocated": obj.amount - allocated,
-                "can_void": services.covers(request.user, "delete", obj.org)}
+                "can_void": covers(request.user, "dues", "delete", obj.org)}
 
 
 class CaseViews(DuesViews):
@@ -412,7 +413,7 @@ class BudgetViews(DuesViews):
         summary = rules.budget_summary(obj.org, obj.year)
         return {
             "budget_rows": summary.rows, "budget_total": summary.budget, "actual_total": summary.actual,
-            "can_approve": obj.status == BudgetStatus.DRAFT and services.covers(request.user, "change", obj.org),
+            "can_approve": obj.status == BudgetStatus.DRAFT and covers(request.user, "dues", "change", obj.org),
         }
 
 
@@ -447,5 +448,5 @@ class SpendingViews(DuesViews):
 
     @classmethod
     def detail_context(cls, request: HttpRequest, obj: Any) -> dict[str, Any]:
-        return {"can_decide": obj.status == ApprovalStatus.PENDING and services.covers(request.user, "change", obj.org)
+        return {"can_decide": obj.status == ApprovalStatus.PENDING and covers(request.user, "dues", "change", obj.org)
                 and obj.requested_by_id != request.user.pk}

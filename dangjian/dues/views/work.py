@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from dangjian.core.scoping import get_scoped_or_404, scope_for
+from dangjian.core.scoping import covers, get_scoped_or_404, scope_for
 from dangjian.core.views import can
 from dangjian.dues import forms, imports, rules, services
 from dangjian.dues.choices import CaseStatus
@@ -288,7 +288,7 @@ def arrears(request: HttpRequest) -> HttpResponse:
                      .values_list("member_id", flat=True))
     return render(request, "dues/arrears.html", {
         "form": form, "rows": rows, "standard": standard, "open_cases": open_cases,
-        "can_scan": form.is_valid() and services.covers(request.user, "change", form.cleaned_data["org"]),
+        "can_scan": form.is_valid() and covers(request.user, "dues", "change", form.cleaned_data["org"]),
     }, status=400 if form.errors and request.GET else 200)
 
 

@@ -22,7 +22,7 @@ from dangjian.core import context
 from dangjian.core.api.exceptions import Conflict, PreconditionFailed
 from dangjian.core.api.idempotency import idempotent
 from dangjian.core.api.viewsets import ScopedModelViewSet
-from dangjian.core.scoping import get_scoped_or_404
+from dangjian.core.scoping import chosen_subtree, get_scoped_or_404
 from dangjian.meetings import rules, services
 from dangjian.meetings.api.serializers import (
     AmendmentSerializer,
@@ -38,7 +38,6 @@ from dangjian.meetings.api.serializers import (
 )
 from dangjian.meetings.filtersets import AttendanceFilterSet, MeetingFilterSet
 from dangjian.meetings.models import Attendance, Meeting
-from dangjian.meetings.views import CHECKIN_MESSAGES, compliance_scope
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid request (error shape)"),
@@ -76,7 +75,7 @@ class MeetingViewSet(ScopedModelViewSet):
         if meeting is None:
             raise exceptions.NotFound(_("Not found."))
         result, attendance = services.check_in(user=request.user, meeting=meeting)
-        text = str(CHECKIN_MESSAGES[result][1])
+        text = str(services.CHECKIN_MESSAGES[result][1])
         if result == services.CheckinResult.NOT_EXPECTED:
             raise exceptions.PermissionDenied(text, code=result.value)
         if result in (services.CheckinResult.NOT_OPEN_YET, services.CheckinResult.CLOSED):
@@ -229,7 +228,7 @@ class ComplianceView(APIView):
         query = ComplianceQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        paths, org = compliance_scope(request.user, params.get("org"))
+        paths, org = chosen_subtree(request.user, Meeting.scope_area, params.get("org"))
         today = timezone.localdate()
         year = params.get("year") or today.year
         cols = rules.columns(year, params["period"])
