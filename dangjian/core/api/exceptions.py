@@ -32,12 +32,22 @@ class Unprocessable(exceptions.APIException):
     default_code = "unprocessable"
 
 
-def _flatten(detail: Any) -> Any:
+def _flatten(detail: Any, key: str = "", into: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """Errors as ``{field: [messages]}`` at any depth: a nested row's field is named by its path
+    (``components.1.amount``), so every client shows each message beside its field the same way."""
+    errors: dict[str, list[str]] = {} if into is None else into
     if isinstance(detail, dict):
-        return {k: _flatten(v) for k, v in detail.items()}
-    if isinstance(detail, list):
-        return [str(v) if not isinstance(v, dict | list) else _flatten(v) for v in detail]
-    return [str(detail)]
+        for name, value in detail.items():
+            _flatten(value, f"{key}.{name}" if key else str(name), errors)
+    elif isinstance(detail, list):
+        for index, value in enumerate(detail):
+            if isinstance(value, dict | list):
+                _flatten(value, f"{key}.{index}" if key else str(index), errors)
+            else:
+                errors.setdefault(key or "non_field_errors", []).append(str(value))
+    else:
+        errors.setdefault(key or "non_field_errors", []).append(str(detail))
+    return errors
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -62,7 +72,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, exceptions.ValidationError):
         body["code"] = "invalid"
         body["detail"] = _("The submitted data is not valid.")
-        body["errors"] = _flatten(data) if isinstance(data, dict) else {"non_field_errors": _flatten(data)}
+        body["errors"] = _flatten(data)
     else:
         body["detail"] = str(data.get("detail", "")) if isinstance(data, dict) else str(data)
     response.data = body

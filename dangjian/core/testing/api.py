@@ -16,7 +16,11 @@ from rest_framework.test import APIClient
 ERROR_SHAPE = {
     "type": "object",
     "required": ["code", "detail"],
-    "properties": {"code": {"type": "string"}, "detail": {"type": "string"}, "errors": {"type": "object"}},
+    "properties": {
+        "code": {"type": "string"},
+        "detail": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
 }
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dangjian.core.api.serializers import ScopedModelSerializer
 from dangjian.dues import rules
-from dangjian.dues.choices import Arrangement, PaymentMethod, PaymentState
+from dangjian.dues.choices import Arrangement, DuesKind, PaymentMethod, PaymentState
 from dangjian.dues.models import (
     ArrearsCase,
     DuesAllocation,
@@ -141,3 +142,33 @@ class PaymentCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     back_payment_reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
+
+
+class ComponentInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    item = serializers.IntegerField(help_text="id of an active pay item (工资项目)")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal(0), coerce_to_string=True,
+                                      help_text='the monthly amount of the item, a decimal string such as "4321.57"')
+
+
+class AssessmentCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """``POST /dues/assessments/``: assessed by the same service as the assessment screen."""
+
+    member = serializers.IntegerField(help_text="id of an active member of a branch in your dues scope (else 404)")
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    kind = serializers.ChoiceField(choices=DuesKind.choices)
+    components = ComponentInputSerializer(many=True, required=False, default=list,
+                                          help_text="the base: pay items and their monthly amounts")
+    fixed = serializers.IntegerField(required=False, allow_null=True, help_text="id of a fixed dues amount (定额)")
+    fixed_amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True,
+                                            coerce_to_string=True, help_text="the monthly amount within its range")
+    effective_month = serializers.DateField(required=False, allow_null=True,
+                                            help_text="only for a mid-year re-assessment or a later start")
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                   help_text="required for a mid-year re-assessment")
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate_components(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        items = [row["item"] for row in value]
+        if len(items) != len(set(items)):
+            raise serializers.ValidationError(_("Each pay item may appear only once."))
+        return value

@@ -1,6 +1,7 @@
 """Dues API: assessments, bills, arrears cases and payments (read-only, the caller's scope; a
-member's token sees only their own rows), and recording a payment through the same service as
-the payment screen, exactly once per ``Idempotency-Key`` (SECURITY.md REL-02)."""
+member's token sees only their own rows), and assessing a member and recording a payment
+through the same services as their screens, exactly once per ``Idempotency-Key`` (SECURITY.md
+REL-02)."""
 
 from __future__ import annotations
 
@@ -27,13 +28,22 @@ from dangjian.core.scoping import within_scope
 from dangjian.dues import rules, services
 from dangjian.dues.api.serializers import (
     ArrearsCaseSerializer,
+    AssessmentCreateSerializer,
     AssessmentSerializer,
     BillSerializer,
     PaymentCreateSerializer,
     PaymentSerializer,
 )
 from dangjian.dues.filtersets import AssessmentFilterSet, BillFilterSet, CaseFilterSet, PaymentFilterSet
-from dangjian.dues.models import ArrearsCase, DuesAllocation, DuesAssessment, DuesBill, DuesPayment
+from dangjian.dues.models import (
+    ArrearsCase,
+    DuesAllocation,
+    DuesAssessment,
+    DuesBill,
+    DuesPayment,
+    FixedDuesAmount,
+    PayItem,
+)
 from dangjian.members.models import Member
 
 READ_ONLY = ["get", "head", "options"]
@@ -51,11 +61,82 @@ class IdempotencyKeyRequired(exceptions.APIException):
     default_code = "idempotency_key_required"
 
 
+def dues_members(user: Any) -> Any:
+    """Active members the caller may write dues for."""
+    return within_scope(Member.objects.visible_to(user, "view").filter(is_active=True), user, "dues", "add")
+
+
+def require_key(request: Request, message: str) -> str:
+    """The request's Idempotency-Key (money is written once per key), else 400 with ``message``."""
+    key = request.headers.get(HEADER, "").strip()
+    if not key:
+        raise IdempotencyKeyRequired(message)
+    return key
+
+
+def _assessments() -> Any:
+    return DuesAssessment.objects.select_related("member").prefetch_related(  # scope-ok: ScopedModelViewSet
+        "components__item")
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=AssessmentCreateSerializer,
+        parameters=[OpenApiParameter(HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
+                                     description="唯一的请求键：重试时使用同一个键，只核定一次")],
+        responses={
+            201: OpenApiResponse(AssessmentSerializer, description="assessed (or replayed for the same key)"),
+            400: OpenApiResponse(ErrorSerializer, description="missing Idempotency-Key, invalid data or a dues rule"),
+            404: OpenApiResponse(ErrorSerializer, description="member outside your dues scope"),
+            409: OpenApiResponse(ErrorSerializer, description="the same key is still being processed"),
+            422: OpenApiResponse(ErrorSerializer, description="the key was used with another payload"),
+        },
+    ),
+)
 class AssessmentViewSet(ScopedModelViewSet):
-    queryset = DuesAssessment.objects.select_related("member").prefetch_related("components__item")
+    """Assessments are listed read-only; ``POST`` assesses (or re-assesses mid-year) through the
+    dues service, like the assessment screen; there is no edit: a correction is a re-assessment."""
+
+    queryset = _assessments()
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilterSet
-    http_method_names = READ_ONLY
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        require_key(request, _(
+            "Assessing dues needs an Idempotency-Key header: a new unique key for each assessment, "
+            "the same key when you retry it."))
+        return idempotent(request, lambda: self._assess(request))
+
+    def _assess(self, request: Request) -> Response:
+        form = AssessmentCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        user = request.user
+        member = dues_members(user).filter(pk=data["member"]).first()
+        if member is None:
+            raise exceptions.NotFound(_("Not found."))
+        wanted = [row["item"] for row in data["components"]]
+        items = PayItem.objects.visible_to(user, "view").filter(is_active=True).in_bulk(wanted)
+        if set(items) != set(wanted):
+            raise exceptions.ValidationError({"components": [_("Not found.")]})
+        fixed = None
+        if data.get("fixed"):
+            fixed = FixedDuesAmount.objects.visible_to(user, "view").filter(pk=data["fixed"]).first()
+            if fixed is None:
+                raise exceptions.ValidationError({"fixed": [_("Not found.")]})
+        try:
+            assessment = services.assess_member(
+                actor=user, member=member, year=data["year"], kind=data["kind"],
+                components=[services.ComponentInput(items[row["item"]], row["amount"]) for row in data["components"]],
+                fixed=fixed, fixed_amount=data.get("fixed_amount"), effective_month=data.get("effective_month"),
+                reason=data["reason"], note=data["note"],
+            )
+        except services.DuesRuleError as exc:
+            raise exceptions.ValidationError({"non_field_errors": [str(exc)]}) from exc
+        return Response(AssessmentSerializer(_assessments().get(pk=assessment.pk),
+                                             context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class BillViewSet(ScopedModelViewSet):
@@ -102,10 +183,9 @@ class PaymentViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if not request.headers.get(HEADER, "").strip():
-            raise IdempotencyKeyRequired(_(
-                "Recording a payment needs an Idempotency-Key header: a new unique key for each payment, "
-                "the same key when you retry it."))
+        require_key(request, _(
+            "Recording a payment needs an Idempotency-Key header: a new unique key for each payment, "
+            "the same key when you retry it."))
         return idempotent(request, lambda: self._record(request))
 
     def _record(self, request: Request) -> Response:
@@ -113,7 +193,7 @@ class PaymentViewSet(ScopedModelViewSet):
         form.is_valid(raise_exception=True)
         data = form.validated_data
         user = request.user
-        members = within_scope(Member.objects.visible_to(user, "view").filter(is_active=True), user, "dues", "add")
+        members = dues_members(user)
         member = members.filter(pk=data["member"]).first()
         if member is None:
             raise exceptions.NotFound(_("Not found."))

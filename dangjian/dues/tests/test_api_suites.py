@@ -12,7 +12,7 @@ from dangjian.core.testing.api_suites import ViewSetSuite
 from dangjian.core.testing.personas import Personas, make_member
 from dangjian.dues import services
 from dangjian.dues.api.views import ArrearsCaseViewSet, AssessmentViewSet, BillViewSet, PaymentViewSet
-from dangjian.dues.models import ArrearsCase, DuesAssessment, DuesBill, DuesPayment
+from dangjian.dues.models import ArrearsCase, DuesAssessment, DuesBill, DuesPayment, PayItem
 from dangjian.dues.tests.test_suites import _assessed
 
 _n = itertools.count(1)
@@ -24,11 +24,22 @@ class BranchAPISuite(ViewSetSuite):
 
 
 class TestAssessmentAPISuite(BranchAPISuite):
+    """Assessed through the dues service (Idempotency-Key required); corrected by re-assessing."""
+
     viewset = AssessmentViewSet
 
     @classmethod
     def make_row(cls, p: Personas) -> DuesAssessment:
         return DuesAssessment.objects.get(member=_assessed(p))
+
+    @classmethod
+    def create_data(cls, p: Personas) -> dict[str, Any]:
+        return {"member": make_member(p.b1).pk, "year": 2026, "kind": "employed",
+                "components": [{"item": PayItem.objects.get(code="post_salary").pk, "amount": "4321.57"}]}
+
+    @classmethod
+    def foreign_create_data(cls, p: Personas) -> dict[str, Any]:
+        return {**cls.create_data(p), "member": make_member(p.b3).pk}
 
 
 class TestBillAPISuite(BranchAPISuite):
