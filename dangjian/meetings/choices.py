@@ -79,8 +79,4 @@ class OpinionSource(models.TextChoices):
     TALK = "talk", _("One-to-one talk")
 
 
-class RectificationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done, awaiting verification")
-    CLOSED = "closed", _("Verified and closed")
+# Rectification statuses are the core's: dangjian.core.rectification.RectificationStatus.

@@ -6,7 +6,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.filtersets import ScopedFilterSet
-from dangjian.meetings.choices import AttendanceStatus, MeetingStatus, RectificationStatus
+from dangjian.core.rectification import OverdueFilter, RectificationStatus
+from dangjian.meetings.choices import AttendanceStatus, MeetingStatus
 from dangjian.meetings.models import (
     AgendaItem,
     Attendance,
@@ -105,16 +106,8 @@ class RectificationFilterSet(ScopedFilterSet):
     meeting = django_filters.NumberFilter(field_name="meeting_id", widget=HIDDEN)
     within = SubtreeFilter(field_name="org__path", label=_("within organization"))
     status = django_filters.ChoiceFilter(choices=RectificationStatus.choices, label=_("status"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    overdue = OverdueFilter()
 
     class Meta:
         model = RectificationItem
         fields = ("meeting", "within", "status", "overdue")
-
-    def filter_overdue(self, qs, name, value):  # type: ignore[no-untyped-def]
-        from django.utils import timezone
-
-        if value is None:
-            return qs
-        open_late = qs.exclude(status=RectificationStatus.CLOSED).filter(deadline__lt=timezone.localdate())
-        return open_late if value else qs.exclude(pk__in=open_late.values("pk"))

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import uuid
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,7 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.attachments import AttachmentBase, extensions
+from dangjian.core.attachments import attachment_path as attachment_path  # migration 0001 names it here
 from dangjian.core.models import ScopedModel
+from dangjian.core.rectification import RectificationBase
 from dangjian.meetings.choices import (
     AttendanceStatus,
     AttendeeSource,
@@ -31,7 +33,6 @@ from dangjian.meetings.choices import (
     OpinionSource,
     OpinionTopic,
     Quorum,
-    RectificationStatus,
 )
 from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
@@ -184,7 +185,7 @@ class MeetingRules(ScopedModel):
 
     @property
     def allowed_extensions(self) -> set[str]:
-        return {e.strip().lower().lstrip(".") for e in self.attachment_types.split(",") if e.strip()}
+        return extensions(self.attachment_types)
 
 
 # --- Meetings ----------------------------------------------------------------------------------
@@ -309,35 +310,21 @@ class MeetingAmendment(ScopedModel):
         return f"{self.meeting} · {self.reason}"
 
 
-def attachment_path(instance: Any, filename: str) -> str:
-    """A random stored name: the user's file name is kept only as data, never as a path."""
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"meetings/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext[:8]}"
-
-
-class MeetingAttachment(ScopedModel):
+class MeetingAttachment(AttachmentBase):
     """A file attached to a meeting, stored outside the web root and served only to users
-    who may see the meeting."""
+    who may see the meeting (dangjian.core.attachments)."""
 
     scope_area = "meetings"
     scope_path = "meeting__org"
+    upload_prefix = "meetings"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments",
                                 verbose_name=_("meeting"))
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    content_type = models.CharField(_("content type"), max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("uploaded by"))
 
     class Meta:
         ordering = ("meeting", "id")
         verbose_name = _("meeting attachment")
         verbose_name_plural = _("meeting attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 # --- Democratic life meeting workflow (F4, seed 004) ---------------------------------------------
@@ -502,8 +489,9 @@ class CriticismRecord(ScopedModel):
         return f"{self.member} · {self.meeting}"
 
 
-class RectificationItem(ScopedModel):
-    """A rectification item from a democratic life meeting, tracked to closure (整改)."""
+class RectificationItem(RectificationBase):
+    """A rectification item from a democratic life meeting, tracked to closure (整改;
+    dangjian.core.rectification)."""
 
     scope_area = "dlm"
     scope_path = "org"
@@ -512,28 +500,9 @@ class RectificationItem(ScopedModel):
                             verbose_name=_("organization"))
     meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="rectifications", verbose_name=_("meeting"))
-    content = models.TextField(_("problem and measure"))
     owner = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible"))
-    deadline = models.DateField(_("deadline"))
-    status = models.CharField(_("status"), max_length=12, choices=RectificationStatus.choices,
-                              default=RectificationStatus.OPEN)
-    evidence = models.TextField(_("evidence"), blank=True)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
     class Meta:
         ordering = ("deadline", "id")
         verbose_name = _("rectification item")
         verbose_name_plural = _("rectification items")
-
-    def __str__(self) -> str:
-        return self.content[:40]
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.status != RectificationStatus.CLOSED and self.deadline < timezone.localdate()
-
-    is_overdue.fget.short_description = _("overdue")  # type: ignore[attr-defined]
-
-    def clean(self) -> None:
-        if self.status == RectificationStatus.CLOSED and not self.evidence:
-            raise ValidationError({"evidence": _g("An item is closed only with its evidence.")})

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from dangjian.core import audit, context
+from dangjian.core import attachments, audit, context
 from dangjian.meetings import signals
 from dangjian.meetings.choices import (
     AttendanceStatus,
@@ -367,64 +367,15 @@ def amend_meeting(*, actor: Any, meeting: Meeting, reason: str, changes: dict[st
 
 # --- Attachments ------------------------------------------------------------------------------------
 
-_MAGIC = {
-    "pdf": (b"%PDF",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "pptx": (b"PK\x03\x04",),
-    "doc": (b"\xd0\xcf\x11\xe0",),
-    "xls": (b"\xd0\xcf\x11\xe0",),
-    "ppt": (b"\xd0\xcf\x11\xe0",),
-}
-CONTENT_TYPES = {
-    "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "doc": "application/msword", "xls": "application/vnd.ms-excel", "ppt": "application/vnd.ms-powerpoint",
-    "txt": "text/plain",
-}
-
-
-def validate_upload(upload: UploadedFile, rules: MeetingRules) -> str:
-    """Check size, extension and the file's first bytes; return the normalized extension."""
-    name = upload.name or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in rules.allowed_extensions or ext not in CONTENT_TYPES:
-        raise ValidationError(_("This file type is not allowed. Allowed: %(types)s")
-                              % {"types": "、".join(sorted(rules.allowed_extensions))})
-    if (upload.size or 0) > rules.attachment_max_mb * 1024 * 1024:
-        raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": rules.attachment_max_mb})
-    if not upload.size:
-        raise ValidationError(_("The file is empty."))
-    upload.seek(0)
-    head = upload.read(2048)
-    upload.seek(0)
-    if ext == "txt":
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                head.decode("gb18030")
-            except UnicodeDecodeError as exc:
-                raise ValidationError(_("The file's content does not match its type.")) from exc
-    elif not any(head.startswith(m) for m in _MAGIC[ext]):
-        raise ValidationError(_("The file's content does not match its type."))
-    return ext
-
-
 def add_attachment(*, actor: Any, meeting: Meeting, upload: UploadedFile) -> MeetingAttachment:
+    """Attach a file to a meeting that is not locked, within that year's type and size rules."""
     if meeting.is_locked:
         raise _locked_error()
-    ext = validate_upload(upload, checkin_rules(meeting))
-    attachment = MeetingAttachment(meeting=meeting, original_name=(upload.name or "")[:200], size=upload.size or 0,
-                                   content_type=CONTENT_TYPES[ext], uploaded_by=actor)
-    attachment.file.save(upload.name or f"file.{ext}", upload, save=False)
-    attachment.save()
-    return attachment
+    rules = checkin_rules(meeting)
+    stored = attachments.store(MeetingAttachment(meeting=meeting), upload, actor=actor,
+                               allowed=rules.allowed_extensions, max_mb=rules.attachment_max_mb)
+    assert isinstance(stored, MeetingAttachment)
+    return stored
 
 
 # --- Democratic life meeting -------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangjian.core import attachments
 from dangjian.core.excel import Column
 from dangjian.core.scoping import chosen_subtree, get_scoped_or_404, scope_paths
 from dangjian.core.views import ModelViews, Related, can
@@ -493,15 +494,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Serve an attachment only to users who may see its meeting (never from a public URL)."""
-    attachment = get_scoped_or_404(request.user, MeetingAttachment, "view", pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachments.serve(request, MeetingAttachment, pk)
 
 
 # --- Check-in (签到) --------------------------------------------------------------------------------

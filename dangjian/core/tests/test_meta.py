@@ -15,6 +15,7 @@ from django.apps import apps
 from django.urls import get_resolver
 
 import dangjian
+from dangjian.core.testing.facilities import FacilitySuite
 from dangjian.core.testing.suites import ModelSuite
 from dangjian.core.views import REGISTRY
 
@@ -44,6 +45,8 @@ def _suites_and_exemptions() -> tuple[dict[str, list[str]], dict[str, str]]:
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, ModelSuite) and "views" in value.__dict__:
                 suites.setdefault(value.views.model._meta.label_lower, []).append(f"{module.__name__}.{value.__name__}")
+            if isinstance(value, type) and issubclass(value, FacilitySuite) and "model" in value.__dict__:
+                suites.setdefault(value.model._meta.label_lower, []).append(f"{module.__name__}.{value.__name__}")
         for label, reason in getattr(module, "SUITE_EXEMPTIONS", {}).items():
             assert label not in exemptions, f"{label} exempted twice"
             exemptions[label] = reason

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from dangjian.accounts.models import User
 from dangjian.core.models import AuditEntry
+from dangjian.core.rectification import RectificationStatus
 from dangjian.core.testing.personas import PASSWORD, Personas
-from dangjian.meetings.choices import RectificationStatus
 from dangjian.meetings.models import AgendaItem, Opinion, RectificationItem, Solicitation
 from dangjian.meetings.tests.factories import at, give_committee, make_meeting
 

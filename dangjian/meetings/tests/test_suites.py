@@ -6,8 +6,10 @@ import datetime as dt
 import itertools
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.core.testing.facilities import AttachmentSuite, RectificationSuite
 from dangjian.core.testing.personas import Personas, make_member
 from dangjian.core.testing.suites import ModelSuite
 from dangjian.meetings import views
@@ -16,6 +18,7 @@ from dangjian.meetings.models import (
     Attendance,
     CriticismRecord,
     Meeting,
+    MeetingAttachment,
     MeetingKind,
     MeetingRequirement,
     MeetingRules,
@@ -30,8 +33,6 @@ _n = itertools.count(1)
 SUITE_EXEMPTIONS = {
     "meetings.meetingamendment": "No screens of its own: written only by services.amend_meeting/cancel_meeting and "
                                  "shown on the meeting page; tested in test_services.py and test_views.py.",
-    "meetings.meetingattachment": "No generic screens: uploaded on the meeting page and downloaded through a scoped "
-                                  "view; size, type and scope tested in test_services.py and test_views.py.",
 }
 
 
@@ -249,7 +250,7 @@ class TestCriticismSuite(BranchSuite):
                 "member": p.members["m_b3"].pk}
 
 
-class TestRectificationSuite(BranchSuite):
+class TestRectificationSuite(RectificationSuite, BranchSuite):
     views = views.RectificationViews
     edit = {"status": "in_progress"}
     marker = "content"
@@ -269,3 +270,25 @@ class TestRectificationSuite(BranchSuite):
     @classmethod
     def foreign_add_data(cls, p: Personas) -> dict[str, Any]:
         return {**cls.add_data(p), "org": p.b3.pk, "owner": p.members["m_b3"].pk}
+
+
+class TestMeetingAttachmentSuite(AttachmentSuite):
+    """Attachments of a planned meeting: the core attachment rules through the meeting page."""
+
+    model = MeetingAttachment
+    record_field = "meeting"
+    allowed = "officer_b1"
+    outsider = "officer_b2"
+    max_mb = 10  # MeetingRules' default
+
+    @classmethod
+    def make_record(cls, p: Personas) -> Meeting:
+        return _meeting(p.b1)
+
+    @classmethod
+    def upload_url(cls, record: Any) -> str:
+        return reverse("meetings:attachment_upload", args=[record.pk])
+
+    @classmethod
+    def download_url(cls, attachment: Any) -> str:
+        return reverse("meetings:attachment_download", args=[attachment.pk])
