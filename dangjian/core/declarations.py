@@ -3,7 +3,7 @@ and its infrastructure tables (see dangjian/core/modules.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.modules import ModuleParts
+from dangjian.core.modules import ModuleParts, PortalItem
 from dangjian.core.navigation import core_menu
 
 parts = ModuleParts(
@@ -19,6 +19,7 @@ parts = ModuleParts(
     },
     audit_object_types={"system.backup": _("Backup archive")},
     navigation=core_menu,
+    portal=(PortalItem(_("My reminders"), "core:inbox", "bell", order=40),),
     nav_order=0,
     unscoped_models={
         "core.idempotencyrecord": "an API client's idempotency keys, read only by the request that sent them",

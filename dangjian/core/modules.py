@@ -2,7 +2,7 @@
 
 A module lists its parts in one file, ``<app>/declarations.py``, as ``parts = ModuleParts(...)``:
 its permission areas (which role may do what there), its audit event labels, its navigation
-group, its workbench figures and its member-portal items. The core and the accounts app read
+group, its workbench figures, its inbox sections and its member-portal items. The core and the accounts app read
 them through the collectors below, in ``INSTALLED_APPS`` order; nothing outside the module
 names it, so adding a module touches only settings and the URL files.
 
@@ -74,7 +74,8 @@ class PortalItem:
 class ModuleParts:
     """Everything a module declares to the core. ``navigation`` is a callable returning a
     ``dangjian.core.navigation.MenuGroup`` (menu labels are lazy; the group is built once);
-    ``nav_order`` places the group in the sidebar (lower first). ``audit_events`` maps the
+    ``nav_order`` places the group in the sidebar (lower first). ``inbox`` sections are
+    figures of the reminders page (place "left" or "right"). ``audit_events`` maps the
     event codes the module records to their labels, ``audit_object_types`` the object types
     it records that are not models (an export of a disclosure sheet). ``unscoped_models`` are the module's
     infrastructure tables that need no scope declaration (lower-case labels, with why)."""
@@ -85,6 +86,7 @@ class ModuleParts:
     navigation: Callable[[], Any] | None = None
     nav_order: int = 100
     workbench: tuple[Figure, ...] = ()
+    inbox: tuple[Figure, ...] = ()
     portal: tuple[PortalItem, ...] = ()
     unscoped_models: Mapping[str, str] = field(default_factory=dict)
 
@@ -145,6 +147,11 @@ def menu_groups() -> tuple[Any, ...]:
 @cache
 def workbench_figures() -> tuple[Figure, ...]:
     return tuple(sorted((f for _l, parts in all_parts() for f in parts.workbench), key=lambda f: f.order))
+
+
+@cache
+def inbox_sections() -> tuple[Figure, ...]:
+    return tuple(sorted((f for _l, parts in all_parts() for f in parts.inbox), key=lambda f: f.order))
 
 
 @cache

@@ -33,7 +33,8 @@ class MenuGroup:
 
 
 def core_menu() -> MenuGroup:
-    return MenuGroup(_("Workbench"), (MenuItem(_("Home"), "core:home", "home"),))
+    return MenuGroup(_("Workbench"), (MenuItem(_("Home"), "core:home", "home"),
+                                      MenuItem(_("My reminders"), "core:inbox", "bell")))
 
 
 def _groups() -> tuple[MenuGroup, ...]:

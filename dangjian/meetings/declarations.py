@@ -1,9 +1,11 @@
 """What the meetings module declares to the core (see dangjian/core/modules.py)."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.roles import ALL, Role
-from dangjian.core.modules import Area, ModuleParts, PortalItem
+from dangjian.core.modules import Area, Figure, ModuleParts
 from dangjian.core.navigation import MenuGroup, MenuItem
 
 
@@ -12,11 +14,22 @@ def menu() -> MenuGroup:
         MenuItem(_("Meetings"), "meetings:meeting_list", "users", "meetings"),
         MenuItem(_("Meeting calendar"), "meetings:calendar", "calendar", "meetings"),
         MenuItem(_("Compliance"), "meetings:compliance", "checklist", "meetings", "add"),
-        MenuItem(_("My reminders"), "meetings:inbox", "bell", "meetings"),
         MenuItem(_("Opinion solicitations"), "meetings:solicitation_list", "message", "meetings"),
         MenuItem(_("Rectification items"), "meetings:rectification_list", "tool", "dlm"),
         MenuItem(_("Meeting requirements"), "meetings:requirement_list", "settings", "config"),
     ))
+
+
+def _inbox_mine(user: Any) -> Any:
+    from dangjian.meetings.inbox import mine
+
+    return mine(user)
+
+
+def _inbox_to_act(user: Any) -> Any:
+    from dangjian.meetings.inbox import to_act
+
+    return to_act(user)
 
 
 _READ = frozenset({"view"})
@@ -35,5 +48,6 @@ parts = ModuleParts(
     ),
     navigation=menu,
     nav_order=40,
-    portal=(PortalItem(_("My reminders"), "meetings:inbox", "bell", "meetings", order=40),),
+    inbox=(Figure("meetings_mine", "meetings/inbox/mine.html", _inbox_mine, place="left", order=40),
+           Figure("meetings_to_act", "meetings/inbox/to_act.html", _inbox_to_act, place="right", order=40)),
 )

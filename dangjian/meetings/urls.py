@@ -8,7 +8,6 @@ urlpatterns = [
     path("checkin/", views.checkin, name="checkin"),
     path("calendar/", views.meeting_calendar, name="calendar"),
     path("compliance/", views.compliance, name="compliance"),
-    path("inbox/", views.inbox, name="inbox"),
     path("opinions/form/", views.opinion_form, name="opinion_form"),
     path("<int:pk>/attendance/", views.attendance_grid, name="attendance_grid"),
     path("<int:pk>/attendance/add/", views.attendee_add, name="attendee_add"),

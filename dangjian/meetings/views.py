@@ -1,5 +1,6 @@
 """Screens of organizational life: the generic declarations, plus the attendance grid,
-check-in, the calendar, the compliance matrix, the inbox and the solicitation form.
+check-in, the calendar, the compliance matrix and the solicitation form (the inbox sections
+are in inbox.py, shown by the core's inbox page).
 
 Every custom view reads through ``visible_to`` / ``get_scoped_or_404`` and answers 404 outside
 the user's scope. The two token pages (check-in, opinion form) find their row by an
@@ -27,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.core import attachments
 from dangjian.core.excel import Column
-from dangjian.core.scoping import chosen_subtree, get_scoped_or_404, scope_paths
+from dangjian.core.scoping import chosen_subtree, get_scoped_or_404
 from dangjian.core.views import ModelViews, Related, can
 from dangjian.meetings import rules, services
 from dangjian.meetings.choices import AttendanceStatus, ComplianceStatus, LeaveStatus, MeetingStatus
@@ -643,42 +644,6 @@ def compliance(request: HttpRequest) -> HttpResponse:
         "years": list(range(today.year - 3, today.year + 2)),
         "meeting_list": reverse("meetings:meeting_list"), "meeting_add": reverse("meetings:meeting_add"),
         "can_add": can(request.user, Meeting, "add"),
-    })
-
-
-# --- Inbox (reminders) -------------------------------------------------------------------------------
-
-
-@require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
-    """The user's reminders: obligations due soon or overdue in their organizations, their own
-    coming meetings, leave requests to decide, open solicitations and published agendas."""
-    user = request.user
-    today = timezone.localdate()
-    now = timezone.now()
-    book = rules.RuleBook()
-    horizon = max([book.settings(today.year).reminder_days]
-                  + [r.remind_days or 0 for r in book.all_requirements()])
-    due: list[rules.Obligation] = []
-    paths = scope_paths(user, Meeting.scope_area, "add")
-    if paths != []:
-        items = rules.obligations(None, today - dt.timedelta(days=92), today + dt.timedelta(days=horizon),
-                                  today=today, paths=paths)
-        due = rules.reminders(items, today, book)
-    member_days = book.settings(today.year).reminder_days
-    mine = (Attendance.objects.visible_to(user, "view")
-            .filter(member_id=getattr(user, "member_id", None) or 0, expected=True,
-                    meeting__status__in=[MeetingStatus.PLANNED, MeetingStatus.HELD],
-                    meeting__ends_at__gte=now, meeting__starts_at__lte=now + dt.timedelta(days=member_days))
-            .select_related("meeting", "meeting__kind", "meeting__org").order_by("meeting__starts_at"))
-    leaves = (Attendance.objects.visible_to(user, "change").filter(leave_status=LeaveStatus.REQUESTED,
-                                                                   meeting__starts_at__gte=now)
-              .select_related("meeting", "member").order_by("meeting__starts_at"))
-    solicitations = Solicitation.objects.visible_to(user, "view").select_related("org")
-    return render(request, "meetings/inbox.html", {
-        "obligations": due, "today": today, "mine": mine, "leaves": leaves,
-        "open_solicitations": solicitations.filter(opens_on__lte=today, closes_on__gte=today),
-        "agendas": solicitations.filter(agenda_published_on__gte=today - dt.timedelta(days=60)),
     })
 
 

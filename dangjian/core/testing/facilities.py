@@ -1,4 +1,4 @@
-"""Generated suites of the shared facilities (attachments, rectification items).
+"""Generated suites of the shared facilities (attachments, rectification items, the inbox).
 
 ``RectificationSuite`` is a ``ModelSuite`` with the rectification rules added: declare it
 exactly like one (see dangjian.core.testing.suites).
@@ -32,13 +32,16 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models
+from django.db import connection, models
 from django.test import Client, TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from dangjian.core.context import acting_as
 from dangjian.core.models import AuditEntry
+from dangjian.core.modules import inbox_sections
 from dangjian.core.rectification import RectificationStatus
 from dangjian.core.testing.personas import Personas, build_personas
 from dangjian.core.testing.suites import LOGIN_URL, ModelSuite, listed_pks, login, requires
@@ -232,3 +235,58 @@ class RectificationSuite(ModelSuite):
         assert late.pk in overdue and on_time.pk not in overdue
         not_overdue = listed_pks(client.get(self.url("list") + "?overdue=false"))
         assert on_time.pk in not_overdue and late.pk not in not_overdue
+
+
+class InboxSuite(FacilitySuite):
+    """One declared inbox section (dangjian.core.inbox): its reminder reaches the user it
+    concerns, nobody else, and the page's cost does not grow with the reminders."""
+
+    #: the key of the section's ``Figure`` in the module's ``inbox`` declaration
+    section: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "section" in cls.__dict__:
+            cls.__test__ = True
+
+    @classmethod
+    def make_item(cls, p: Personas) -> str:
+        """Create something ``allowed`` should be reminded of and ``outsider`` not; return the
+        text that identifies it on the page (distinct per call)."""
+        raise NotImplementedError
+
+    def new_item(self) -> str:
+        with acting_as(None, reason="test fixture"):
+            return self.make_item(self.p)
+
+    def inbox(self, username: str) -> str:
+        response = self.client_as(username).get(reverse("core:inbox"))
+        assert response.status_code == 200
+        return response.content.decode()
+
+    def test_the_section_is_declared(self) -> None:
+        assert self.section in {s.key for s in inbox_sections()}
+
+    def test_anonymous_is_sent_to_login(self) -> None:
+        response = Client().get(reverse("core:inbox"))
+        assert response.status_code == 302 and response["Location"].startswith(LOGIN_URL)
+
+    def test_the_reminder_reaches_the_user_it_concerns(self) -> None:
+        marker = self.new_item()
+        assert marker in self.inbox(self.allowed)
+
+    def test_nobody_else_sees_it(self) -> None:
+        marker = self.new_item()
+        assert marker not in self.inbox(self.outsider)
+
+    def test_the_page_costs_the_same_with_more_reminders(self) -> None:
+        self.new_item()
+        client = self.client_as(self.allowed)
+        counts = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(reverse("core:inbox")).status_code == 200
+            counts.append(len(ctx.captured_queries))
+            self.new_item()
+            self.new_item()
+        assert counts[0] == counts[1], counts

@@ -91,6 +91,31 @@ def test_every_registered_views_declaration_is_covered_by_its_model_suite() -> N
     assert found
 
 
+def _declared_suites(base: type) -> list[Any]:
+    return [value for module in _test_modules() for value in vars(module).values()
+            if isinstance(value, type) and issubclass(value, base) and getattr(value, "__test__", False)]
+
+
+def test_every_facility_user_declares_the_facility_suite() -> None:
+    """A model built on a shared facility (attachments, rectification items) is tested by that
+    facility's generated suite, and every declared inbox section by an InboxSuite."""
+    from dangjian.core.attachments import AttachmentBase
+    from dangjian.core.modules import inbox_sections
+    from dangjian.core.rectification import RectificationBase
+    from dangjian.core.testing.facilities import AttachmentSuite, InboxSuite, RectificationSuite
+
+    ours = [m for m in apps.get_models() if m.__module__.startswith("dangjian.")]
+    for base, suite in ((AttachmentBase, AttachmentSuite), (RectificationBase, RectificationSuite)):
+        users = {m._meta.label_lower for m in ours if issubclass(m, base)}
+        tested = {(s.views.model if hasattr(s, "views") else s.model)._meta.label_lower
+                  for s in _declared_suites(suite)}
+        assert users, f"no model uses {base.__name__}"
+        assert users <= tested, f"models on {base.__name__} without a {suite.__name__}: {sorted(users - tested)}"
+    sections = {s.key for s in inbox_sections()}
+    tested_sections = {s.section for s in _declared_suites(InboxSuite)}
+    assert sections <= tested_sections, f"inbox sections without an InboxSuite: {sorted(sections - tested_sections)}"
+
+
 # --- AC-03: explicit field allow-lists ----------------------------------------------------------
 
 

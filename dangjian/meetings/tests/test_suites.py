@@ -9,10 +9,10 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.core.testing.facilities import AttachmentSuite, RectificationSuite
+from dangjian.core.testing.facilities import AttachmentSuite, InboxSuite, RectificationSuite
 from dangjian.core.testing.personas import Personas, make_member
 from dangjian.core.testing.suites import ModelSuite
-from dangjian.meetings import views
+from dangjian.meetings import services, views
 from dangjian.meetings.models import (
     AgendaItem,
     Attendance,
@@ -292,3 +292,40 @@ class TestMeetingAttachmentSuite(AttachmentSuite):
     @classmethod
     def download_url(cls, attachment: Any) -> str:
         return reverse("meetings:attachment_download", args=[attachment.pk])
+
+
+class TestMeetingsInboxMine(InboxSuite):
+    """A member is reminded of their branch's coming meeting."""
+
+    section = "meetings_mine"
+    allowed = "member_b1"
+    outsider = "officer_b2"
+
+    @classmethod
+    def make_item(cls, p: Personas) -> str:
+        start = timezone.now() + dt.timedelta(days=2)
+        topic = f"近期主题党日{next(_n)}"
+        meeting = Meeting.objects.create(org=p.b1, kind=MeetingKind.objects.get(code="themed_party_day"),
+                                         topic=topic, starts_at=start, ends_at=start + dt.timedelta(hours=2))
+        services.sync_expected(actor=None, meeting=meeting)
+        return topic
+
+
+class TestMeetingsInboxToAct(InboxSuite):
+    """A branch officer is asked to decide a member's leave request; the other branch is not."""
+
+    section = "meetings_to_act"
+    allowed = "officer_b1"
+    outsider = "officer_b2"
+
+    @classmethod
+    def make_item(cls, p: Personas) -> str:
+        start = timezone.now() + dt.timedelta(days=3)
+        meeting = Meeting.objects.create(org=p.b1, kind=MeetingKind.objects.get(code="themed_party_day"),
+                                         topic=f"请假测试会议{next(_n)}", starts_at=start,
+                                         ends_at=start + dt.timedelta(hours=2))
+        services.sync_expected(actor=None, meeting=meeting)
+        reason = f"外出办案{next(_n)}"
+        row = meeting.attendances.get(member=p.members["m_b1"])
+        services.request_leave(actor=None, attendance=row, reason=reason)
+        return reason

@@ -170,7 +170,7 @@ def test_a_member_requests_leave_and_the_officer_approves(personas: Personas, cl
         other = meeting.attendances.get(member=personas.members["m_b1_2"])
         assert client_for("member_b1").post(reverse("meetings:leave_request", args=[other.pk]),
                                             {"reason": "代请"}).status_code == 404
-        inbox = client_for("officer_b1").get(reverse("meetings:inbox")).content.decode()
+        inbox = client_for("officer_b1").get(reverse("core:inbox")).content.decode()
         assert "外出办案" in inbox
         client_for("officer_b1").post(reverse("meetings:leave_decide", args=[row.pk]), {"approve": "1"})
     row.refresh_from_db()
@@ -207,8 +207,8 @@ def test_calendar_and_inbox(personas: Personas, client_for: Login) -> None:
     assert client.get(reverse("meetings:calendar") + "?month=bad").status_code == 200
     assert client_for("officer_b2").get(reverse("meetings:calendar") + f"?org={personas.b1.pk}").status_code == 404
     with time_machine.travel(at(2026, 5, 6, 9), tick=False):
-        officer_inbox = client.get(reverse("meetings:inbox")).content.decode()
-        member_inbox = client_for("member_b1").get(reverse("meetings:inbox")).content.decode()
+        officer_inbox = client.get(reverse("core:inbox")).content.decode()
+        member_inbox = client_for("member_b1").get(reverse("core:inbox")).content.decode()
     assert 'id="obligation-reminders"' in officer_inbox and "党课" in officer_inbox
     assert "主题党日测试" in member_inbox and 'id="obligation-reminders"' not in member_inbox
 
