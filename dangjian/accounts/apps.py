@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("accounts")
 
     def ready(self) -> None:
+        from dangjian.accounts import checks  # noqa: F401  (registers the role matrix check)
         from dangjian.accounts.api import schema  # noqa: F401  (registers the OpenAPI auth extension)

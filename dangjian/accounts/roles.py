@@ -9,7 +9,10 @@ the audit admin only reads the audit log.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,44 +39,65 @@ class RoleSpec:
     areas: dict[str, frozenset[str]]
 
 
-#: The matrix. Areas: members, orgs (tree, terms, posts), config (rule tables), users
-#: (accounts), grants (role grants), security (policy, unlock), audit (the audit log),
-#: meetings (meetings, solicitations), attendance (attendance rows: a member sees only their
-#: own), dlm (opinions, talks, criticism, rectification of democratic life meetings), dues (party
-#: dues: a member sees only their own bills and payments).
-ROLE_MATRIX: dict[str, RoleSpec] = {
-    Role.MEMBER: RoleSpec("self", {"members": frozenset({"view"}), "orgs": frozenset({"view"}),
-                                   "meetings": frozenset({"view"}), "attendance": frozenset({"view"}),
-                                   "dues": frozenset({"view"})}),
-    Role.BRANCH_OFFICER: RoleSpec(
-        "subtree",
-        {"members": ALL, "orgs": frozenset({"view", "change", "export"}), "config": frozenset({"view"}),
-         "meetings": ALL, "attendance": ALL, "dlm": ALL, "dues": ALL},
-    ),
-    Role.COMMITTEE_STAFF: RoleSpec(
-        "subtree",
-        {"members": ALL | {"reveal"}, "orgs": ALL, "config": frozenset({"view", "add", "change"}),
-         "meetings": ALL, "attendance": ALL, "dlm": ALL, "dues": ALL},
-    ),
-    Role.INSPECTOR: RoleSpec("subtree", {"members": frozenset({"view"}), "orgs": frozenset({"view"}),
-                                         "meetings": frozenset({"view"}), "attendance": frozenset({"view"}),
-                                         "dlm": frozenset({"view"}), "dues": frozenset({"view"})}),
-    Role.SYSTEM_ADMIN: RoleSpec(
-        "subtree",
-        {"orgs": ALL, "users": frozenset({"view", "add", "change"}), "config": frozenset({"view", "add", "change"})},
-    ),
-    Role.SECURITY_ADMIN: RoleSpec(
-        "subtree",
-        {"grants": ALL, "users": frozenset({"view"}), "security": frozenset({"view", "change"}),
-         "orgs": frozenset({"view"})},
-    ),
-    Role.AUDIT_ADMIN: RoleSpec("subtree", {"audit": frozenset({"view", "export"})}),
+#: How far each role reaches: the member role only the user's own member record (and, in
+#: areas without own rows, the member's branch); every other role the granted subtree.
+ROLE_REACH: dict[str, str] = {
+    Role.MEMBER: "self", Role.BRANCH_OFFICER: "subtree", Role.COMMITTEE_STAFF: "subtree",
+    Role.INSPECTOR: "subtree", Role.SYSTEM_ADMIN: "subtree", Role.SECURITY_ADMIN: "subtree",
+    Role.AUDIT_ADMIN: "subtree",
 }
 
 
-#: Areas where the member role reaches only the rows it owns (``owner_path``), not the rows
-#: of the member's whole branch.
-OWN_ROW_AREAS = frozenset({"members", "attendance", "dues"})
+@cache
+def role_matrix() -> dict[str, RoleSpec]:
+    """The matrix, collected from the permission areas each module declares in its
+    ``declarations.py`` (``Area(code, label, {role: actions}, own_rows=...)``): the orgs module
+    declares orgs, members members, meetings meetings/attendance/dlm, dues dues, this app the
+    administrators' areas (users, grants, security, audit) and the shared rule tables (config).
+    """
+    from dangjian.core.modules import areas
+
+    declared = areas()
+    return {role: RoleSpec(ROLE_REACH[role], {code: frozenset(area.roles[role]) for code, area in declared.items()
+                                              if area.roles.get(role)})
+            for role in Role}
+
+
+class _CollectedMatrix(Mapping[str, RoleSpec]):
+    """``ROLE_MATRIX[role]``: read on first use, after every app is loaded."""
+
+    def __getitem__(self, role: str) -> RoleSpec:
+        return role_matrix()[role]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(role_matrix())
+
+    def __len__(self) -> int:
+        return len(role_matrix())
+
+
+class _OwnRowAreas(AbstractSet[str]):
+    """Areas where the member role reaches only the rows it owns (``owner_path``), not the rows
+    of the member's whole branch: the areas declared with ``own_rows=True``."""
+
+    @staticmethod
+    def _codes() -> frozenset[str]:
+        from dangjian.core.modules import areas
+
+        return frozenset(code for code, area in areas().items() if area.own_rows)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._codes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._codes())
+
+    def __len__(self) -> int:
+        return len(self._codes())
+
+
+ROLE_MATRIX: Mapping[str, RoleSpec] = _CollectedMatrix()
+OWN_ROW_AREAS: AbstractSet[str] = _OwnRowAreas()
 
 
 def allows(role: str, area: str, action: str) -> bool:

@@ -16,7 +16,7 @@ from django.utils import translation
 from dangjian.core import audit
 from dangjian.core.checks import audit_codes_have_labels, scope_areas_are_declared
 from dangjian.core.context import acting_as, anonymous_write
-from dangjian.core.modules import areas, menu_groups
+from dangjian.core.modules import Area, areas, menu_groups
 from dangjian.core.testing.personas import Personas
 
 
@@ -105,3 +105,20 @@ def test_the_workbench_shows_each_modules_figures_to_whom_they_concern(personas:
     admin = client_for("auditadmin").get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "我的党费" not in admin  # no member record: no portal items
     assert "审计管理员" in admin  # the accounts module's "my roles" figure
+
+
+def test_an_area_naming_an_unknown_role_or_action_fails_the_check() -> None:
+    from dangjian.accounts.checks import declared_areas_name_known_roles_and_actions as check
+
+    assert check() == []
+    bad = {"stray": Area("stray", "stray", {"wizard": frozenset({"view"}), "inspector": frozenset({"fly"})})}
+    errors = check(declared=bad)
+    assert [e.id for e in errors] == ["dangjian.E006", "dangjian.E006"]
+    assert "'wizard'" in errors[0].msg and "'fly'" in errors[1].msg
+
+
+def test_the_role_matrix_is_collected_from_the_declarations() -> None:
+    from dangjian.accounts.roles import OWN_ROW_AREAS, ROLE_MATRIX
+
+    assert ROLE_MATRIX["inspector"].areas["dues"] == areas()["dues"].roles["inspector"]
+    assert "dues" in OWN_ROW_AREAS and "meetings" not in OWN_ROW_AREAS
