@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import ScopedModel
+from dangjian.core.rules import RulesTable
 from dangjian.dues.choices import (
     ApprovalStatus,
     Arrangement,
@@ -59,16 +60,17 @@ def month_label(month: dt.date | None) -> str:
 # --- Standards (rule data, global) --------------------------------------------------------------
 
 
-class DuesStandard(ScopedModel):
+class DuesStandard(RulesTable):
     """A version of the dues standard (党费收缴标准) in force from a date: the bands, the fixed
     amounts, the cap, the rounding, and the collection, arrears and remittance defaults.
 
     Seeded from DOMAIN.md section 1 (DUES08 / DUES17); a bureau's own rules are a new row with a
-    later ``effective_from``. Assessments point to the row they were computed with.
+    later ``effective_from``. Assessments point to the row they were computed with. Nothing is
+    in force before the first row's date.
     """
 
-    scope_area = "config"
-    scope_path = None
+    effective_field = "effective_from"
+    first_row_applies_before = False
 
     code = models.CharField(_("version code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)

@@ -8,7 +8,6 @@ Nothing here writes; writes are in :mod:`dangjian.dues.services`.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -19,6 +18,11 @@ from typing import Any, Protocol
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from dangjian.core.periods import add_months as add_months
+from dangjian.core.periods import month_end as month_end
+from dangjian.core.periods import month_start as month_start
+from dangjian.core.periods import months_apart as months_apart
+from dangjian.core.periods import months_between as months_between
 from dangjian.dues.choices import (
     ApprovalStatus,
     AuxiliaryMethod,
@@ -39,34 +43,7 @@ class DuesRuleError(ValueError):
 
 
 # --- months -------------------------------------------------------------------------------------
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(month: dt.date, months: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Every month from ``first`` to ``last`` inclusive (both normalized to the 1st)."""
-    month, last = month_start(first), month_start(last)
-    result = []
-    while month <= last:
-        result.append(month)
-        month = add_months(month, 1)
-    return result
-
-
-def month_end(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def months_apart(earlier: dt.date, later: dt.date) -> int:
-    """Whole months from ``earlier``'s month to ``later``'s month (Jan -> Jul = 6)."""
-    return (later.year - earlier.year) * 12 + later.month - earlier.month
+# Month arithmetic is core's (dangjian.core.periods); services and views use it as rules.month_start etc.
 
 
 def due_date(month: dt.date, due_day: int) -> dt.date:
@@ -194,7 +171,7 @@ def standard_in_force(day: dt.date) -> Any:
     """The dues standard in force on ``day`` (the latest effective on or before it)."""
     from dangjian.dues.models import DuesStandard
 
-    standard = DuesStandard.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+    standard = DuesStandard.in_force(day)
     if standard is None:
         raise DuesRuleError("尚未设置党费收缴标准。")
     return standard

@@ -23,6 +23,7 @@ from dangjian.core.attachments import AttachmentBase, extensions
 from dangjian.core.attachments import attachment_path as attachment_path  # migration 0001 names it here
 from dangjian.core.models import ScopedModel
 from dangjian.core.rectification import RectificationBase
+from dangjian.core.rules import RulesTable
 from dangjian.meetings.choices import (
     AttendanceStatus,
     AttendeeSource,
@@ -88,13 +89,11 @@ class MeetingKind(ScopedModel):
         return self.name
 
 
-class MeetingRequirement(ScopedModel):
+class MeetingRequirement(RulesTable):
     """One obligation rule for one year: which organizations owe a kind of meeting, how
     often and by when (DOMAIN.md 2.1). Editing next year's rows never changes how earlier
-    years are judged; obligations name the requirement row they were derived from."""
-
-    scope_area = "config"
-    scope_path = None
+    years are judged; obligations name the requirement row they were derived from. A year's
+    rows form one set: the set in force is that of the latest year with rows (``RuleBook``)."""
 
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     kind = models.ForeignKey(MeetingKind, on_delete=models.PROTECT, related_name="requirements",
@@ -147,11 +146,8 @@ class MeetingRequirement(ScopedModel):
         self.org_kinds = ",".join(self.org_kind_list)
 
 
-class MeetingRules(ScopedModel):
+class MeetingRules(RulesTable):
     """Per-year settings of organizational life: data, not constants."""
-
-    scope_area = "config"
-    scope_path = None
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     checkin_minutes_before = models.PositiveSmallIntegerField(_("check-in opens minutes before the start"), default=30)
@@ -177,11 +173,8 @@ class MeetingRules(ScopedModel):
 
     @classmethod
     def for_year(cls, year: int) -> MeetingRules:
-        """That year's row, else the latest earlier one, else the defaults."""
-        rules = cls.objects.filter(year__lte=year).order_by("-year").first()
-        if rules is None:
-            rules = cls.objects.order_by("year").first()
-        return rules or cls(year=year)
+        """The settings in force for ``year`` (:meth:`RulesTable.in_force`), else the defaults."""
+        return cls.in_force(year) or cls(year=year)
 
     @property
     def allowed_extensions(self) -> set[str]:

@@ -20,87 +20,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from dangjian.core.periods import Period, periods_ending_between, periods_of_year
 from dangjian.meetings.choices import AttendanceStatus, ComplianceStatus, Frequency, MeetingStatus, Quorum
 from dangjian.meetings.models import Meeting, MeetingKind, MeetingRequirement, MeetingRules
 from dangjian.members.choices import MemberStatus, Post
 from dangjian.members.models import CommitteePost
 from dangjian.orgs.models import Organization
 
-MONTHS_PER_PERIOD = {Frequency.MONTH: 1, Frequency.QUARTER: 3, Frequency.HALF_YEAR: 6, Frequency.YEAR: 12}
-
-
 # --- Periods -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, order=True)
-class Period:
-    """One calendar period of a frequency: [start, end], both inclusive."""
-
-    start: dt.date
-    end: dt.date
-    frequency: str
-
-    @property
-    def key(self) -> str:
-        months = MONTHS_PER_PERIOD[Frequency(self.frequency)]
-        index = (self.start.month - 1) // months + 1
-        return {
-            Frequency.MONTH: f"{self.start.year}-{self.start.month:02d}",
-            Frequency.QUARTER: f"{self.start.year}Q{index}",
-            Frequency.HALF_YEAR: f"{self.start.year}H{index}",
-            Frequency.YEAR: f"{self.start.year}",
-        }[Frequency(self.frequency)]
-
-    @property
-    def short_label(self) -> str:
-        """The label without the year (matrix headers)."""
-        return self.label.removeprefix(f"{self.start.year}年") or self.label
-
-    @property
-    def label(self) -> str:
-        months = MONTHS_PER_PERIOD[Frequency(self.frequency)]
-        index = (self.start.month - 1) // months + 1
-        return {
-            Frequency.MONTH: f"{self.start.year}年{self.start.month}月",
-            Frequency.QUARTER: f"{self.start.year}年第{index}季度",
-            Frequency.HALF_YEAR: f"{self.start.year}年{'上' if index == 1 else '下'}半年",
-            Frequency.YEAR: f"{self.start.year}年",
-        }[Frequency(self.frequency)]
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    first_next = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return first_next - dt.timedelta(days=1)
-
-
-def period_containing(day: dt.date, frequency: str) -> Period:
-    months = MONTHS_PER_PERIOD[Frequency(frequency)]
-    first_month = (day.month - 1) // months * months + 1
-    return Period(dt.date(day.year, first_month, 1), _month_end(day.year, first_month + months - 1), frequency)
-
-
-def periods_ending_between(frequency: str, start: dt.date, end: dt.date) -> list[Period]:
-    """Every period of ``frequency`` whose last day lies in [start, end]."""
-    periods: list[Period] = []
-    period = period_containing(start, frequency)
-    while period.start <= end:
-        if start <= period.end <= end:
-            periods.append(period)
-        period = period_containing(period.end + dt.timedelta(days=1), frequency)
-    return periods
+# Calendar periods are core's (dangjian.core.periods); the compliance matrix shows months or quarters.
 
 
 def columns(year: int, granularity: str) -> list[Period]:
     """The matrix columns of a year: its months or its quarters."""
-    frequency = Frequency.QUARTER if granularity == "quarter" else Frequency.MONTH
-    return periods_ending_between(frequency, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return periods_of_year(year, Frequency.QUARTER if granularity == "quarter" else Frequency.MONTH)
 
 
 # --- Quorum ------------------------------------------------------------------------------------
@@ -183,20 +123,12 @@ class RuleBook:
         self._requirements = dict(by_year)
         self._settings = {r.year: r for r in MeetingRules.objects.all()}
 
-    @staticmethod
-    def _pick(years: Iterable[int], year: int) -> int | None:
-        ordered = sorted(years)
-        if not ordered:
-            return None
-        earlier = [y for y in ordered if y <= year]
-        return earlier[-1] if earlier else ordered[0]
-
     def requirements(self, year: int) -> list[MeetingRequirement]:
-        chosen = self._pick(self._requirements, year)
+        chosen = MeetingRequirement.pick(self._requirements, year)
         return self._requirements.get(chosen, []) if chosen is not None else []
 
     def settings(self, year: int) -> MeetingRules:
-        chosen = self._pick(self._settings, year)
+        chosen = MeetingRules.pick(self._settings, year)
         return self._settings[chosen] if chosen is not None else MeetingRules(year=year)
 
     def all_requirements(self) -> list[MeetingRequirement]:

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.core import attachments
 from dangjian.core.excel import Column
+from dangjian.core.periods import add_months, month_end
 from dangjian.core.scoping import chosen_subtree, get_scoped_or_404
 from dangjian.core.views import ModelViews, Related, can
 from dangjian.meetings import rules, services
@@ -579,7 +580,7 @@ def meeting_calendar(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Meeting, "view"):
         raise Http404
     first = _month(request.GET.get("month"))
-    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    last = month_end(first)
     low, high = rules._local_bounds(first - dt.timedelta(days=7), last + dt.timedelta(days=7))
     meetings = (Meeting.objects.visible_to(request.user, "view").select_related("kind", "org")
                 .filter(starts_at__gte=low, starts_at__lt=high).exclude(status=MeetingStatus.CANCELLED))
@@ -591,8 +592,7 @@ def meeting_calendar(request: HttpRequest) -> HttpResponse:
         by_day.setdefault(timezone.localdate(meeting.starts_at), []).append(meeting)
     weeks = [[(day, by_day.get(day, []), day.month == first.month) for day in week]
              for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)]
-    prev_month = (first - dt.timedelta(days=1)).replace(day=1)
-    next_month = last + dt.timedelta(days=1)
+    prev_month, next_month = add_months(first, -1), add_months(first, 1)
     return render(request, "meetings/calendar.html", {
         "weeks": weeks, "month": first, "org": org, "today": timezone.localdate(),
         "prev": f"{prev_month:%Y-%m}", "next": f"{next_month:%Y-%m}",

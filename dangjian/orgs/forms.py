@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import ScopedModelForm, restrict
-from dangjian.orgs.models import Organization, OrganizationTerm
+from dangjian.orgs.choices import OrgKind
+from dangjian.orgs.models import Organization, OrganizationTerm, OrgRules
+from dangjian.orgs.rules import default_term_end
 
 
 class OrganizationForm(ScopedModelForm):
@@ -49,6 +53,25 @@ class MoveForm(forms.Form):
 
 
 class TermForm(ScopedModelForm):
+    """A term of office. Its end may be left empty: it then follows the organization rules
+    (the start plus the term length of the organization's kind, DOMAIN.md 2.4)."""
+
     class Meta:
         model = OrganizationTerm
         fields = ("org", "number", "started_on", "ends_on", "extended_to", "extension_reason", "closed_on")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rules = OrgRules.for_year(timezone.localdate().year)
+        ends_on = self.fields["ends_on"]
+        ends_on.required = False
+        ends_on.help_text = _g(
+            "Leave empty for the usual term: %(committee)d years for a party committee, %(branch)d years for a "
+            "general branch or branch, counted from the start."
+        ) % {"committee": rules.term_years(OrgKind.COMMITTEE), "branch": rules.term_years(OrgKind.BRANCH)}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("ends_on") and data.get("org") and data.get("started_on"):
+            data["ends_on"] = default_term_end(data["org"], data["started_on"])
+        return data

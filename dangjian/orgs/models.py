@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from dangjian.core.models import ScopedModel
+from dangjian.core.rules import RulesTable
 from dangjian.core.scoping import ScopedQuerySetMixin
 from dangjian.orgs.choices import OrgKind, UnitKind
 
@@ -115,15 +116,21 @@ class OrganizationTerm(ScopedModel):
     def effective_end(self) -> dt.date:
         return self.extended_to or self.ends_on
 
+    @property
+    def usual_end(self) -> dt.date | None:
+        """The end the organization rules give a term of this kind that starts on this day."""
+        from dangjian.orgs.rules import default_term_end
 
-class OrgRules(ScopedModel):
+        return default_term_end(self.org, self.started_on) if self.org_id and self.started_on else None
+
+    usual_end.fget.short_description = _("usual term end (organization rules)")  # type: ignore[attr-defined]
+
+
+class OrgRules(RulesTable):
     """Structure and term rules for one year (DOMAIN.md 2.3, 2.4): data, not constants.
 
     Editing next year's row never changes what earlier years were judged against.
     """
-
-    scope_area = "config"
-    scope_path = None
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     branch_min_full_members = models.PositiveSmallIntegerField(_("minimum full members of a branch"), default=3)
@@ -146,11 +153,13 @@ class OrgRules(ScopedModel):
 
     @classmethod
     def for_year(cls, year: int) -> OrgRules:
-        """The rules in force for ``year``: that year's row, else the latest earlier one."""
-        rules = cls.objects.filter(year__lte=year).order_by("-year").first()
-        if rules is None:
-            rules = cls.objects.order_by("year").first()
-        return rules or cls(year=year)
+        """The rules in force for ``year`` (:meth:`RulesTable.in_force`), else the defaults."""
+        return cls.in_force(year) or cls(year=year)
+
+    def term_years(self, org_kind: str) -> int:
+        """How long a term of an organization of ``org_kind`` lasts: a party committee's 5
+        years, a general branch's or branch's 3 (TERM18); a party group elects no committee."""
+        return self.term_years_committee if org_kind == OrgKind.COMMITTEE else self.term_years_branch
 
 
 def org_label(org: Any) -> str:

@@ -12,16 +12,9 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from dangjian.core.periods import add_months, add_years
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization, OrganizationTerm, OrgRules
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    last = [31, 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-    return dt.date(year, month, min(day.day, last[month - 1]))
 
 
 def expiring_terms(orgs: QuerySet[Organization], today: dt.date) -> QuerySet[OrganizationTerm]:
@@ -35,9 +28,10 @@ def expiring_terms(orgs: QuerySet[Organization], today: dt.date) -> QuerySet[Org
 
 
 def default_term_end(org: Organization, start: dt.date) -> dt.date:
-    rules = OrgRules.for_year(start.year)
-    years = rules.term_years_committee if org.kind == OrgKind.COMMITTEE else rules.term_years_branch
-    return add_months(start, 12 * years)
+    """When a term of ``org`` starting on ``start`` ends unless extended: the start plus the
+    term length of its kind in the rules of the start year (TERM18: a party committee 5 years,
+    a general branch or branch 3; 29 February ends on 28 February in a common year)."""
+    return add_years(start, OrgRules.for_year(start.year).term_years(org.kind))
 
 
 @dataclass(frozen=True)

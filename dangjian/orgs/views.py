@@ -66,7 +66,8 @@ class TermViews(ModelViews):
     table = TermTable
     filterset = TermFilterSet
     form = TermForm
-    detail_fields = ("org", "number", "started_on", "ends_on", "extended_to", "extension_reason", "closed_on")
+    detail_fields = ("org", "number", "started_on", "ends_on", "usual_end", "extended_to", "extension_reason",
+                     "closed_on")
     export_columns = (
         Column("组织", "org__name", 30), Column("届次", "number", 6), Column("任期开始", "started_on"),
         Column("任期届满", "ends_on"), Column("延期至", "extended_to"), Column("换届日期", "closed_on"),

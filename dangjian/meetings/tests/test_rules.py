@@ -191,17 +191,6 @@ def test_quorum(quorum: str, expected: int, present: int, met: bool) -> None:
     assert rules.quorum_met(quorum, expected, present) is met
 
 
-def test_periods() -> None:
-    q = rules.periods_ending_between("quarter", dt.date(2026, 1, 1), dt.date(2026, 12, 31))
-    assert [p.key for p in q] == ["2026Q1", "2026Q2", "2026Q3", "2026Q4"]
-    assert q[0].end == dt.date(2026, 3, 31) and q[0].label == "2026年第1季度" and q[0].short_label == "第1季度"
-    months = rules.periods_ending_between("month", dt.date(2026, 1, 15), dt.date(2026, 3, 31))
-    assert [p.key for p in months] == ["2026-01", "2026-02", "2026-03"]
-    assert months[1].end == dt.date(2026, 2, 28)
-    assert [p.key for p in rules.periods_ending_between("half_year", dt.date(2026, 1, 1), dt.date(2026, 12, 31))] == \
-        ["2026H1", "2026H2"]
-
-
 def test_reminders_within_the_horizon(personas: Personas) -> None:
     items = rules.obligations(personas.b1, dt.date(2026, 1, 1), dt.date(2026, 12, 31), today=dt.date(2026, 3, 25))
     due = rules.reminders(items, dt.date(2026, 3, 25))

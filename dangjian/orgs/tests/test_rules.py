@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from dangjian.core.context import acting_as
 from dangjian.core.models import AuditEntry
+from dangjian.core.periods import add_months
 from dangjian.core.testing.personas import Personas, make_member
 from dangjian.core.testing.suites import listed_pks
 from dangjian.members.models import CommitteePost, Member
 from dangjian.orgs.models import Organization, OrganizationTerm, OrgRules
-from dangjian.orgs.rules import add_months
 
 ClientFor = Callable[[str], Client]
 
@@ -115,6 +115,43 @@ def test_term_expiry_list_follows_the_warning_window_of_the_rules(personas: Pers
     assert _expiring(client) == {soon.pk, later.pk, overdue.pk, extended.pk}
     assert closed.pk not in _expiring(client) and elsewhere.pk not in _expiring(client)
     assert elsewhere.pk in _expiring(client_for("root_staff"))
+
+
+# --- term length from the rules (DOMAIN.md 2.4, TERM18) ----------------------------------------------
+
+
+def _add_term(client: Client, org: Organization, started_on: str, ends_on: str = "") -> Any:
+    return client.post("/orgs/terms/add/", {"org": org.pk, "number": 2, "started_on": started_on, "ends_on": ends_on})
+
+
+def test_a_term_without_an_end_lasts_as_the_rules_say_for_its_kind(personas: Personas, client_for: ClientFor) -> None:
+    client = client_for("c1_staff")
+    form = client.get("/orgs/terms/add/").content.decode()
+    assert "党的委员会5年" in form and "党总支和党支部3年" in form  # the usual lengths shown beside the field
+    for org, start, end in [
+        (personas.c1, "2026-07-01", dt.date(2031, 7, 1)),   # a party committee: 5 years
+        (personas.b1, "2026-07-01", dt.date(2029, 7, 1)),   # a branch: 3 years
+        (personas.b2, "2024-02-29", dt.date(2027, 2, 28)),  # a leap day ends on 28 February
+    ]:
+        assert _add_term(client, org, start).status_code == 302
+        term = OrganizationTerm.objects.get(org=org, number=2)
+        assert term.ends_on == end, org.code
+    detail = client.get(f"/orgs/terms/{term.pk}/").content.decode()
+    assert "按规定的任期届满日期" in detail and "2027-02-28" in detail
+
+    # An end given by hand (an approved different term) is kept as entered.
+    assert _add_term(client, personas.b1, "2020-01-01", "2022-12-31").status_code == 302
+    assert OrganizationTerm.objects.get(org=personas.b1, started_on=dt.date(2020, 1, 1)).ends_on == dt.date(2022, 12, 31)
+
+
+def test_the_term_length_comes_from_the_rules_row_of_the_start_year(personas: Personas, client_for: ClientFor) -> None:
+    with acting_as(None, reason="test rules"):
+        OrgRules.objects.create(year=2030, term_years_committee=4, term_years_branch=2)
+    client = client_for("c1_staff")
+    assert _add_term(client, personas.b1, "2031-03-01").status_code == 302   # 2030's row is in force in 2031
+    assert _add_term(client, personas.c1, "2029-03-01").status_code == 302   # 2029 still follows 2026's row
+    assert OrganizationTerm.objects.get(org=personas.b1, number=2).ends_on == dt.date(2033, 3, 1)
+    assert OrganizationTerm.objects.get(org=personas.c1, number=2).ends_on == dt.date(2034, 3, 1)
 
 
 # --- structure warnings ----------------------------------------------------------------------------
