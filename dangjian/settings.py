@@ -1,10 +1,13 @@
 """Settings of 智慧党建, read from the environment.
 
-Two profiles share this file:
-- development / demo (``DEBUG=1``, the default of the README's run command): SQLite in ``var/``,
-  a development field key derived from the secret key;
-- production (``DEBUG=0``): every secret must come from the environment and
-  ``manage.py check --deploy --fail-level WARNING`` passes (SECURITY.md CFG-01).
+Three profiles share this file:
+- development (``DEBUG=1``): SQLite in ``var/``, a development field key derived from the secret
+  key, static files straight from the apps and ``build/vendor/``;
+- production (``DEBUG`` unset): every secret must come from the environment, static files are
+  collected into a hashed manifest, HTTPS only, and ``manage.py check --deploy --fail-level
+  WARNING`` passes (SECURITY.md CFG-01). Every variable is listed in deploy/dangjian.env;
+- the local demo (``DANGJIAN_DEMO=1``, what the README's ``scripts/run`` serves with gunicorn):
+  production in everything except TLS, so it logs in over plain http on 127.0.0.1 or the LAN.
 
 PostgreSQL is selected with ``DATABASE_URL=postgres://...``; Redis with ``REDIS_URL``.
 """
@@ -35,6 +38,8 @@ def env_bool(name: str, default: bool) -> bool:
 
 DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("DANGJIAN_TESTING", False)
+# Production serving over plain http for a local demo: no secure-only cookies, no HTTPS redirect.
+DEMO = env_bool("DANGJIAN_DEMO", False) and not DEBUG
 
 _DEV_SECRET = "dev-insecure-secret-key-only-for-local-demo-0123456789abcdef"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY") or (_DEV_SECRET if (DEBUG or TESTING) else "")
@@ -47,6 +52,10 @@ if SECRET_KEY_MISSING:
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+# Absolute links that leave the browser (QR check-in codes scanned by a phone) start with this
+# URL when it is set ("https://dangjian.example"); otherwise with the request's own scheme and host.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
 
 # Field encryption keys: "kid:base64key[,kid:base64key...]"; the first is used for new values.
 FIELD_ENCRYPTION_KEYS = os.environ.get("FIELD_ENCRYPTION_KEYS", "")
@@ -76,6 +85,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Load-balancer probes (/health/, /ready/) answer before host validation and the HTTPS
+    # redirect: a probe by IP over plain http gets 200, never 400 or 301 (core/probes.py).
+    "dangjian.core.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -178,19 +190,24 @@ USE_TZ = True
 
 # --- Static files: every asset local (no CDN) --------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_FINDERS = [
-    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    # Front-end libraries installed by npm (package-lock.json), exposed file by file.
-    "dangjian.core.staticfinders.VendorFinder",
-]
+# collectstatic writes here; nginx serves it as /static/ (deploy/nginx/dangjian.conf).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# The npm libraries and their source maps, staged by `manage.py vendor_assets` (core/vendor.py;
+# scripts/setup runs it). A server installed from the release bundle has only STATIC_ROOT.
+VENDOR_STATIC_DIR = BASE_DIR / "build" / "vendor"
+STATICFILES_DIRS = [("vendor", VENDOR_STATIC_DIR)] if VENDOR_STATIC_DIR.is_dir() else []
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+if not DEBUG and not TESTING:
+    # Hashed names (cache forever) and precompressed copies; every reference inside a collected
+    # file must resolve, which the vendored source maps make true.
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+# Development and tests serve from the finders; production only from STATIC_ROOT.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 # --- Security headers (IO-03) -------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
@@ -214,8 +231,12 @@ CONTENT_SECURITY_POLICY = {
 # Client IPs are taken from X-Forwarded-For only when the direct peer is a trusted proxy.
 TRUSTED_PROXIES = [p for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p]
 
-if not DEBUG and not TESTING:
+if not DEBUG and not TESTING and not DEMO:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Probes by IP over plain http (load balancers) are answered by ProbeMiddleware already;
+    # listed here too so no reordering can send them a redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$"]
+    # nginx overwrites this header (deploy/nginx/dangjian.conf); never trust it without a proxy.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -224,7 +245,6 @@ if not DEBUG and not TESTING:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
-    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
 # --- REST API v1 -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -274,7 +294,7 @@ DANGJIAN = {
     # Navigation, audit labels, permission areas, workbench figures and portal items are
     # declared by each module in its declarations.py (dangjian/core/modules.py).
     # URLs reachable without login (SECURITY.md AC-01); the URL-walk test holds views to it.
-    "PUBLIC_URL_NAMES": ["accounts:login", "core:health", "api:token"],
+    "PUBLIC_URL_NAMES": ["accounts:login", "core:health", "core:ready", "api:token"],
 }
 
 # --- Logs: one JSON line per request and per job (dangjian/core/logs.py, docs/backup.md) ------

@@ -8,4 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("platform")
 
     def ready(self) -> None:
+        from pathlib import Path
+
+        from django.conf import settings
+
         from dangjian.core import checks  # noqa: F401  (registers system checks)
+
+        # The data directory (SQLite database, uploads) is ours to create on first start.
+        Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)

@@ -142,3 +142,45 @@ def spreadsheet_parser_is_defused(app_configs: Any = None, **kwargs: Any) -> lis
         return []
     return [Error("openpyxl does not use defusedxml: install defusedxml and unset OPENPYXL_DEFUSEDXML / "
                   "uninstall lxml", id="dangjian.E003")]
+
+
+@register()
+def compiled_catalogs_current(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """A missing or stale .mo silently shows English: fail instead (docs/i18n.md)."""
+    from pathlib import Path
+
+    errors = []
+    for base in settings.LOCALE_PATHS:
+        for po in sorted(Path(base).glob("*/LC_MESSAGES/*.po")):
+            mo = po.with_suffix(".mo")
+            if not mo.exists():
+                errors.append(Error(f"{mo} is missing", hint="run `manage.py compile_catalog`",
+                                    id="dangjian.E021"))
+            elif mo.stat().st_mtime < po.stat().st_mtime:
+                errors.append(Error(f"{mo} is older than {po.name}", hint="run `manage.py compile_catalog`",
+                                    id="dangjian.E021"))
+    return errors
+
+
+@register(Tags.staticfiles)
+def vendor_assets_staged(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Where node_modules exists (a development or build machine), the staged copy of the
+    front-end libraries must be complete and current (core/vendor.py)."""
+    from dangjian.core import vendor
+
+    if not vendor.node_modules().is_dir():
+        return []  # a server installed from the release bundle serves STATIC_ROOT only
+    return [Error(problem, hint="run `manage.py vendor_assets` (scripts/setup does)", id="dangjian.E020")
+            for problem in vendor.problems()]
+
+
+@register(Tags.staticfiles, deploy=True)
+def static_manifest_collected(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """With the manifest storage every page needs staticfiles.json: without it each page is a 500."""
+    from pathlib import Path
+
+    backend = settings.STORAGES["staticfiles"]["BACKEND"]
+    if "Manifest" in backend and not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        return [Error(f"no static manifest in {settings.STATIC_ROOT}", hint="run `manage.py collectstatic`",
+                      id="dangjian.E022")]
+    return []

@@ -1,4 +1,4 @@
-"""The workbench home page and the health check."""
+"""The workbench home page (the probes are in core/probes.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 
 from dangjian.core.modules import PortalItem, portal_items, workbench_figures
 from dangjian.core.scoping import scope_for
@@ -53,12 +50,3 @@ def home(request: HttpRequest) -> HttpResponse:
     """Landing page after login: the modules' workbench figures, the user's own links and
     quick links."""
     return render(request, "core/home.html", {"workbench": workbench(request.user), "portal": portal(request.user)})
-
-
-@login_not_required
-@require_GET
-def health(request: HttpRequest) -> JsonResponse:
-    """Liveness and database reachability, for load balancers (no data, no login)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})

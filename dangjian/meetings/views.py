@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.core import attachments
 from dangjian.core.excel import Column
+from dangjian.core.links import absolute_url
 from dangjian.core.periods import add_months, month_end
 from dangjian.core.scoping import chosen_subtree, get_scoped_or_404
 from dangjian.core.views import ModelViews, Related, can
@@ -132,7 +133,7 @@ class MeetingViews(ModelViews):
             "can_edit": can_change and not obj.is_locked,
             "can_amend": can_change and obj.status == MeetingStatus.CONFIRMED,
             "can_confirm": can_change and obj.status in (MeetingStatus.PLANNED, MeetingStatus.HELD),
-            "checkin_url": request.build_absolute_uri(checkin_path(obj)) if can_change and not obj.is_locked else "",
+            "checkin_url": absolute_url(request, checkin_path(obj)) if can_change and not obj.is_locked else "",
             "checkin_opens": opens, "checkin_closes": closes,
             "attachments": MeetingAttachment.objects.visible_to(user, "view").filter(meeting=obj),
             "amendments": obj.amendments.select_related("amended_by"),
@@ -232,7 +233,7 @@ class SolicitationViews(ModelViews):
         return {
             "workflow": related,
             "manage": manage,
-            "form_url": request.build_absolute_uri(reverse("meetings:opinion_form") + f"?t={obj.token}")
+            "form_url": absolute_url(request, reverse("meetings:opinion_form") + f"?t={obj.token}")
             if manage else "",
             "is_open": obj.is_open(),
             "agenda": AgendaItem.objects.filter(solicitation=obj).visible_to(request.user, "view")
@@ -508,7 +509,7 @@ def checkin_path(meeting: Meeting) -> str:
 
 def _qr(request: HttpRequest, pk: int) -> segno.QRCode:
     meeting = _meeting_for_change(request, pk)  # organizers only: a member must not check in from afar
-    return segno.make(request.build_absolute_uri(checkin_path(meeting)), error="m")
+    return segno.make(absolute_url(request, checkin_path(meeting)), error="m")
 
 
 @require_GET

@@ -111,6 +111,10 @@ def test_no_migration_creates_users(db: Any) -> None:
 
 
 def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
+    # A collected manifest (check E022); .ci/run collects the real files before its deploy check.
+    static_root = tmp_path / "static"
+    static_root.mkdir(exist_ok=True)
+    (static_root / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DANGJIAN_", "DJANGO_", "DATABASE_URL"))}
     env.update({
         "DJANGO_SETTINGS_MODULE": "dangjian.settings",
@@ -120,6 +124,7 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         "FIELD_ENCRYPTION_KEYS": "k1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "DANGJIAN_VAR_DIR": str(tmp_path),
+        "STATIC_ROOT": str(static_root),
     })
     for key, value in overrides.items():
         if value is None:
