@@ -14,7 +14,8 @@ from typing import Any, ClassVar
 import django_filters
 import django_tables2 as tables
 from django.contrib import messages
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from dangjian.core import audit
+from dangjian.core import audit, errors
 from dangjian.core.excel import Column, tuple_columns, xlsx_response
 from dangjian.core.models import VersionConflict
 from dangjian.core.scoping import OutOfScope, ensure_in_scope, get_scoped_or_404, scope_for
@@ -214,7 +215,9 @@ class ObjectDetailView(SpecView):
 
 
 class ObjectEditView(SpecView):
-    """Create or edit in one transaction; stale versions answer 409 with the form re-shown."""
+    """Create or edit in one transaction; stale versions answer 409 with the form re-shown. A
+    rule error from the save (``core.errors.RuleError``) or a violated constraint shows on the
+    form, beside its field or at the top, with the input kept (400)."""
 
     def get_object(self, request: HttpRequest, pk: int | None) -> Any:
         if pk is None:
@@ -254,6 +257,12 @@ class ObjectEditView(SpecView):
             form.add_error(None, _("Someone else changed this record after you opened it. Reload the page to see "
                                    "their change, then make yours again."))
             status = 409
+        except IntegrityError as exc:  # a constraint the form could not check (a race, a resubmission)
+            errors.add_to_form(form, errors.constraint_error(exc))
+            status = 400
+        except ValidationError as exc:  # a RuleError from the form's service, or model validation
+            errors.add_to_form(form, exc)
+            status = 400
         except OutOfScope:
             form.add_error(None, _("You may not save a record outside your organizations."))
             status = 403

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.errors import RuleError
 from dangjian.core.forms import ScopedModelForm, restrict
 from dangjian.core.scoping import orgs_where, scope_paths, within_scope
 from dangjian.dues import rules, services
@@ -295,7 +296,7 @@ class AssessmentForm(StyledForm):
         try:
             standard = rules.standard_in_force(timezone.localdate())
             restrict(self, "fixed", FixedDuesAmount.objects.visible_to(user, "view").filter(standard=standard))
-        except rules.DuesRuleError:
+        except RuleError:
             pass
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from dangjian.core.errors import RuleError
 from dangjian.dues import rules, services
 from dangjian.dues.choices import DuesKind
 from dangjian.dues.models import DuesAssessment, FixedDuesAmount, PayItem
@@ -142,7 +143,7 @@ def parse(upload: Any, *, year: int, members: Any) -> ImportReport:
                     kind=kind, standard=rules.standard_in_force(dt.date(year, 1, 1)), base=base,
                     org=member.org, day=dt.date(year, 1, 1), fixed=fixed, fixed_amount=fixed_amount)
                 report.previews.append((row, computation.amount))
-            except rules.DuesRuleError as exc:
+            except RuleError as exc:
                 errors.append(str(exc))
         if errors:
             report.errors.extend((line, msg) for msg in errors)

@@ -17,7 +17,9 @@ from typing import Any, Protocol
 
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
+from dangjian.core.errors import RuleError
 from dangjian.core.periods import add_months as add_months
 from dangjian.core.periods import month_end as month_end
 from dangjian.core.periods import month_start as month_start
@@ -38,8 +40,6 @@ ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
 
 
-class DuesRuleError(ValueError):
-    """An input the rules cannot compute (no band, negative base ...); the message is Chinese."""
 
 
 # --- months -------------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ def find_band(bands: Iterable[Any], base: Decimal) -> Any:
     for band in ordered:
         if band.upper_bound is None or base <= band.upper_bound:
             return band
-    raise DuesRuleError("没有适用于该基数的党费档次，请检查党费标准的档次设置。")
+    raise RuleError(_("No dues band applies to this base; check the bands of the dues standard."))
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class Computation:
 def dues_from_bands(base: Decimal, bands: Sequence[Any], *, cap: Decimal | None, rounding: str = "0.01") -> Computation:
     """The monthly dues for ``base``: band lookup, rate on the whole base, rounding, then the cap."""
     if base < 0:
-        raise DuesRuleError("党费基数不能为负数。")
+        raise RuleError(_("The dues base cannot be negative."))
     band = find_band(bands, base)
     rate = getattr(band, "rate_percent", None)
     if rate is not None:
@@ -124,7 +124,8 @@ def dues_from_bands(base: Decimal, bands: Sequence[Any], *, cap: Decimal | None,
 def fixed_dues(amount: Decimal, *, low: Decimal, high: Decimal, rounding: str = "0.01") -> Computation:
     """A fixed monthly amount (members without salary income), within its allowed range."""
     if not low <= amount <= high:
-        raise DuesRuleError(f"定额党费应在 {low} 元至 {high} 元之间。")
+        raise RuleError(_("Fixed dues must lie between %(low)s and %(high)s yuan.") % {"low": low, "high": high},
+                        field="fixed_amount")
     return Computation(base=ZERO, band=None, rate_percent=None, unrounded=amount, amount=amount.quantize(CENT),
                        capped=False, rounding=rounding)
 
@@ -160,7 +161,7 @@ def compute_base(lines: Iterable[BaseLine]) -> BaseBreakdown:
     sums = {t: sum((r.amount for r in rows if r.treatment == t), ZERO) for t in Treatment.values}
     breakdown = BaseBreakdown(sums[Treatment.INCLUDE], sums[Treatment.DEDUCT], sums[Treatment.EXCLUDE], rows)
     if breakdown.base < 0:
-        raise DuesRuleError("扣除个人所得税后基数为负数，请核对工资项目。")
+        raise RuleError(_("The base after income tax is negative; check the pay items."))
     return breakdown
 
 
@@ -173,7 +174,7 @@ def standard_in_force(day: dt.date) -> Any:
 
     standard = DuesStandard.in_force(day)
     if standard is None:
-        raise DuesRuleError("尚未设置党费收缴标准。")
+        raise RuleError(_("No dues standard has been set up yet."))
     return standard
 
 
@@ -188,7 +189,7 @@ def auxiliary_standard_for(org: Any, day: dt.date) -> Any:
         .select_related("org").order_by("-effective_from")
     )
     if not candidates:
-        raise DuesRuleError("尚未设置辅警党员党费标准。")
+        raise RuleError(_("No dues standard for auxiliary police members has been set up yet."))
     return max(candidates, key=lambda s: (s.org.depth if s.org else 0, s.effective_from))
 
 
@@ -240,7 +241,7 @@ def compute_for_kind(*, kind: str, standard: Any, base: Decimal, org: Any, day: 
     cap = Decimal(standard.monthly_cap)
     if kind == DuesKind.FIXED:
         if fixed is None:
-            raise DuesRuleError("请选择定额党费类别。")
+            raise RuleError(_("Choose the fixed dues category."), field="fixed")
         amount = fixed.amount if fixed_amount is None else fixed_amount
         return fixed_dues(Decimal(amount), low=fixed.min_amount, high=fixed.max_amount, rounding=rounding), None
     if kind == DuesKind.AUXILIARY:

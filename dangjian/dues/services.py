@@ -2,8 +2,9 @@
 
 Every row written is a ``ScopedModel`` (audited in the same transaction) and is re-read through
 the actor's scope before commit (``ensure_in_scope``): a write that would land outside the
-actor's organizations rolls back. Errors a user can fix raise :class:`DuesRuleError` with a
-Chinese message.
+actor's organizations rolls back. Errors a user can fix raise
+:class:`dangjian.core.errors.RuleError` with a gettext message (naming its field when it has
+one); the core screens and the API show it.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangjian.core import audit
+from dangjian.core.errors import RuleError
 from dangjian.core.scoping import covers, ensure_in_scope
 from dangjian.dues import rules, signals
 from dangjian.dues.choices import ApprovalStatus, Arrangement, BudgetStatus, CaseStatus, DuesKind, ReliefKind
@@ -36,16 +39,14 @@ from dangjian.dues.models import (
     HardshipRelief,
     PayItem,
 )
-from dangjian.dues.rules import ZERO, DuesRuleError
+from dangjian.dues.rules import ZERO
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
-
-__all__ = ["DuesRuleError"]
 
 
 def require(user: Any, action: str, org: Organization) -> None:
     if not covers(user, "dues", action, org):
-        raise DuesRuleError("您无权处理该组织的党费事项。")
+        raise RuleError(_("You may not handle the dues of this organization."))
 
 
 def _today() -> dt.date:
@@ -80,24 +81,27 @@ def assess_member(
         existing = list(DuesAssessment.objects.filter(member=member, year=year).order_by("effective_month"))
         admitted = rules.month_start(member.joined_party_on)
         if admitted.year > year:
-            raise DuesRuleError(f"该党员{member.joined_party_on:%Y年%m月%d日}入党，{year}年无需交纳党费。")
+            joined = member.joined_party_on
+            raise RuleError(_("This member joined the Party on %(y)s-%(m)s-%(d)s and pays no dues for %(year)s.")
+                            % {"y": joined.year, "m": f"{joined.month:02d}", "d": f"{joined.day:02d}", "year": year})
         if existing:
             if not reason.strip():
-                raise DuesRuleError("本年度已核定，年中重新核定须填写原因。")
+                raise RuleError(_("This year is already assessed; a mid-year reassessment needs a reason."), field="reason")
             if effective_month is None:
-                raise DuesRuleError("年中重新核定须填写自哪个月起执行。")
+                raise RuleError(_("A mid-year reassessment needs the month it takes effect."), field="effective_month")
             effective_month = rules.month_start(effective_month)
             if effective_month <= existing[-1].effective_month:
-                raise DuesRuleError("重新核定的执行月份须晚于上一次核定的执行月份。")
+                raise RuleError(_("A reassessment must take effect after the previous assessment's month."),
+                                field="effective_month")
         else:
             default = dt.date(year, 1, 1) if admitted.year < year else admitted
             effective_month = max(rules.month_start(effective_month), default) if effective_month else default
         if effective_month.year != year:
-            raise DuesRuleError("执行月份须在核定年度内。")
+            raise RuleError(_("The effective month must lie in the assessed year."), field="effective_month")
         standard = rules.standard_in_force(effective_month)
         lines = [rules.BaseLine(c.item.name, Decimal(c.amount), c.item.treatment, c.item.reason) for c in components]
         if any(c.amount < 0 for c in components):
-            raise DuesRuleError("工资项目金额不能为负数。")
+            raise RuleError(_("A pay item amount cannot be negative."))
         base = rules.compute_base(lines).base if kind != DuesKind.FIXED else ZERO
         computation, aux = rules.compute_for_kind(kind=kind, standard=standard, base=base, org=member.org,
                                                   day=effective_month, fixed=fixed, fixed_amount=fixed_amount)
@@ -153,10 +157,10 @@ def propose_relief(
     """Record the branch's decision to reduce or waive a member's dues; it waits for the
     higher committee's approval and changes nothing until then (DUES08 art. 7)."""
     if kind == ReliefKind.REDUCE and (reduced_amount is None or reduced_amount < 0):
-        raise DuesRuleError("减交须填写减交后的月缴纳额。")
+        raise RuleError(_("A reduction needs the reduced monthly amount."), field="reduced_amount")
     from_month = rules.month_start(from_month)
     if to_month is not None and rules.month_start(to_month) < from_month:
-        raise DuesRuleError("结束月份不能早于开始月份。")
+        raise RuleError(_("The end month cannot be earlier than the start month."), field="to_month")
     with transaction.atomic():
         require(actor, "add", member.org)
         relief = HardshipRelief(
@@ -180,10 +184,10 @@ def decide_relief(*, actor: Any, relief: HardshipRelief, approve: bool, approval
     with transaction.atomic():
         relief = HardshipRelief.objects.select_for_update().select_related("member__org").get(pk=relief.pk)
         if relief.status != ApprovalStatus.PENDING:
-            raise DuesRuleError("该减免申请已审批。")
+            raise RuleError(_("This relief request has already been decided."))
         parent = Organization.objects.get_parent(relief.member.org)
         if parent is None or not covers(actor, "dues", "change", parent):
-            raise DuesRuleError("减免党费须由上一级党委审批。")
+            raise RuleError(_("A dues relief must be approved by the party committee one level up."))
         relief.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
         relief.decided_by = actor
         relief.decided_on = decided_on or _today()
@@ -259,7 +263,8 @@ def _bill_for(member: Member, month: dt.date) -> DuesBill:
         return bill
     assessment = rules.assessment_for_month(member, month)
     if assessment is None:
-        raise DuesRuleError(f"{member.name}{month.year}年{month.month}月尚未核定党费，请先核定。")
+        raise RuleError(_("%(name)s has no dues assessment for %(month)s/%(year)s yet; assess first.")
+                        % {"name": member.name, "year": month.year, "month": month.month})
     relief = rules.relief_for_month(member, month)
     standard = rules.standard_in_force(month)
     bill = DuesBill(member=member, org=member.org, month=month, assessment=assessment, relief=relief,
@@ -299,9 +304,9 @@ def record_payment(
     monthly cap is 大额党费, which goes to the Centre and is not recorded here.
     """
     if not idempotency_key:
-        raise DuesRuleError("缺少表单令牌，请刷新页面后重新提交。")
+        raise RuleError(_("The form token is missing; reload the page and submit again."))
     if amount is None or amount <= 0:
-        raise DuesRuleError("缴纳金额须大于0。")
+        raise RuleError(_("The amount paid must be greater than 0."), field="amount")
     existing = DuesPayment.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return PaymentResult(existing, False)
@@ -318,7 +323,8 @@ def record_payment(
         if existing is not None:
             return PaymentResult(existing, False)  # a racing request recorded it first
         if receipt_number and DuesPayment.objects.filter(receipt_number=receipt_number.strip()).exists():
-            raise DuesRuleError(f"收据号 {receipt_number} 已被使用。") from None
+            raise RuleError(_("Receipt number %(number)s is already used.") % {"number": receipt_number},
+                            field="receipt_number") from None
         raise
     return result
 
@@ -347,14 +353,16 @@ def _record_payment(*, actor: Any, member: Member, amount: Decimal, paid_on: dt.
     late = [b for b, _ in allocations if rules.months_apart(b.month, paid_on) > standard.back_payment_window_months]
     if late and not back_payment_reason:
         oldest = min(b.month for b in late)
-        raise DuesRuleError(
-            f"补交{oldest.year}年{oldest.month}月的党费已超过{standard.back_payment_window_months}个月，须填写补交原因。"
-        )
+        raise RuleError(
+            _("Paying the dues of %(month)s/%(year)s late is beyond %(window)s months; give the reason for the "
+              "back payment.") % {"year": oldest.year, "month": oldest.month,
+                                  "window": standard.back_payment_window_months},
+            field="back_payment_reason")
     if remaining > standard.monthly_cap:
-        raise DuesRuleError(
-            f"超出应缴部分 {remaining} 元超过 {standard.monthly_cap} 元：一次性自愿交纳的大额党费全部上缴中央，"
-            "请按大额党费另行办理。"
-        )
+        raise RuleError(
+            _("The amount beyond what is due, %(extra)s yuan, exceeds %(cap)s yuan: a large voluntary one-off "
+              "payment goes entirely to the Central Committee; handle it separately as a large dues payment.")
+            % {"extra": remaining, "cap": standard.monthly_cap}, field="amount")
     if late and arrangement == Arrangement.MONTHLY:
         arrangement = Arrangement.BACK
     payment = DuesPayment(
@@ -396,15 +404,16 @@ def void_payment(*, actor: Any, payment: DuesPayment, reason: str) -> None:
     audited, with one ``void`` entry carrying the reason. Refused once the month's statement is
     closed or the money was remitted: then the correction is a new payment or a note, not an erasure."""
     if not reason.strip():
-        raise DuesRuleError("作废缴费记录须填写原因。")
+        raise RuleError(_("Voiding a payment needs a reason."), field="reason")
     with transaction.atomic():
         payment = DuesPayment.objects.select_for_update().select_related("org", "member").get(pk=payment.pk)
         require(actor, "delete", payment.org)
         month = rules.month_start(payment.paid_on)
         if DuesStatement.objects.filter(org=payment.org, month=month).exists():
-            raise DuesRuleError("该月收缴月报已结报，不能作废；如有错误请登记更正缴费并在备注中说明。")
+            raise RuleError(_("The month's collection statement is closed, so it cannot be voided; record a "
+                              "correcting payment and explain it in the note."))
         if DuesRemittance.objects.filter(from_org=payment.org, period_start__lte=month, period_end__gte=month).exists():
-            raise DuesRuleError("该月党费已上缴，不能作废。")
+            raise RuleError(_("The month's dues have been remitted, so it cannot be voided."))
         audit.record("void", obj=payment, reason=reason.strip(), changes={
             "amount": str(payment.amount), "paid_on": str(payment.paid_on), "receipt_number": payment.receipt_number,
         })
@@ -424,11 +433,11 @@ class BulkRow:
     back_payment_reason: str = ""
 
 
-class BulkPaymentError(DuesRuleError):
+class BulkPaymentError(RuleError):
     """Some rows of a bulk entry were refused; nothing was recorded. ``errors``: member id -> message."""
 
     def __init__(self, errors: dict[int, str]) -> None:
-        super().__init__("；".join(errors.values()))
+        super().__init__(list(errors.values()))
         self.errors = errors
 
 
@@ -443,7 +452,7 @@ def record_bulk_payments(*, actor: Any, org: Organization, month: dt.date, rows:
         require(actor, "add", org)
         for row in rows:
             if row.member.org_id != org.pk:
-                errors[row.member.pk] = f"{row.member.name}不是本支部党员。"
+                errors[row.member.pk] = _("%(name)s is not a member of this branch.") % {"name": row.member.name}
                 continue
             try:
                 with transaction.atomic():
@@ -453,8 +462,8 @@ def record_bulk_payments(*, actor: Any, org: Organization, month: dt.date, rows:
                         receipt_number=row.receipt_number, proxy_payer=row.proxy_payer,
                         back_payment_reason=row.back_payment_reason,
                     ))
-            except DuesRuleError as exc:
-                errors[row.member.pk] = f"{row.member.name}：{exc}"
+            except RuleError as exc:
+                errors[row.member.pk] = _("%(name)s: %(error)s") % {"name": row.member.name, "error": exc}
         if errors:
             raise BulkPaymentError(errors)
     return results
@@ -512,7 +521,7 @@ def record_case_decision(*, actor: Any, case: ArrearsCase, talk_on: dt.date | No
         case = ArrearsCase.objects.select_for_update().get(pk=case.pk)
         require(actor, "change", case.org)
         if decision and not (decided_on and decision_ref.strip()):
-            raise DuesRuleError("记录支部决定须填写决定日期和会议（纪要）。")
+            raise RuleError(_("Recording the branch's decision needs the decision date and the meeting (minutes)."))
         case.talk_on, case.talk_by, case.talk_record = talk_on, talk_by, talk_record
         case.decision, case.decided_on, case.decision_ref = decision, decided_on, decision_ref
         case.status = CaseStatus.DECIDED if decision else CaseStatus.OPEN
@@ -550,14 +559,14 @@ def record_remittance(*, actor: Any, from_org: Organization, period_start: dt.da
     share expected from the period's income; ``amount`` defaults to that share."""
     first, last = rules.month_start(period_start), rules.month_start(period_end)
     if last < first:
-        raise DuesRuleError("上缴期间的结束月份不能早于开始月份。")
+        raise RuleError(_("The remittance period cannot end before it starts."), field="period_end")
     with transaction.atomic():
         require(actor, "add", from_org)
         standard = rules.standard_in_force(rules.month_end(last))
         income = rules.income(from_org, first, last, standard)
         overlapping = DuesRemittance.objects.filter(from_org=from_org, period_start__lte=last, period_end__gte=first)
         if overlapping.exists():
-            raise DuesRuleError("该期间已有上缴记录，请勿重复登记。")
+            raise RuleError(_("A remittance is already recorded for this period; do not record it twice."))
         parent = Organization.objects.get_parent(from_org)
         settings_row = getattr(from_org, "dues_settings", None) if hasattr(from_org, "dues_settings") else None
         remittance = DuesRemittance(
@@ -580,7 +589,7 @@ def approve_budget(*, actor: Any, budget: DuesBudget, approved_on: dt.date, appr
         budget = DuesBudget.objects.select_for_update().get(pk=budget.pk)
         require(actor, "change", budget.org)
         if not approval_ref.strip():
-            raise DuesRuleError("请填写批准预算的会议或文件。")
+            raise RuleError(_("Give the meeting or document that approved the budget."))
         budget.status, budget.approved_on, budget.approval_ref = BudgetStatus.APPROVED, approved_on, approval_ref
         budget.save()
         audit.record("approve", obj=budget, reason=approval_ref)
@@ -595,15 +604,16 @@ def decide_spending(*, actor: Any, spending: DuesSpending, approve: bool, decisi
         spending = DuesSpending.objects.select_for_update().select_related("org").get(pk=spending.pk)
         require(actor, "change", spending.org)
         if spending.status != ApprovalStatus.PENDING:
-            raise DuesRuleError("该支出已审批。")
+            raise RuleError(_("This spending has already been decided."))
         if spending.requested_by_id and spending.requested_by_id == getattr(actor, "pk", None):
-            raise DuesRuleError("支出不能由申请人本人审批。")
+            raise RuleError(_("Spending cannot be approved by the person who requested it."))
         if not decision_ref.strip():
-            raise DuesRuleError("请填写集体研究决定的会议（纪要）。")
+            raise RuleError(_("Give the meeting (minutes) where the collective decision was taken."))
         if approve and spending.from_care_fund:
             fund = rules.care_fund(spending.org, spending.spent_on.year)
             if fund.closing < spending.amount:
-                raise DuesRuleError(f"暖心工程基金余额 {fund.closing} 元，不足以支付 {spending.amount} 元。")
+                raise RuleError(_("The care fund holds %(balance)s yuan, not enough to pay %(amount)s yuan.")
+                                % {"balance": fund.closing, "amount": spending.amount})
         spending.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
         spending.decided_by, spending.decided_on, spending.decision_ref = actor, decided_on or _today(), decision_ref
         spending.save()
@@ -627,11 +637,11 @@ class BaseImportRow:
     note: str = ""
 
 
-class ImportError_(DuesRuleError):
+class ImportError_(RuleError):
     """Rows refused while writing; nothing was written. ``errors``: (line, message)."""
 
     def __init__(self, errors: list[tuple[int, str]]) -> None:
-        super().__init__("；".join(f"第{line}行：{msg}" for line, msg in errors))
+        super().__init__([_("Line %(line)s: %(error)s") % {"line": line, "error": msg} for line, msg in errors])
         self.errors = errors
 
 
@@ -646,7 +656,7 @@ def import_bases(*, actor: Any, year: int, rows: Sequence[BaseImportRow]) -> lis
                     created.append(assess_member(actor=actor, member=row.member, year=year, kind=row.kind,
                                                  components=row.components, fixed=row.fixed,
                                                  fixed_amount=row.fixed_amount, note=row.note))
-            except DuesRuleError as exc:
+            except RuleError as exc:
                 errors.append((row.line, str(exc)))
         if errors:
             raise ImportError_(errors)

@@ -1,6 +1,10 @@
 """One JSON error shape for the whole API, with Chinese messages:
 
     {"code": "not_found", "detail": "未找到。", "errors": {"field": ["..."]}}
+
+A business rule refused by a service (``core.errors.RuleError``) and a violated database
+constraint answer 400 with ``code: "invalid"`` and the sentence under its field or under
+``non_field_errors``; views never wrap service calls themselves.
 """
 
 from __future__ import annotations
@@ -8,12 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from dangjian.core import errors
 from dangjian.core.models import VersionConflict
 
 
@@ -53,8 +59,10 @@ def _flatten(detail: Any, key: str = "", into: dict[str, list[str]] | None = Non
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, VersionConflict):
         exc = Conflict(_("Someone else changed this record after you loaded it. Reload it and try again."))
-    elif isinstance(exc, ValidationError):
-        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    elif isinstance(exc, IntegrityError):  # a constraint a client can trigger: its sentence, not its name
+        exc = exceptions.ValidationError(errors.api_errors(errors.constraint_error(exc)))
+    elif isinstance(exc, ValidationError):  # core.errors.RuleError from a service, or model validation
+        exc = exceptions.ValidationError(errors.api_errors(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, PermissionDenied):

@@ -125,15 +125,12 @@ class AssessmentViewSet(ScopedModelViewSet):
             fixed = FixedDuesAmount.objects.visible_to(user, "view").filter(pk=data["fixed"]).first()
             if fixed is None:
                 raise exceptions.ValidationError({"fixed": [_("Not found.")]})
-        try:
-            assessment = services.assess_member(
-                actor=user, member=member, year=data["year"], kind=data["kind"],
-                components=[services.ComponentInput(items[row["item"]], row["amount"]) for row in data["components"]],
-                fixed=fixed, fixed_amount=data.get("fixed_amount"), effective_month=data.get("effective_month"),
-                reason=data["reason"], note=data["note"],
-            )
-        except services.DuesRuleError as exc:
-            raise exceptions.ValidationError({"non_field_errors": [str(exc)]}) from exc
+        assessment = services.assess_member(  # a RuleError answers 400 through the core exception handler
+            actor=user, member=member, year=data["year"], kind=data["kind"],
+            components=[services.ComponentInput(items[row["item"]], row["amount"]) for row in data["components"]],
+            fixed=fixed, fixed_amount=data.get("fixed_amount"), effective_month=data.get("effective_month"),
+            reason=data["reason"], note=data["note"],
+        )
         return Response(AssessmentSerializer(_assessments().get(pk=assessment.pk),
                                              context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
@@ -212,16 +209,13 @@ class PaymentViewSet(ScopedModelViewSet):
             months.extend(found.values())
         key = request.headers[HEADER].strip()
         token = "api-" + hashlib.sha256(f"{user.pk}:{key}".encode()).hexdigest()[:64]
-        try:
-            result = services.record_payment(
-                actor=user, member=member, amount=data["amount"], paid_on=data["paid_on"], method=data["method"],
-                idempotency_key=token, months=sorted(set(months)) or None, arrangement=data["arrangement"],
-                collector=collector, receipt_number=data["receipt_number"], proxy_payer=data["proxy_payer"],
-                proxy_relation=data["proxy_relation"], back_payment_reason=data["back_payment_reason"],
-                note=data["note"],
-            )
-        except services.DuesRuleError as exc:
-            raise exceptions.ValidationError({"non_field_errors": [str(exc)]}) from exc
+        result = services.record_payment(  # a RuleError answers 400 through the core exception handler
+            actor=user, member=member, amount=data["amount"], paid_on=data["paid_on"], method=data["method"],
+            idempotency_key=token, months=sorted(set(months)) or None, arrangement=data["arrangement"],
+            collector=collector, receipt_number=data["receipt_number"], proxy_payer=data["proxy_payer"],
+            proxy_relation=data["proxy_relation"], back_payment_reason=data["back_payment_reason"],
+            note=data["note"],
+        )
         payment = _payments().get(pk=result.payment.pk)
         return Response(PaymentSerializer(payment, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)

@@ -128,7 +128,7 @@ def test_rule_errors_and_bad_amounts_answer_400(personas: Personas, billed: dict
     assert zero.status_code == 400 and "amount" in zero.json()["errors"]
     huge = client.post(PAYMENTS, {"member": member.pk, "amount": "99999.00", "paid_on": "2026-11-20",
                                   "method": "cash"}, format="json", HTTP_IDEMPOTENCY_KEY="huge")
-    assert huge.status_code == 400 and "大额党费" in huge.json()["errors"]["non_field_errors"][0]
+    assert huge.status_code == 400 and "大额党费" in huge.json()["errors"]["amount"][0]  # the rule names its field
     assert not DuesPayment.objects.exists()
     # a refused request may be retried with the same key once corrected
     fixed = client.post(PAYMENTS, {"member": member.pk, "amount": "1.00", "paid_on": "2026-11-20",

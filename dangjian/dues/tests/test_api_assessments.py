@@ -80,7 +80,7 @@ def test_a_mid_year_reassessment_needs_a_reason_and_rebills_the_unpaid_months(pe
     higher = payload(member, components=[{"item": item("post_salary").pk, "amount": "9000.00"}])
     refused = client.post(ASSESSMENTS, higher, format="json", HTTP_IDEMPOTENCY_KEY="re-1")
     assert refused.status_code == 400
-    assert "原因" in refused.json()["errors"]["non_field_errors"][0]
+    assert "原因" in refused.json()["errors"]["reason"][0]  # the rule names its field
     assert DuesAssessment.objects.filter(member=member).count() == 1
     response = client.post(ASSESSMENTS, {**higher, "reason": "岗位调整", "effective_month": "2026-07-01"},
                            format="json", HTTP_IDEMPOTENCY_KEY="re-2")

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dangjian.core.errors import RuleError
 from dangjian.dues import rules
-from dangjian.dues.rules import Band, BaseLine, DuesRuleError
+from dangjian.dues.rules import Band, BaseLine
 
 D = Decimal
 EMPLOYED = [Band(D("3000.00"), D("0.50")), Band(D("5000.00"), D("1.00")), Band(D("10000.00"), D("1.50")),
@@ -73,7 +74,7 @@ def test_rounding_options(base: str, rounding: str, expected: str) -> None:
 
 
 def test_negative_base_refused() -> None:
-    with pytest.raises(DuesRuleError):
+    with pytest.raises(RuleError):
         rules.dues_from_bands(D("-1"), EMPLOYED, cap=CAP)
 
 
@@ -90,13 +91,13 @@ def test_base_after_tax_and_excluded_items() -> None:
 
 
 def test_tax_above_income_refused() -> None:
-    with pytest.raises(DuesRuleError):
+    with pytest.raises(RuleError):
         rules.compute_base([BaseLine("工资", D("10"), "include"), BaseLine("个税", D("11"), "deduct")])
 
 
 def test_fixed_amount_range() -> None:
     assert rules.fixed_dues(D("0.50"), low=D("0.20"), high=D("1.00")).amount == D("0.50")
-    with pytest.raises(DuesRuleError):
+    with pytest.raises(RuleError):
         rules.fixed_dues(D("1.50"), low=D("0.20"), high=D("1.00"))
 
 

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from dangjian.core.context import acting_as
+from dangjian.core.errors import RuleError
 from dangjian.core.events import Occurrence, Timing
 from dangjian.core.models import AuditEntry
 from dangjian.core.testing.personas import make_member
 from dangjian.dues import rules, services, signals
 from dangjian.dues.models import ArrearsCase, DuesAllocation, DuesAssessment, DuesBill, DuesPayment
-from dangjian.dues.rules import DuesRuleError
 from dangjian.dues.tests.conftest import assess, bill_months, item, key, pay
 
 D = Decimal
@@ -85,7 +85,7 @@ def test_reassessment_needs_reason_and_rebills(personas: Any, officer: Any) -> N
     assess(officer, member, 2026, "4000.00")
     bill_months(officer, personas.b1, 2026, range(1, 7))
     pay(officer, member, "40.00", dt.date(2026, 1, 10), months=[dt.date(2026, 1, 1)])
-    with pytest.raises(DuesRuleError, match="原因"):
+    with pytest.raises(RuleError, match="原因"):
         assess(officer, member, 2026, "6000.00", effective_month=dt.date(2026, 4, 1))
     again = assess(officer, member, 2026, "6000.00", effective_month=dt.date(2026, 4, 1), reason="晋升，工资调整")
     assert again.is_reassessment and again.monthly_amount == D("90.00")
@@ -103,7 +103,7 @@ def test_hardship_needs_higher_committee(personas: Any, officer: Any, staff: Any
             actor=officer, member=member, kind="reduce", from_month=dt.date(2026, 2, 1), to_month=None,
             reduced_amount=D("5.00"), reason="家庭困难", branch_decided_on=dt.date(2026, 1, 20),
             branch_decision_ref="支委会纪要第3号")
-        with pytest.raises(DuesRuleError, match="上一级党委"):
+        with pytest.raises(RuleError, match="上一级党委"):
             services.decide_relief(actor=officer, relief=relief, approve=True)
     # nothing changes before approval
     assert DuesBill.objects.get(member=member, month=dt.date(2026, 2, 1)).amount_due == D("40.00")
@@ -133,7 +133,7 @@ def test_overpayment_stays_unallocated(personas: Any, officer: Any) -> None:
     assess(officer, member, 2026, "4000.00")
     result = pay(officer, member, "50.00", dt.date(2026, 1, 5), months=[dt.date(2026, 1, 1)])
     assert result.unallocated == D("10.00")
-    with pytest.raises(DuesRuleError, match="大额党费"):
+    with pytest.raises(RuleError, match="大额党费"):
         pay(officer, member, "1100.00", dt.date(2026, 1, 6), months=[dt.date(2026, 2, 1)])
 
 
@@ -146,7 +146,7 @@ def test_quarterly_and_proxy_payment_recorded_as_such(personas: Any, officer: An
     payment = result.payment
     assert payment.arrangement == "quarterly" and payment.is_proxy and payment.proxy_relation == "配偶"
     assert DuesAllocation.objects.filter(payment=payment).count() == 3 and result.unallocated == 0
-    with pytest.raises(DuesRuleError, match="收据号"):
+    with pytest.raises(RuleError, match="收据号"):
         pay(officer, member, "40.00", dt.date(2026, 4, 5), months=[dt.date(2026, 4, 1)], receipt_number="R-001")
 
 
@@ -155,7 +155,7 @@ def test_back_payment_beyond_window_needs_reason(personas: Any, officer: Any) ->
     assess(officer, member, 2026, "4000.00")
     bill_months(officer, personas.b1, 2026, range(1, 10))
     pay(officer, member, "40.00", dt.date(2026, 7, 31), months=[dt.date(2026, 1, 1)])  # 6 months back: fine
-    with pytest.raises(DuesRuleError, match="补交原因"):
+    with pytest.raises(RuleError, match="补交原因"):
         pay(officer, member, "40.00", dt.date(2026, 9, 1), months=[dt.date(2026, 2, 1)])  # 7 months back
     result = pay(officer, member, "40.00", dt.date(2026, 9, 1), months=[dt.date(2026, 2, 1)],
                  back_payment_reason="援疆归来补交")
@@ -231,17 +231,17 @@ def test_statement_and_remittance(personas: Any, officer: Any, staff: Any) -> No
     assert (up.to_org, up.income, up.remit_percent, up.amount) == (personas.root, D("40.00"), D("20.00"), D("8.00"))
     inc = rules.income(personas.c1, dt.date(2026, 1, 1), dt.date(2026, 12, 1))
     assert (inc.retained, inc.care_fund) == (D("32.00"), D("19.20"))
-    with acting_as(officer), pytest.raises(DuesRuleError, match="重复"):
+    with acting_as(officer), pytest.raises(RuleError, match="重复"):
         services.record_remittance(actor=officer, from_org=personas.b1, period_start=dt.date(2026, 1, 1),
                                    period_end=dt.date(2026, 1, 1), amount=None, remitted_on=dt.date(2026, 2, 3))
 
 
 def test_outsider_cannot_write(personas: Any) -> None:
     officer_b2 = personas.user("officer_b2")
-    with pytest.raises(DuesRuleError):
+    with pytest.raises(RuleError):
         assess(officer_b2, personas.members["m_b1"], 2026, "4000.00")
     assert not DuesAssessment.objects.exists()
-    with acting_as(officer_b2), pytest.raises(DuesRuleError):
+    with acting_as(officer_b2), pytest.raises(RuleError):
         services.generate_bills(actor=officer_b2, org=personas.b1, month=dt.date(2026, 1, 1))
 
 
@@ -273,10 +273,10 @@ def test_spending_approval_and_care_fund(personas: Any, officer: Any, staff: Any
         spending = DuesSpending(org=personas.c1, category=hardship, spent_on=dt.date(2026, 3, 1), amount=D("10.00"),
                                 payee="困难党员", purpose="慰问", from_care_fund=True, requested_by=staff)
         spending.save()
-        with pytest.raises(DuesRuleError, match="本人"):
+        with pytest.raises(RuleError, match="本人"):
             services.decide_spending(actor=staff, spending=spending, approve=True, decision_ref="党委会")
     root_staff = personas.user("root_staff")
-    with acting_as(root_staff), pytest.raises(DuesRuleError, match="余额"):
+    with acting_as(root_staff), pytest.raises(RuleError, match="余额"):
         services.decide_spending(actor=root_staff, spending=spending, approve=True, decision_ref="党委会纪要")
 
 
@@ -284,7 +284,7 @@ def test_void_payment_before_closing_only(personas: Any, officer: Any) -> None:
     member = personas.members["m_b1"]
     assess(officer, member, 2026, "4000.00")
     wrong = pay(officer, member, "40.00", dt.date(2026, 1, 10), months=[dt.date(2026, 1, 1)]).payment
-    with acting_as(officer), pytest.raises(DuesRuleError, match="原因"):
+    with acting_as(officer), pytest.raises(RuleError, match="原因"):
         services.void_payment(actor=officer, payment=wrong, reason=" ")
     with acting_as(officer):
         services.void_payment(actor=officer, payment=wrong, reason="误录")
@@ -293,9 +293,9 @@ def test_void_payment_before_closing_only(personas: Any, officer: Any) -> None:
     kept = pay(officer, member, "40.00", dt.date(2026, 1, 11), months=[dt.date(2026, 1, 1)]).payment
     with acting_as(officer):
         services.close_statement(actor=officer, org=personas.b1, month=dt.date(2026, 1, 1))
-        with pytest.raises(DuesRuleError, match="已结报"):
+        with pytest.raises(RuleError, match="已结报"):
             services.void_payment(actor=officer, payment=kept, reason="误录")
-    with acting_as(personas.user("officer_b2")), pytest.raises(DuesRuleError):
+    with acting_as(personas.user("officer_b2")), pytest.raises(RuleError):
         services.void_payment(actor=personas.user("officer_b2"), payment=kept, reason="越权")
 
 

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dangjian.core.context import acting_as
+from dangjian.core.errors import RuleError
 from dangjian.core.testing.personas import Personas
 from dangjian.dues import services
 from dangjian.dues.models import (
@@ -119,7 +120,11 @@ def test_payment_rule_error_is_shown_in_chinese(personas: Personas, client_for: 
         "token": token, "member": personas.members["m_b1"].pk, "amount": "40.00", "paid_on": "2026-12-20",
         "method": "cash", "arrangement": "monthly", "first_month": "2026-02"})
     assert response.status_code == 400
-    assert "补交原因" in " ".join(response.context["form"].non_field_errors())
+    # the service's rule error stands beside the field it names, and what was typed stays
+    assert "须填写补交原因" in " ".join(response.context["form"].errors["back_payment_reason"])
+    page = response.content.decode()
+    assert "须填写补交原因" in page and 'value="40.00"' in page
+    assert not DuesPayment.objects.filter(member=personas.members["m_b1"], paid_on="2026-12-20").exists()
 
 
 def test_bulk_entry_screen_saves_all_in_one_go(personas: Personas, client_for: Any, year: dict[str, Any]) -> None:
@@ -264,7 +269,7 @@ def test_anonymous_is_sent_to_login() -> None:
 
 
 def test_services_refuse_writes_into_other_branch(personas: Personas) -> None:
-    with acting_as(personas.user("officer_b1")), pytest.raises(services.DuesRuleError):
+    with acting_as(personas.user("officer_b1")), pytest.raises(RuleError):
         services.close_statement(actor=personas.user("officer_b1"), org=personas.b2, month=dt.date(2026, 1, 1))
 
 

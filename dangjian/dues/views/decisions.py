@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from dangjian.core.errors import on_form
 from dangjian.core.scoping import get_scoped_or_404
-from dangjian.dues import forms, rules, services
+from dangjian.dues import forms, services
 from dangjian.dues.models import DuesBudget, DuesPayment, DuesSpending, HardshipRelief
 from dangjian.dues.views import declarations
 from dangjian.dues.views.helpers import render_form
@@ -24,13 +25,10 @@ def relief_decide(request: HttpRequest, pk: int) -> HttpResponse:
                                "view", pk=pk)
     form = forms.DecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with on_form(form):
             services.decide_relief(actor=request.user, relief=relief, approve=form.cleaned_data["approve"],
                                    approval_ref=form.cleaned_data["reference"],
                                    decided_on=form.cleaned_data["decided_on"])
-        except rules.DuesRuleError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _g("Decision recorded."))
             return HttpResponseRedirect(declarations.ReliefViews.url("detail", relief))
     return render_form(request, form, title=_("Approve a hardship relief: %(obj)s") % {"obj": relief},
@@ -43,13 +41,10 @@ def spending_decide(request: HttpRequest, pk: int) -> HttpResponse:
                                  "change", pk=pk)
     form = forms.DecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with on_form(form):
             services.decide_spending(actor=request.user, spending=spending, approve=form.cleaned_data["approve"],
                                      decision_ref=form.cleaned_data["reference"],
                                      decided_on=form.cleaned_data["decided_on"])
-        except rules.DuesRuleError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _g("Decision recorded."))
             return HttpResponseRedirect(declarations.SpendingViews.url("detail", spending))
     return render_form(request, form, title=_("Approve spending: %(obj)s") % {"obj": spending},
@@ -63,11 +58,8 @@ def payment_void(request: HttpRequest, pk: int) -> HttpResponse:
                                 "delete", pk=pk)
     form = forms.VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with on_form(form):
             services.void_payment(actor=request.user, payment=payment, reason=form.cleaned_data["reason"])
-        except rules.DuesRuleError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _g("Payment voided: %(obj)s") % {"obj": payment})
             return HttpResponseRedirect(reverse("dues:payment_list"))
     return render_form(request, form, title=_("Void a payment: %(obj)s") % {"obj": payment}, submit=_("Void"),
@@ -81,12 +73,9 @@ def budget_approve(request: HttpRequest, pk: int) -> HttpResponse:
     budget = get_scoped_or_404(request.user, DuesBudget, "change", pk=pk)
     form = forms.BudgetApprovalForm(request.POST or None, initial={"decided_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with on_form(form):
             services.approve_budget(actor=request.user, budget=budget, approved_on=form.cleaned_data["decided_on"],
                                     approval_ref=form.cleaned_data["reference"])
-        except rules.DuesRuleError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _g("Budget approved."))
             return HttpResponseRedirect(declarations.BudgetViews.url("detail", budget))
     return render_form(request, form, title=_("Approve the budget: %(obj)s") % {"obj": budget},

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import URLPattern, path
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.excel import Column
 from dangjian.core.scoping import covers
-from dangjian.core.views import ModelViews, ObjectEditView, Related
+from dangjian.core.views import ModelViews, Related
 from dangjian.dues import forms, rules
 from dangjian.dues.choices import ApprovalStatus, BudgetStatus
 from dangjian.dues.filtersets import (
@@ -80,35 +77,11 @@ from dangjian.orgs.models import Organization
 
 CONFIG_ACTIONS = ("list", "detail", "add", "edit")
 
-class ServiceEditView(ObjectEditView):
-    """The core's add/edit screen, with rule errors from a service shown on the form (400)."""
-
-    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
-        try:
-            return super().post(request, pk)
-        except (rules.DuesRuleError, ValidationError) as exc:
-            obj = self.get_object(request, pk)
-            form = self.form_class(pk)(request.POST, request.FILES, instance=obj, user=request.user)
-            form.is_valid()
-            for message in getattr(exc, "messages", None) or [str(exc)]:
-                form.add_error(None, message)
-            return render(request, self.spec.form_template,
-                          self.context(request, form=form, object=obj if pk else None), status=400)
-
 
 class DuesViews(ModelViews):
-    """ModelViews whose add/edit screens show service rule errors on the form."""
+    """The dues namespace for every dues model's screens."""
 
     namespace = "dues"
-
-    @classmethod
-    def urls(cls, prefix: str) -> list[URLPattern]:
-        patterns = []
-        for pattern in super().urls(prefix):
-            if pattern.name in (f"{cls.name}_add", f"{cls.name}_edit"):
-                pattern = path(str(pattern.pattern), ServiceEditView.as_view(spec=cls), name=pattern.name)
-            patterns.append(pattern)
-        return patterns
 
 
 class StandardViews(DuesViews):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from dangjian.core.errors import RuleError, add_to_form, as_message, on_form
 from dangjian.core.scoping import covers, get_scoped_or_404, scope_for
 from dangjian.core.views import can
 from dangjian.dues import forms, imports, rules, services
@@ -50,7 +51,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if officer and can(user, DuesAssessment, "add"):
         try:
             due = today.month >= rules.standard_in_force(today).assessment_month
-        except rules.DuesRuleError:
+        except RuleError:  # no standard set up yet
             due = False
         if due:  # the yearly assessment (核定) is due from the standard's assessment month
             unassessed = forms.dues_members(user, "add").exclude(dues_assessments__year=today.year).count()
@@ -107,16 +108,13 @@ def assess(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             components = [services.ComponentInput(f.cleaned_data["item"], f.cleaned_data["amount"])
                           for f in formset.forms if f.cleaned_data.get("item")]
-            try:
+            with on_form(form):
                 assessment = services.assess_member(
                     actor=request.user, member=data["member"], year=data["year"], kind=data["kind"],
                     components=components, fixed=data.get("fixed"), fixed_amount=data.get("fixed_amount"),
                     effective_month=data.get("effective_month"), reason=data.get("reason", ""),
                     note=data.get("note", ""),
                 )
-            except rules.DuesRuleError as exc:
-                form.add_error(None, str(exc))
-            else:
                 messages.success(request, _g("Assessed: %(obj)s") % {"obj": assessment})
                 return HttpResponseRedirect(declarations.AssessmentViews.url("detail", assessment))
     items = PayItem.objects.visible_to(request.user, "view").filter(is_active=True)
@@ -174,11 +172,8 @@ def generate_bills(request: HttpRequest) -> HttpResponse:
                               initial={"month": rules.month_start(timezone.localdate())})
     if request.method == "POST" and form.is_valid():
         org, month = form.cleaned_data["org"], form.cleaned_data["month"]
-        try:
+        with on_form(form):
             result = services.generate_bills(actor=request.user, org=org, month=month)
-        except rules.DuesRuleError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _g("%(created)d bills created, %(updated)d updated.") % {
                 "created": result.created, "updated": result.updated})
             if result.missing:
@@ -240,8 +235,8 @@ def bulk_payments(request: HttpRequest) -> HttpResponse:
                         if f.cleaned_data.get("member") in exc.errors:
                             f.add_error(None, exc.errors[f.cleaned_data["member"]])
                     header.add_error(None, _g("Nothing was saved: correct the marked rows and save again."))
-                except rules.DuesRuleError as exc:
-                    header.add_error(None, str(exc))
+                except RuleError as exc:
+                    add_to_form(header, exc)
                 else:
                     new = sum(1 for r in results if r.created)
                     messages.success(request, _g("Recorded %(n)d payments for %(month)s.") % {
@@ -273,11 +268,8 @@ def arrears(request: HttpRequest) -> HttpResponse:
         org, as_of = form.cleaned_data["org"], form.cleaned_data["as_of"]
         standard = rules.standard_in_force(as_of)
         if request.method == "POST":
-            try:
+            with as_message(request):
                 result = services.scan_arrears(actor=request.user, org=org, as_of=as_of)
-            except rules.DuesRuleError as exc:
-                messages.error(request, str(exc))
-            else:
                 messages.success(request, _g("%(warn)d members to remind; %(opened)d new decision items for the "
                                              "branch.") % {"warn": len(result.warnings), "opened": len(result.opened)})
             return HttpResponseRedirect(reverse("dues:arrears") + "?" + urlencode(
@@ -301,12 +293,9 @@ def close_statement(request: HttpRequest) -> HttpResponse:
     form = forms.OrgMonthForm(request.POST or None, user=request.user, action="change",
                               initial={"month": rules.add_months(rules.month_start(timezone.localdate()), -1)})
     if request.method == "POST" and form.is_valid():
-        try:
+        with on_form(form):
             statement = services.close_statement(actor=request.user, org=form.cleaned_data["org"],
                                                  month=form.cleaned_data["month"])
-        except rules.DuesRuleError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _g("Statement closed: %(obj)s") % {"obj": statement})
             return HttpResponseRedirect(declarations.StatementViews.url("detail", statement))
     return render_form(request, form, title=_("Close a monthly statement"), submit=_("Close the statement"),
