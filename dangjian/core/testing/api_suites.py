@@ -27,9 +27,9 @@ the others have the one error shape):
   exactly one row with a ``create`` audit entry (actor, source ``api``), and a retry with the
   same ``Idempotency-Key`` replays it without a second row (REL-02); an update with
   ``If-Match`` changes the row and writes its ``update`` entry with the before/after values; a
-  stale ``If-Match`` answers 412 and does not overwrite, a write without one answers 428
-  (REL-03); a destroy removes the row and writes its entry; a create into an organization
-  outside the user's scope is refused and writes no row (AC-02);
+  stale ``If-Match`` answers 412 and does not overwrite (REL-03); a destroy removes the row and writes its entry; a create into an organization
+  outside the user's scope is refused and writes no row, and so is an update that would move
+  the row there (``foreign_change``) (AC-02);
 - outsider: the row is not listed; detail, update, destroy and every detail action answer 404
   and the row is unchanged (AC-02);
 - the list costs the same number of queries with 1 and with 4 rows;
@@ -127,6 +127,12 @@ class ViewSetSuite(TestCase):
         """A POST body that would put the row into an organization outside ``allowed``'s scope."""
         raise NotImplementedError
 
+    @classmethod
+    def foreign_change(cls, p: Personas) -> dict[str, Any]:
+        """A PATCH body that would move the row into an organization outside ``allowed``'s scope
+        (declare it when the organization stays writable on update)."""
+        raise NotImplementedError
+
     def assert_destroyed(self, pk: Any) -> None:
         """What a destroy leaves behind (default: nothing)."""
         assert row_values(self.model(), pk) is None, "the row is still there after DELETE"
@@ -151,6 +157,8 @@ class ViewSetSuite(TestCase):
                 setattr(cls, name, None)  # not callable: not collected
         if not {"update", "destroy"} & offered and not any(action.detail for action in cls.extra_actions()):
             cls.test_outsider_cannot_write_the_row_404_and_unchanged = None  # type: ignore[assignment]  # no write
+        if cls.foreign_change.__func__ is ViewSetSuite.foreign_change.__func__:  # type: ignore[attr-defined]
+            cls.test_update_into_another_organization_is_refused_and_row_unchanged = None  # type: ignore[assignment]
         missing = []
         if cls.make_row.__func__ is ViewSetSuite.make_row.__func__:  # type: ignore[attr-defined]
             missing.append("make_row")
@@ -420,6 +428,15 @@ class ViewSetSuite(TestCase):
                                                       HTTP_IF_MATCH=etag)
         assert response.status_code == 412, response.status_code
         assert row_values(self.model(), obj.pk) == saved
+
+    @requires("update")
+    def test_update_into_another_organization_is_refused_and_row_unchanged(self) -> None:
+        obj = self.new_row()
+        before = row_values(self.model(), obj.pk)
+        response = self.client_as(self.allowed).patch(self.detail_url(obj), self.foreign_change(self.p), format="json",
+                                                      HTTP_IF_MATCH=self.etag(self.allowed, obj))
+        assert response.status_code in (400, 403, 404), response.status_code
+        assert row_values(self.model(), obj.pk) == before
 
     @requires("destroy")
     def test_destroy_removes_row_and_writes_its_audit_entry(self) -> None:

@@ -79,3 +79,7 @@ class TestPostAPISuite(ViewSetSuite):
     @classmethod
     def foreign_create_data(cls, p: Personas) -> dict[str, Any]:
         return {**cls.create_data(p), "org": p.b3.pk, "member": make_member(p.b3).pk}
+
+    @classmethod
+    def foreign_change(cls, p: Personas) -> dict[str, Any]:
+        return {"org": p.b3.pk}

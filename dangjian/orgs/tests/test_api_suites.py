@@ -55,3 +55,7 @@ class TestTermAPISuite(ViewSetSuite):
     @classmethod
     def foreign_create_data(cls, p: Personas) -> dict[str, Any]:
         return {**cls.create_data(p), "org": p.b3.pk}
+
+    @classmethod
+    def foreign_change(cls, p: Personas) -> dict[str, Any]:
+        return {"org": p.b3.pk}
