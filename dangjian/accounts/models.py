@@ -69,7 +69,8 @@ class RoleGrant(ScopedModel):
         verbose_name_plural = _("role grants")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
-                fields=["user", "role", "org"], condition=models.Q(revoked_at__isnull=True), name="one_active_grant"
+                fields=["user", "role", "org"], condition=models.Q(revoked_at__isnull=True), name="one_active_grant",
+                violation_error_message=_("This user already holds this role on this organization.")
             )
         ]
 

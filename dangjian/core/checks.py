@@ -51,6 +51,27 @@ def scope_areas_are_declared(app_configs: Any = None, models: Iterable[Any] | No
     return errors
 
 
+@register()
+def constraints_declare_sentences(app_configs: Any = None, models: Iterable[Any] | None = None,
+                                  **kwargs: Any) -> list[Error]:
+    """Every constraint of a scoped model (rows users write) declares the sentence a user reads
+    when they violate it (``violation_error_message``): never the constraint's name."""
+    from dangjian.core.errors import declared_sentence
+    from dangjian.core.modules import unscoped_models
+
+    infrastructure = set(unscoped_models())
+    errors = []
+    for model in apps.get_models() if models is None else models:
+        if not model.__module__.startswith("dangjian.") or model._meta.label_lower in infrastructure:
+            continue
+        for constraint in model._meta.constraints:
+            if not declared_sentence(constraint):
+                errors.append(Error(f"{model._meta.label_lower}: constraint {constraint.name!r} declares no "
+                                    f"violation_error_message (the sentence a user reads instead of its name)",
+                                    id="dangjian.E006", obj=model))
+    return errors
+
+
 def recorded_audit_codes(path: Path) -> set[str]:
     """The constant event codes a source file records with ``audit.record("code", ...)`` (also
     ``"a" if x else "b"``)."""

@@ -125,7 +125,8 @@ class DuesBand(ScopedModel):
         verbose_name = _("dues band")
         verbose_name_plural = _("dues bands")
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["standard", "kind", "upper_bound"], name="dues_band_unique_bound"),
+            models.UniqueConstraint(fields=["standard", "kind", "upper_bound"], name="dues_band_unique_bound",
+                violation_error_message=_("This standard already has a band with this upper bound.")),
         ]
 
     def __str__(self) -> str:
@@ -152,7 +153,8 @@ class FixedDuesAmount(ScopedModel):
         verbose_name = _("fixed dues amount")
         verbose_name_plural = _("fixed dues amounts")
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["standard", "category"], name="dues_fixed_unique_category"),
+            models.UniqueConstraint(fields=["standard", "category"], name="dues_fixed_unique_category",
+                violation_error_message=_("This standard already has an amount for this category.")),
         ]
 
     def __str__(self) -> str:
@@ -211,6 +213,7 @@ class AuxiliaryPoliceBand(ScopedModel):
                 condition=models.Q(rate_percent__isnull=False, amount__isnull=True)
                 | models.Q(rate_percent__isnull=True, amount__isnull=False),
                 name="dues_aux_band_rate_or_amount",
+                violation_error_message=_("Enter either a rate or a fixed amount, not both."),
             ),
         ]
 
@@ -363,7 +366,8 @@ class DuesAssessment(ScopedModel):
         verbose_name = _("dues assessment")
         verbose_name_plural = _("dues assessments")
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["member", "effective_month"], name="dues_assessment_one_per_month"),
+            models.UniqueConstraint(fields=["member", "effective_month"], name="dues_assessment_one_per_month",
+                violation_error_message=_("This member already has an assessment taking effect in this month.")),
         ]
 
     def __str__(self) -> str:
@@ -455,8 +459,10 @@ class DuesBill(ScopedModel):
         verbose_name = _("dues bill")
         verbose_name_plural = _("dues bills")
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["member", "month"], name="dues_bill_one_per_member_month"),
-            models.CheckConstraint(condition=models.Q(amount_due__gte=0), name="dues_bill_amount_not_negative"),
+            models.UniqueConstraint(fields=["member", "month"], name="dues_bill_one_per_member_month",
+                violation_error_message=_("This member already has a bill for this month.")),
+            models.CheckConstraint(condition=models.Q(amount_due__gte=0), name="dues_bill_amount_not_negative",
+                violation_error_message=_("The amount due cannot be negative.")),
         ]
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["org", "month"])]
 
@@ -507,9 +513,11 @@ class DuesPayment(ScopedModel):
         verbose_name = _("dues payment")
         verbose_name_plural = _("dues payments")
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="dues_payment_amount_positive"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="dues_payment_amount_positive",
+                violation_error_message=_("The amount paid must be greater than 0.")),
             models.UniqueConstraint(fields=["receipt_number"], condition=~models.Q(receipt_number=""),
-                                    name="dues_payment_unique_receipt"),
+                                    name="dues_payment_unique_receipt",
+                violation_error_message=_("This receipt number is already used.")),
         ]
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["org", "paid_on"])]
 
@@ -539,8 +547,10 @@ class DuesAllocation(ScopedModel):
         verbose_name = _("payment allocation")
         verbose_name_plural = _("payment allocations")
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["payment", "bill"], name="dues_allocation_unique"),
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="dues_allocation_amount_positive"),
+            models.UniqueConstraint(fields=["payment", "bill"], name="dues_allocation_unique",
+                violation_error_message=_("This payment is already allocated to this bill.")),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="dues_allocation_amount_positive",
+                violation_error_message=_("An allocated amount must be greater than 0.")),
         ]
 
     def __str__(self) -> str:
@@ -577,7 +587,8 @@ class ArrearsCase(ScopedModel):
         verbose_name_plural = _("arrears cases")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["member"], condition=models.Q(status="open"),
-                                    name="dues_one_open_case_per_member"),
+                                    name="dues_one_open_case_per_member",
+                violation_error_message=_("This member already has an open arrears case.")),
         ]
 
     def __str__(self) -> str:
@@ -611,7 +622,8 @@ class DuesStatement(ScopedModel):
         verbose_name = _("dues statement")
         verbose_name_plural = _("dues statements")
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["org", "month"], name="dues_statement_one_per_month"),
+            models.UniqueConstraint(fields=["org", "month"], name="dues_statement_one_per_month",
+                violation_error_message=_("This month's statement of the branch is already closed.")),
         ]
 
     def __str__(self) -> str:
@@ -644,9 +656,11 @@ class DuesRemittance(ScopedModel):
         verbose_name = _("dues remittance")
         verbose_name_plural = _("dues remittances")
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["from_org", "period_start"], name="dues_remittance_one_per_period"),
+            models.UniqueConstraint(fields=["from_org", "period_start"], name="dues_remittance_one_per_period",
+                violation_error_message=_("A remittance is already recorded for this period; do not record it twice.")),
             models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")),
-                                   name="dues_remittance_period_order"),
+                                   name="dues_remittance_period_order",
+                violation_error_message=_("The remittance period cannot end before it starts.")),
         ]
 
     def __str__(self) -> str:
@@ -675,7 +689,8 @@ class DuesBudget(ScopedModel):
         verbose_name = _("dues budget")
         verbose_name_plural = _("dues budgets")
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["org", "year"], name="dues_budget_one_per_year"),
+            models.UniqueConstraint(fields=["org", "year"], name="dues_budget_one_per_year",
+                violation_error_message=_("This organization already has a budget for this year.")),
         ]
 
     def __str__(self) -> str:
@@ -700,8 +715,10 @@ class DuesBudgetLine(ScopedModel):
         verbose_name = _("budget line")
         verbose_name_plural = _("budget lines")
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["budget", "category"], name="dues_budget_line_unique"),
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="dues_budget_line_not_negative"),
+            models.UniqueConstraint(fields=["budget", "category"], name="dues_budget_line_unique",
+                violation_error_message=_("This budget already has a line for this category.")),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="dues_budget_line_not_negative",
+                violation_error_message=_("A budget amount cannot be negative.")),
         ]
 
     def __str__(self) -> str:
@@ -739,7 +756,8 @@ class DuesSpending(ScopedModel):
         verbose_name = _("dues spending")
         verbose_name_plural = _("dues spending")
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="dues_spending_amount_positive"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="dues_spending_amount_positive",
+                violation_error_message=_("A spending amount must be greater than 0.")),
         ]
 
     def __str__(self) -> str:

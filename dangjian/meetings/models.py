@@ -123,7 +123,8 @@ class MeetingRequirement(RulesTable):
         verbose_name = _("meeting requirement")
         verbose_name_plural = _("meeting requirements")
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["year", "kind", "org_kinds"], name="one_requirement_per_kind_and_orgs"),
+            models.UniqueConstraint(fields=["year", "kind", "org_kinds"], name="one_requirement_per_kind_and_orgs",
+                violation_error_message=_("A requirement for this year, meeting kind and organization kinds already exists.")),
         ]
 
     def __str__(self) -> str:
@@ -274,7 +275,8 @@ class Attendance(ScopedModel):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_member"),
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_member",
+                violation_error_message=_("This member is already on the meeting's attendance list.")),
         ]
 
     def __str__(self) -> str:
@@ -419,6 +421,7 @@ class Opinion(ScopedModel):
             models.CheckConstraint(
                 condition=models.Q(is_anonymous=False) | models.Q(author__isnull=True, author_name=""),
                 name="anonymous_opinion_has_no_author",
+                violation_error_message=_("An anonymous opinion carries no author."),
             ),
         ]
 
@@ -475,7 +478,8 @@ class CriticismRecord(ScopedModel):
         verbose_name = _("criticism and self-criticism")
         verbose_name_plural = _("criticism and self-criticism")
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["meeting", "member"], name="one_criticism_record_per_member"),
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_criticism_record_per_member",
+                violation_error_message=_("This member already has a criticism and self-criticism record for this meeting.")),
         ]
 
     def __str__(self) -> str:

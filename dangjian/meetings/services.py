@@ -15,7 +15,6 @@ from dataclasses import replace
 from enum import Enum
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from dangjian.core import attachments, audit, context
+from dangjian.core.errors import RuleError
 from dangjian.meetings import signals
 from dangjian.meetings.choices import (
     AttendanceStatus,
@@ -60,8 +60,8 @@ def with_reason(reason: str) -> Iterator[None]:
         context.reset_context(token)
 
 
-def _locked_error() -> ValidationError:
-    return ValidationError(_("This meeting is confirmed or cancelled; correct it by an amendment with a reason."))
+def _locked_error() -> RuleError:
+    return RuleError(_("This meeting is confirmed or cancelled; correct it by an amendment with a reason."))
 
 
 # --- Expected attendees ----------------------------------------------------------------------------
@@ -116,7 +116,7 @@ def add_attendee(*, actor: Any, meeting: Meeting, member: Member, reason: str) -
     if meeting.is_locked:
         raise _locked_error()
     if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for changing the expected attendees.")})
+        raise RuleError(_("Give the reason for changing the expected attendees."), field="reason")
     with transaction.atomic():
         attendance = Attendance.objects.filter(meeting=meeting, member=member).first()
         if attendance is None:
@@ -132,7 +132,7 @@ def exclude_attendee(*, actor: Any, attendance: Attendance, reason: str) -> Atte
     if attendance.meeting.is_locked:
         raise _locked_error()
     if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for changing the expected attendees.")})
+        raise RuleError(_("Give the reason for changing the expected attendees."), field="reason")
     attendance.expected = False
     attendance.change_reason = reason.strip()
     attendance.save()
@@ -195,7 +195,7 @@ def record_attendance(*, actor: Any, meeting: Meeting, statuses: dict[int, str])
     """The organizer's attendance grid: set present / excused / absent per attendance row.
 
     Excused needs a leave requested before the start and approved by the organizer.
-    Returns the rows that changed; raises ValidationError (nothing written) on any bad row.
+    Returns the rows that changed; raises RuleError (nothing written) on any bad row.
     """
     if meeting.is_locked:
         raise _locked_error()
@@ -216,7 +216,7 @@ def record_attendance(*, actor: Any, meeting: Meeting, statuses: dict[int, str])
                 attendance.checkin_method = CheckinMethod.MANUAL
             changed.append(attendance)
         if errors:
-            raise ValidationError(errors)
+            raise RuleError(errors)
         for attendance in changed:
             attendance.save()
             signals.attendance_recorded.send(actor=actor, evidence=attendance)
@@ -230,9 +230,9 @@ def request_leave(*, actor: Any, attendance: Attendance, reason: str, now: dt.da
     if meeting.is_locked:
         raise _locked_error()
     if now >= meeting.starts_at:
-        raise ValidationError(_("Leave must be requested before the meeting starts."))
+        raise RuleError(_("Leave must be requested before the meeting starts."))
     if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the leave.")})
+        raise RuleError(_("Give the reason for the leave."), field="reason")
     attendance.leave_reason = reason.strip()
     attendance.leave_requested_at = now
     attendance.leave_status = LeaveStatus.REQUESTED
@@ -248,7 +248,7 @@ def decide_leave(*, actor: Any, attendance: Attendance, approve: bool, now: dt.d
     if attendance.meeting.is_locked:
         raise _locked_error()
     if attendance.leave_status != LeaveStatus.REQUESTED:
-        raise ValidationError(_("There is no pending leave request."))
+        raise RuleError(_("There is no pending leave request."))
     with transaction.atomic():
         attendance.leave_status = LeaveStatus.APPROVED if approve else LeaveStatus.REJECTED
         attendance.leave_decided_by = actor
@@ -285,7 +285,7 @@ def confirm_meeting(*, actor: Any, meeting: Meeting, now: dt.datetime | None = N
     if pending:
         problems.append(_("Record the attendance of everyone expected first (%(n)d not recorded).") % {"n": pending})
     if problems:
-        raise ValidationError(problems)
+        raise RuleError(problems)
     with transaction.atomic():
         meeting.status = MeetingStatus.CONFIRMED
         meeting.confirmed_at = now
@@ -303,7 +303,7 @@ def cancel_meeting(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
     if meeting.status == MeetingStatus.CANCELLED:
         raise _locked_error()
     if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason.")})
+        raise RuleError(_("Give the reason."), field="reason")
     with transaction.atomic(), with_reason(reason):
         before = meeting.status
         meeting.status = MeetingStatus.CANCELLED
@@ -327,14 +327,14 @@ def amend_meeting(*, actor: Any, meeting: Meeting, reason: str, changes: dict[st
     before/after of every field and attendance status it changed, and the audit entries of
     the changed rows carry the reason. Cancelling (``status``) reopens its obligation."""
     if meeting.status != MeetingStatus.CONFIRMED:
-        raise ValidationError(_("Only a confirmed meeting is amended; edit the others directly."))
+        raise RuleError(_("Only a confirmed meeting is amended; edit the others directly."))
     if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason.")})
+        raise RuleError(_("Give the reason."), field="reason")
     unknown = set(changes) - set(AMENDABLE_FIELDS)
     if unknown:
-        raise ValidationError(_("These fields cannot be amended: %(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise RuleError(_("These fields cannot be amended: %(f)s") % {"f": ", ".join(sorted(unknown))})
     if "status" in changes and changes["status"] not in (MeetingStatus.CONFIRMED, MeetingStatus.CANCELLED):
-        raise ValidationError({"status": _("An amendment may only cancel a meeting.")})
+        raise RuleError(_("An amendment may only cancel a meeting."), field="status")
     diff: dict[str, Any] = {}
     with transaction.atomic(), with_reason(reason.strip()):
         for name, value in changes.items():
@@ -343,20 +343,20 @@ def amend_meeting(*, actor: Any, meeting: Meeting, reason: str, changes: dict[st
                 diff[name] = [_value(before), _value(value)]
                 setattr(meeting, name, value)
         if meeting.ends_at <= meeting.starts_at:
-            raise ValidationError({"ends_at": _("The end must be after the start.")})
+            raise RuleError(_("The end must be after the start."), field="ends_at")
         changed_rows = []
         for pk, status in (attendance or {}).items():
             row = meeting.attendances.select_related("member").filter(pk=pk).first()
             if row is None or status not in AttendanceStatus.values or row.status == status:
                 continue
             if status == AttendanceStatus.EXCUSED and row.leave_status != LeaveStatus.APPROVED:
-                raise ValidationError(_("%(name)s: excused only with a leave requested before the start and approved.")
+                raise RuleError(_("%(name)s: excused only with a leave requested before the start and approved.")
                                       % {"name": row.member.name})
             diff[f"attendance:{row.member.name}"] = [row.status, status]
             row.status = status
             changed_rows.append(row)
         if not diff:
-            raise ValidationError(_("The amendment changes nothing."))
+            raise RuleError(_("The amendment changes nothing."))
         meeting.save()
         for row in changed_rows:
             row.save()
@@ -388,11 +388,11 @@ def submit_opinion(*, user: Any, solicitation: Solicitation, content: str, topic
     no author, the date only, and an audit entry without actor, IP, request id or time of day."""
     today = today or timezone.localdate()
     if not solicitation.is_open(today):
-        raise ValidationError(_("This solicitation is not open."))
+        raise RuleError(_("This solicitation is not open."))
     if anonymous and not solicitation.allow_anonymous:
-        raise ValidationError(_("This solicitation does not accept anonymous opinions."))
+        raise RuleError(_("This solicitation does not accept anonymous opinions."))
     if not content.strip():
-        raise ValidationError({"content": _("Write your opinion.")})
+        raise RuleError(_("Write your opinion."), field="content")
     opinion = Opinion(solicitation=solicitation, submitted_on=today, topic=topic, about_member=about_member,
                       content=content.strip(), is_anonymous=anonymous, source=OpinionSource.ONLINE)
     if anonymous:
@@ -407,7 +407,7 @@ def submit_opinion(*, user: Any, solicitation: Solicitation, content: str, topic
 
 def publish_agenda(*, actor: Any, solicitation: Solicitation, today: dt.date | None = None) -> Solicitation:
     if not solicitation.agenda_items.exists():
-        raise ValidationError(_("Collate the opinions into at least one agenda item first."))
+        raise RuleError(_("Collate the opinions into at least one agenda item first."))
     solicitation.agenda_published_on = today or timezone.localdate()
     solicitation.save()
     return solicitation

@@ -16,7 +16,6 @@ from typing import Any
 
 import segno
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -27,6 +26,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core import attachments
+from dangjian.core.errors import RuleError, as_message, on_form
 from dangjian.core.excel import Column
 from dangjian.core.links import absolute_url
 from dangjian.core.periods import add_months, month_end
@@ -339,10 +339,6 @@ def _redirect(meeting: Meeting) -> HttpResponseRedirect:
     return HttpResponseRedirect(MeetingViews.url("detail", meeting))
 
 
-def _error_text(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
-
-
 @require_http_methods(["GET", "POST"])
 def attendance_grid(request: HttpRequest, pk: int) -> HttpResponse:
     """The organizer's grid: every expected attendee with present / excused / absent."""
@@ -352,14 +348,11 @@ def attendance_grid(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         statuses = {a.pk: request.POST.get(f"status-{a.pk}", "") for a in rows if a.expected}
-        try:
+        with as_message(request):
             changed = services.record_attendance(actor=request.user, meeting=meeting, statuses=statuses)
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-            status = 400
-        else:
             messages.success(request, _("Attendance saved (%(n)d changed).") % {"n": len(changed)})
             return HttpResponseRedirect(reverse("meetings:attendance_grid", args=[meeting.pk]))
+        status = 400  # reached only when the service refused
     counts = Meeting.objects.filter(pk=meeting.pk).visible_to(request.user, "view").aggregate(**rules.attendance_counts())
     return render(request, "meetings/attendance_grid.html", {
         "meeting": meeting, "rows": rows, "choices": attendance_choices(),
@@ -373,12 +366,10 @@ def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_change(request, pk)
     form = AddAttendeeForm(request.POST, user=request.user)
     if form.is_valid():
-        try:
+        with as_message(request):
             services.add_attendee(actor=request.user, meeting=meeting, member=form.cleaned_data["member"],
                                   reason=form.cleaned_data["reason"])
             messages.success(request, _("Attendee added."))
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
     else:
         messages.error(request, _("Choose a member and give the reason."))
     return HttpResponseRedirect(reverse("meetings:attendance_grid", args=[meeting.pk]))
@@ -388,13 +379,11 @@ def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
 def attendee_exclude(request: HttpRequest, pk: int) -> HttpResponse:
     attendance = get_scoped_or_404(request.user, Attendance.objects.select_related("meeting"), "change", pk=pk)  # scope-ok: get_scoped_or_404
     form = ReasonForm(request.POST)
-    try:
+    with as_message(request):
         if not form.is_valid():
-            raise ValidationError(_("Give the reason for changing the expected attendees."))
+            raise RuleError(_("Give the reason for changing the expected attendees."), field="reason")
         services.exclude_attendee(actor=request.user, attendance=attendance, reason=form.cleaned_data["reason"])
         messages.success(request, _("Excluded from the expected attendees."))
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
     return HttpResponseRedirect(reverse("meetings:attendance_grid", args=[attendance.meeting_id]))
 
 
@@ -406,35 +395,29 @@ def leave_request(request: HttpRequest, pk: int) -> HttpResponse:
     if not own and not Attendance.objects.filter(pk=pk).visible_to(request.user, "change").exists():
         raise Http404
     form = LeaveForm(request.POST)
-    try:
+    with as_message(request):
         if not form.is_valid():
-            raise ValidationError(_("Give the reason for the leave."))
+            raise RuleError(_("Give the reason for the leave."), field="reason")
         services.request_leave(actor=request.user, attendance=attendance, reason=form.cleaned_data["reason"])
         messages.success(request, _("Leave requested; the organizer will decide."))
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
     return HttpResponseRedirect(AttendanceViews.url("detail", attendance))
 
 
 @require_POST
 def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
     attendance = get_scoped_or_404(request.user, Attendance.objects.select_related("meeting"), "change", pk=pk)  # scope-ok: get_scoped_or_404
-    try:
+    with as_message(request):
         services.decide_leave(actor=request.user, attendance=attendance, approve=request.POST.get("approve") == "1")
         messages.success(request, _("Leave decided."))
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
     return HttpResponseRedirect(AttendanceViews.url("detail", attendance))
 
 
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_change(request, pk)
-    try:
+    with as_message(request):
         services.confirm_meeting(actor=request.user, meeting=meeting)
         messages.success(request, _("Meeting confirmed; its record is now locked."))
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
     return _redirect(meeting)
 
 
@@ -443,11 +426,8 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_change(request, pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with as_message(request):
             services.cancel_meeting(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
             messages.success(request, _("Meeting cancelled."))
         return _redirect(meeting)
     return render(request, "meetings/reason_form.html", {
@@ -465,12 +445,9 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
     form = AmendmentForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         attendance = {a.pk: request.POST.get(f"status-{a.pk}", a.status) for a in rows}
-        try:
+        with on_form(form):
             services.amend_meeting(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"],
                                    changes=form.changes(), attendance=attendance)
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
             messages.success(request, _("Amendment recorded."))
             return _redirect(meeting)
     return render(request, "meetings/amend.html", {
@@ -483,12 +460,10 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_change(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with as_message(request):
             with transaction.atomic():
                 services.add_attachment(actor=request.user, meeting=meeting, upload=form.cleaned_data["file"])
             messages.success(request, _("Attachment uploaded."))
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
     else:
         messages.error(request, _("Choose a file."))
     return _redirect(meeting)
@@ -661,13 +636,10 @@ def opinion_form(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = OpinionForm(request.POST or None, solicitation=solicitation)
     if request.method == "POST" and form.is_valid():
-        try:
+        with on_form(form):
             services.submit_opinion(user=request.user, solicitation=solicitation,
                                     content=form.cleaned_data["content"], topic=form.cleaned_data["topic"],
                                     anonymous=bool(form.cleaned_data.get("anonymous")))
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
             return render(request, "meetings/opinion_thanks.html", {"solicitation": solicitation})
     return render(request, "meetings/opinion_form.html", {
         "solicitation": solicitation, "form": form, "is_open": solicitation.is_open(),
@@ -687,9 +659,7 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agenda_publish(request: HttpRequest, pk: int) -> HttpResponse:
     solicitation = get_scoped_or_404(request.user, Solicitation, "change", pk=pk)
-    try:
+    with as_message(request):
         services.publish_agenda(actor=request.user, solicitation=solicitation)
         messages.success(request, _("Agenda published to the members."))
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
     return HttpResponseRedirect(SolicitationViews.url("detail", solicitation))
