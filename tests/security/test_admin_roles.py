@@ -1,13 +1,17 @@
 """AC-04 三员分立: the exact role x area x action matrix, and how the three admins behave.
 
-The expected matrix is written out here on purpose: changing dangjian/accounts/roles.py
-without changing this table fails, so every change of rights is deliberate and reviewed.
+The expected matrix is written out here on purpose, as data compared with the declared one in
+a single assertion: changing a module's declared areas (collected by dangjian/accounts/roles.py)
+without changing this table fails with the list of rights gained and lost, so every change of
+rights is deliberate and reviewed. The behaviour tests below check that screens and API do
+what the matrix says for the three administrators.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -17,7 +21,11 @@ from django.core.exceptions import ValidationError
 from dangjian.accounts import services
 from dangjian.accounts.models import RoleGrant
 from dangjian.accounts.roles import ADMIN_ROLES, ROLE_MATRIX, Role, allows
+from dangjian.core.context import acting_as
 from dangjian.core.models import AuditEntry
+from dangjian.core.modules import areas
+from dangjian.core.testing.api import SchemaValidatingClient
+from dangjian.core.testing.api_suites import ViewSetSuite, api_token, registered_viewsets
 from tests.security.conftest import all_routes, login
 
 AREAS = ("members", "orgs", "config", "users", "grants", "security", "audit", "meetings", "attendance", "dlm",
@@ -42,21 +50,60 @@ EXPECTED: dict[str, tuple[str, dict[str, set[str]]]] = {
     "audit_admin": ("subtree", {"audit": {V, E}}),
 }
 
-CELLS = list(itertools.product(EXPECTED, AREAS, ACTIONS))
+def granted_cells(matrix: Mapping[str, Any]) -> set[tuple[str, str, str]]:
+    """(role, area, action) for every right a matrix grants (EXPECTED's shape or ROLE_MATRIX's)."""
+    cells = set()
+    for role, spec in matrix.items():
+        rights = spec[1] if isinstance(spec, tuple) else spec.areas
+        cells |= {(role, area, action) for area, actions in rights.items() for action in actions}
+    return cells
 
 
-@pytest.mark.parametrize(("role", "area", "action"), CELLS, ids=[":".join(c) for c in CELLS])
-def test_matrix_cell(role: str, area: str, action: str) -> None:
-    expected = action in EXPECTED[role][1].get(area, set())
-    assert allows(role, area, action) is expected, f"{role} {action} {area}: expected {expected}"
+def _table(cells: set[tuple[str, str, str]]) -> list[str]:
+    """One line per role and area with its actions in a fixed order: readable in a diff."""
+    lines = []
+    for role in EXPECTED:
+        for area in sorted({a for r, a, _x in cells if r == role}):
+            actions = " ".join(x for x in ACTIONS if (role, area, x) in cells)
+            lines.append(f"{role:<16} {area:<11} {actions}")
+    return lines
 
 
-def test_matrix_has_no_unexpected_roles_areas_or_actions() -> None:
-    """A new role, area or action must be added to EXPECTED above, on purpose."""
-    assert set(ROLE_MATRIX) == set(EXPECTED) == {r.value for r in Role}
-    for role, spec in ROLE_MATRIX.items():
-        assert spec.reach == EXPECTED[role][0], role
-        assert {a: set(acts) for a, acts in spec.areas.items()} == EXPECTED[role][1], role
+def test_the_role_matrix_is_exactly_the_expected_one() -> None:
+    """The whole role x area x action matrix and every role's reach, in one comparison.
+
+    On a difference the message lists each right granted but not expected (+) and expected
+    but not granted (-), then pytest shows the two tables side by side.
+    """
+    expected, actual = granted_cells(EXPECTED), granted_cells(ROLE_MATRIX)
+    diff = [f"+ {role} {action} {area}" for role, area, action in sorted(actual - expected)]
+    diff += [f"- {role} {action} {area}" for role, area, action in sorted(expected - actual)]
+    diff += [f"reach of {role}: {ROLE_MATRIX[role].reach}, expected {EXPECTED[role][0]}"
+             for role in EXPECTED if role in ROLE_MATRIX and ROLE_MATRIX[role].reach != EXPECTED[role][0]]
+    assert set(ROLE_MATRIX) == set(EXPECTED) == {r.value for r in Role}, "a role was added or removed"
+    assert (_table(actual), {r: s.reach for r, s in ROLE_MATRIX.items()}) == \
+        (_table(expected), {r: s[0] for r, s in EXPECTED.items()}), "role matrix differs:\n" + "\n".join(diff)
+
+
+def test_every_declared_area_and_action_is_known_here() -> None:
+    """A new area or action must be added to AREAS / ACTIONS above (and to EXPECTED), on purpose;
+    ``allows`` answers exactly what the matrix says for every cell."""
+    assert set(areas()) == set(AREAS), f"declared areas {sorted(areas())} != AREAS {sorted(AREAS)}"
+    assert {action for _r, _a, action in granted_cells(ROLE_MATRIX)} <= set(ACTIONS)
+    cells = itertools.product(EXPECTED, AREAS, ACTIONS)
+    wrong = [cell for cell in cells if allows(*cell) is not (cell in granted_cells(ROLE_MATRIX))]
+    assert not wrong, wrong
+
+
+def test_a_changed_right_fails_with_a_readable_difference() -> None:
+    """The comparison above is not vacuous: one right more and one less are both named."""
+    changed = {role: (reach, {area: set(actions) for area, actions in rights.items()})
+               for role, (reach, rights) in EXPECTED.items()}
+    changed["system_admin"][1]["members"] = {V}
+    changed["inspector"][1]["dues"] = set()
+    extra, missing = granted_cells(changed) - granted_cells(EXPECTED), granted_cells(EXPECTED) - granted_cells(changed)
+    assert (extra, missing) == ({("system_admin", "members", V)}, {("inspector", "dues", V)})
+    assert _table(granted_cells(changed)) != _table(granted_cells(EXPECTED))
 
 
 def test_admin_roles_are_the_three() -> None:
@@ -103,6 +150,40 @@ def test_audit_admin_reads_audit_only(personas: Any) -> None:
     for url in ("/members/", f"/members/{personas.members['m_b1'].pk}/", "/accounts/users/",
                 "/accounts/users/add/", "/accounts/grants/add/", "/accounts/locks/", "/members/add/"):
         assert client.get(url).status_code == 404, url
+
+
+ADMIN_PERSONAS = {"sysadmin": "system_admin", "secadmin": "security_admin", "auditadmin": "audit_admin"}
+
+
+def _api_suites() -> dict[type, type[ViewSetSuite]]:
+    from dangjian.core.tests.test_meta import _test_modules
+
+    return {value.viewset: value for module in _test_modules() for value in vars(module).values()
+            if isinstance(value, type) and issubclass(value, ViewSetSuite) and "viewset" in value.__dict__}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("admin", sorted(ADMIN_PERSONAS))
+def test_an_admin_reaches_no_api_resource_outside_its_areas(personas: Any, admin: str) -> None:
+    """The matrix on every API resource: a row of each (made by its generated suite's
+    declaration) is neither listed nor shown to an administrator whose role lacks the
+    resource's area, and is shown to one whose role has it."""
+    client = SchemaValidatingClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(admin)}")
+    suites = _api_suites()
+    refused = []
+    for viewset, prefix in sorted(registered_viewsets().items(), key=lambda item: item[1]):
+        with acting_as(None, reason="test fixture"):
+            row = suites[viewset].make_row(personas)
+        shown = client.get(f"/api/v1/{prefix}/{row.pk}/").status_code
+        if allows(ADMIN_PERSONAS[admin], viewset.queryset.model.scope_area, "view"):
+            assert shown == 200, (admin, prefix, shown)
+            continue
+        listed = client.get(f"/api/v1/{prefix}/")
+        assert listed.status_code == 200 and listed.json()["count"] == 0, (admin, prefix, listed.json())
+        assert shown == 404, (admin, prefix, shown)
+        refused.append(prefix)
+    assert len(refused) >= 8, refused  # every business resource at least
 
 
 def table_counts() -> dict[str, int]:
