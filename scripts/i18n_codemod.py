@@ -38,6 +38,7 @@ def rewrite(path: Path) -> bool:
     if not aliases:
         return False
     edits: list[tuple[int, int, int, str]] = []  # (line, col, end_col, new)
+    source_lines = source.splitlines()
     needed: set[str] = set()
 
     def visit(node: ast.AST, in_function: bool) -> None:
@@ -51,8 +52,11 @@ def rewrite(path: Path) -> bool:
             for child in [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults]:
                 if child is not None:
                     visit(child, in_function)
+            # "# lazy-ok: <reason>" on the def line: the function builds a declaration that is
+            # kept (cached menus), so its strings must stay lazy like module-level ones.
+            kept = "# lazy-ok:" in source_lines[node.lineno - 1]
             for child in node.body:
-                visit(child, True)
+                visit(child, not kept)
             return
         if isinstance(node, ast.Lambda):
             for child in node.args.defaults:
@@ -89,7 +93,8 @@ def rewrite(path: Path) -> bool:
         keep = others_by_import[node.lineno]
         if node is first:
             keep = [*keep, *wanted]
-        replacement = f"from {MODULE} import {', '.join(keep)}\n" if keep else ""
+        indent = " " * node.col_offset
+        replacement = f"{indent}from {MODULE} import {', '.join(keep)}\n" if keep else ""
         lines[start:end] = [replacement]
     path.write_text("".join(lines), encoding="utf-8")
     return True

@@ -11,7 +11,7 @@ from dangjian.core.modules import Area, Figure, ModuleParts
 from dangjian.core.navigation import MenuGroup, MenuItem
 
 
-def menu() -> MenuGroup:
+def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
     return MenuGroup(_("System"), (
         MenuItem(_("Accounts"), "accounts:user_list", "user", "users"),
         MenuItem(_("Role grants"), "accounts:grant_list", "shield", "grants"),

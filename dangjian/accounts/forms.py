@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.backends import LOGIN_FAILED
@@ -52,7 +52,7 @@ class PasswordChangeForm(forms.Form):
     def clean_old_password(self) -> str:
         value: str = self.cleaned_data["old_password"]
         if not self.user.check_password(value):
-            raise ValidationError(_g("The current password is wrong."))
+            raise ValidationError(gettext("The current password is wrong."))
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -60,7 +60,7 @@ class PasswordChangeForm(forms.Form):
         p1, p2 = data.get("new_password1"), data.get("new_password2")
         if p1 and p2:
             if p1 != p2:
-                self.add_error("new_password2", _g("The two new passwords differ."))
+                self.add_error("new_password2", gettext("The two new passwords differ."))
             else:
                 try:
                     validate_password(p1, self.user)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts import services
 from dangjian.accounts.models import RoleGrant, User
@@ -34,12 +34,12 @@ class RoleGrantImporter(Importer):
     sheet_name = "角色授权"
     fields = (
         ImportField("username", "用户名", required=True, kind="code", max_length=150, example="zhangsan", width=16,
-                    help=_l("The login name of an existing account.")),
+                    help=_("The login name of an existing account.")),
         ImportField("role", "角色", required=True, kind="choice", choices=IMPORTABLE_ROLES, example="支部党务人员", width=16),
         ImportField("org", "组织", required=True, kind="name", max_length=100, example="刑侦一大队党支部", width=30,
-                    help=_l("The organization code or exact name; the role covers its whole subtree.")),
+                    help=_("The organization code or exact name; the role covers its whole subtree.")),
     )
-    notes = (_l("Administrator roles (system, security and audit administrators) are granted one by one, not by "
+    notes = (_("Administrator roles (system, security and audit administrators) are granted one by one, not by "
                 "import."),)
 
     def prepare(self, rows: list[Row]) -> None:
@@ -60,7 +60,7 @@ class RoleGrantImporter(Importer):
         if v["username"]:
             user = self.users.get(v["username"])
             if user is None:
-                self.problem(row, "username", _("There is no account “%(value)s”.") % {"value": v["username"][:60]})
+                self.problem(row, "username", gettext("There is no account “%(value)s”.") % {"value": v["username"][:60]})
         if v["org"]:
             org, why = self.orgs.find(v["org"])
             if org is None:
@@ -68,10 +68,10 @@ class RoleGrantImporter(Importer):
         if user is None or org is None or not v["role"]:
             return
         key = (user.pk, v["role"], org.pk)
-        if not self.unique_in_file(row, "role", key, self.seen, _("Same grant as row %(row)d of this file.")):
+        if not self.unique_in_file(row, "role", key, self.seen, gettext("Same grant as row %(row)d of this file.")):
             return
         if key in self.existing:
-            self.problem(row, "role", _("This user already holds this role on this organization."))
+            self.problem(row, "role", gettext("This user already holds this role on this organization."))
             return
         grant = RoleGrant(user=user, role=v["role"], org=org, granted_by=self.user if getattr(self.user, "pk", None) else None)
         try:

@@ -10,7 +10,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from dangjian.accounts.models import SecurityPolicy
 
@@ -36,7 +36,7 @@ class SessionPolicyMiddleware:
             auth_at = request.session.get(AUTH_AT)
             if auth_at is None or now - dt.datetime.fromisoformat(auth_at) > dt.timedelta(hours=policy.absolute_timeout_hours):
                 logout(request)
-                messages.info(request, _("Your session has ended; please log in again."))
+                messages.info(request, gettext("Your session has ended; please log in again."))
                 return HttpResponseRedirect(reverse("accounts:login"))
             request.session.set_expiry(policy.idle_timeout_minutes * 60)
             if self._password_stale(user, policy, now):
@@ -45,7 +45,7 @@ class SessionPolicyMiddleware:
                     if request.path.startswith("/api/"):
                         from django.http import JsonResponse
 
-                        return JsonResponse({"code": "password_expired", "detail": _("Please change your password first.")}, status=403)
+                        return JsonResponse({"code": "password_expired", "detail": gettext("Please change your password first.")}, status=403)
                     return HttpResponseRedirect(reverse("accounts:password_change"))
         return self.get_response(request)
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.roles import ADMIN_ROLES, Role
@@ -83,11 +83,11 @@ class RoleGrant(ScopedModel):
         others = RoleGrant.objects.filter(user_id=self.user_id, revoked_at__isnull=True).exclude(pk=self.pk)
         other_roles = set(others.values_list("role", flat=True))
         if self.role in ADMIN_ROLES and (other_roles - {self.role}):
-            raise ValidationError({"role": _g("An administrator role cannot be combined with any other role.")})
+            raise ValidationError({"role": gettext("An administrator role cannot be combined with any other role.")})
         if self.role not in ADMIN_ROLES and other_roles & ADMIN_ROLES:
-            raise ValidationError({"role": _g("This user holds an administrator role and cannot take other roles.")})
+            raise ValidationError({"role": gettext("This user holds an administrator role and cannot take other roles.")})
         if self.granted_by_id and self.granted_by_id == self.user_id:
-            raise ValidationError({"user": _g("Nobody may grant a role to themself.")})
+            raise ValidationError({"user": gettext("Nobody may grant a role to themself.")})
 
 
 class SecurityPolicy(ScopedModel):
@@ -112,7 +112,7 @@ class SecurityPolicy(ScopedModel):
         verbose_name_plural = _("security policy")
 
     def __str__(self) -> str:
-        return str(_("security policy"))
+        return str(gettext("security policy"))
 
     @classmethod
     def current(cls) -> SecurityPolicy:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 MAX_LENGTH = 128
 #: Words that make a password guessable here (context words, ASVS 6.2.11).
@@ -27,12 +27,12 @@ class PolicyLengthValidator:
     def validate(self, password: str, user: Any = None) -> None:
         minimum = _policy().password_min_length
         if len(password) < minimum:
-            raise ValidationError(_("The password must have at least %(n)d characters.") % {"n": minimum}, code="short")
+            raise ValidationError(gettext("The password must have at least %(n)d characters.") % {"n": minimum}, code="short")
         if len(password) > MAX_LENGTH:
-            raise ValidationError(_("The password may have at most %(n)d characters.") % {"n": MAX_LENGTH}, code="long")
+            raise ValidationError(gettext("The password may have at most %(n)d characters.") % {"n": MAX_LENGTH}, code="long")
 
     def get_help_text(self) -> str:
-        return _("At least %(n)d characters.") % {"n": _policy().password_min_length}
+        return gettext("At least %(n)d characters.") % {"n": _policy().password_min_length}
 
 
 class CharacterClassValidator:
@@ -43,13 +43,13 @@ class CharacterClassValidator:
         required = _policy().password_min_classes
         if classes < required:
             raise ValidationError(
-                _("The password must mix at least %(n)d of: upper-case letters, lower-case letters, digits, symbols.")
+                gettext("The password must mix at least %(n)d of: upper-case letters, lower-case letters, digits, symbols.")
                 % {"n": required},
                 code="classes",
             )
 
     def get_help_text(self) -> str:
-        return _("Mix upper-case and lower-case letters, digits and symbols.")
+        return gettext("Mix upper-case and lower-case letters, digits and symbols.")
 
 
 class ContextWordValidator:
@@ -63,10 +63,10 @@ class ContextWordValidator:
                 words += [w.lower() for w in (member.name, member.police_number or "", member.name_initials) if w and len(w) >= 2]
         for word in words:
             if word and word in lowered:
-                raise ValidationError(_("The password must not contain easily guessed words such as names, police numbers or '党建'."), code="context")
+                raise ValidationError(gettext("The password must not contain easily guessed words such as names, police numbers or '党建'."), code="context")
 
     def get_help_text(self) -> str:
-        return _("No names, police numbers or common words.")
+        return gettext("No names, police numbers or common words.")
 
 
 class HistoryValidator:
@@ -79,10 +79,10 @@ class HistoryValidator:
             previous.append(user.password)
         for encoded in previous:
             if check_password(password, encoded):
-                raise ValidationError(_("You used this password recently; choose a new one."), code="reused")
+                raise ValidationError(gettext("You used this password recently; choose a new one."), code="reused")
 
     def password_changed(self, password: str, user: Any = None) -> None:
         return None
 
     def get_help_text(self) -> str:
-        return _("Not one of your recent passwords.")
+        return gettext("Not one of your recent passwords.")

@@ -12,7 +12,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from dangjian.accounts.models import LoginLock, PasswordHistory, RoleGrant, User
 from dangjian.accounts.roles import ADMIN_ROLES, Role
@@ -134,7 +134,7 @@ def bootstrap_admins(*, root: Any) -> dict[str, str]:
     Refuses to run twice; returns {username: one-time password} to print once.
     """
     if RoleGrant.objects.filter(role__in=ADMIN_ROLES, revoked_at__isnull=True).exists():
-        raise ValidationError(_("The administrator accounts already exist."))
+        raise ValidationError(gettext("The administrator accounts already exist."))
     passwords: dict[str, str] = {}
     with transaction.atomic():
         for username, display, role in ADMIN_ACCOUNTS:

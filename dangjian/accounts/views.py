@@ -14,8 +14,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
@@ -70,7 +70,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         services.change_password(actor=user, user=user, new_password=form.cleaned_data["new_password1"])
         login(request, user, backend="dangjian.accounts.backends.LockoutModelBackend")  # new session key
         request.session[AUTH_AT] = timezone.now().isoformat()
-        messages.success(request, _("Your password has been changed."))
+        messages.success(request, gettext("Your password has been changed."))
         return HttpResponseRedirect(reverse("core:home"))
     return render(request, "accounts/password_change.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -79,7 +79,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 class UserTable(BaseTable):
-    username = tables.Column(linkify=True, verbose_name=_l("username"))
+    username = tables.Column(linkify=True, verbose_name=_("username"))
 
     class Meta(BaseTable.Meta):
         model = User
@@ -87,7 +87,7 @@ class UserTable(BaseTable):
 
 
 class UserFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(field_name="username", lookup_expr="icontains", label=_l("username"))
+    q = django_filters.CharFilter(field_name="username", lookup_expr="icontains", label=_("username"))
 
     class Meta:
         model = User
@@ -110,13 +110,13 @@ class UserViews(ModelViews):
     def after_save(cls, request: HttpRequest, obj: Any, created: bool) -> None:
         password = getattr(obj, "one_time_password", None)
         if created and password:
-            messages.warning(request, _("One-time password of %(user)s: %(pw)s — give it to the user in person; it "
+            messages.warning(request, gettext("One-time password of %(user)s: %(pw)s — give it to the user in person; it "
                                         "must be changed at first login and expires in 72 hours.")
                              % {"user": obj.username, "pw": password})
 
 
 class GrantTable(BaseTable):
-    user = tables.Column(linkify=False, verbose_name=_l("user"))
+    user = tables.Column(linkify=False, verbose_name=_("user"))
 
     class Meta(BaseTable.Meta):
         model = RoleGrant
@@ -124,8 +124,8 @@ class GrantTable(BaseTable):
 
 
 class GrantFilterSet(ScopedFilterSet):
-    role = django_filters.ChoiceFilter(choices=Role.choices, label=_l("role"))
-    active = django_filters.BooleanFilter(field_name="revoked_at", lookup_expr="isnull", label=_l("active"))
+    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("role"))
+    active = django_filters.BooleanFilter(field_name="revoked_at", lookup_expr="isnull", label=_("active"))
 
     class Meta:
         model = RoleGrant
@@ -149,7 +149,7 @@ class GrantViews(ModelViews):
 def revoke_grant(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_scoped_or_404(request.user, RoleGrant, "delete", pk=pk)
     services.revoke_role(actor=request.user, grant=grant)
-    messages.success(request, _("Role revoked."))
+    messages.success(request, gettext("Role revoked."))
     return HttpResponseRedirect(reverse("accounts:grant_list"))
 
 
@@ -167,5 +167,5 @@ def unlock(request: HttpRequest) -> HttpResponse:
     if scope_for(request.user, "security", "change").is_empty:
         raise Http404
     services.unlock(actor=request.user, username=request.POST.get("username", ""))
-    messages.success(request, _("Account unlocked."))
+    messages.success(request, gettext("Account unlocked."))
     return HttpResponseRedirect(reverse("accounts:locks"))

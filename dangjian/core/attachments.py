@@ -26,7 +26,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import ScopedModel
@@ -97,12 +97,12 @@ def validate_upload(upload: UploadedFile, *, allowed: Iterable[str], max_mb: int
     name = upload.name or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in allowed or ext not in CONTENT_TYPES:
-        raise ValidationError(_g("This file type is not allowed. Allowed: %(types)s")
+        raise ValidationError(gettext("This file type is not allowed. Allowed: %(types)s")
                               % {"types": "、".join(sorted(allowed))})
     if (upload.size or 0) > max_mb * 1024 * 1024:
-        raise ValidationError(_g("The file is larger than %(mb)d MB.") % {"mb": max_mb})
+        raise ValidationError(gettext("The file is larger than %(mb)d MB.") % {"mb": max_mb})
     if not upload.size:
-        raise ValidationError(_g("The file is empty."))
+        raise ValidationError(gettext("The file is empty."))
     upload.seek(0)
     head = upload.read(2048)
     upload.seek(0)
@@ -113,9 +113,9 @@ def validate_upload(upload: UploadedFile, *, allowed: Iterable[str], max_mb: int
             try:
                 head.decode("gb18030")
             except UnicodeDecodeError as exc:
-                raise ValidationError(_g("The file's content does not match its type.")) from exc
+                raise ValidationError(gettext("The file's content does not match its type.")) from exc
     elif not any(head.startswith(m) for m in MAGIC[ext]):
-        raise ValidationError(_g("The file's content does not match its type."))
+        raise ValidationError(gettext("The file's content does not match its type."))
     return ext
 
 

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.db import models
 from django.http import HttpRequest
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.audit_labels import SOURCE_LABELS, event_label, event_labels, object_type_extra_label
@@ -77,7 +78,7 @@ def change_rows(entry: AuditEntry) -> list[tuple[Any, Any, Any]]:
 def _shown(f: models.Field[Any, Any] | None, value: Any) -> Any:
     """A stored value as the screens show it: choice labels, 是/否."""
     if value is True or value is False:
-        return _("Yes") if value else _("No")
+        return gettext("Yes") if value else gettext("No")
     if f is not None and f.choices and isinstance(value, str | int):
         return dict(f.flatchoices).get(value, value)
     return value

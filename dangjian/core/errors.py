@@ -30,7 +30,7 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class RuleError(ValidationError):
@@ -54,7 +54,7 @@ class RuleError(ValidationError):
 
 
 #: When a user-triggerable constraint declares no sentence of its own.
-GENERIC_CONSTRAINT = gettext_lazy("This would duplicate an existing record or break a data rule, so nothing "
+GENERIC_CONSTRAINT = _("This would duplicate an existing record or break a data rule, so nothing "
                                   "was saved. Check the entries and try again.")
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -37,17 +37,17 @@ def validate(value: str) -> str:
     """Return the normalized number or raise ValidationError with a Chinese message."""
     number = normalize(value)
     if len(number) != 18:
-        raise ValidationError(_("The ID number must have 18 characters."), code="length")
+        raise ValidationError(gettext("The ID number must have 18 characters."), code="length")
     if not _SHAPE.match(number):
-        raise ValidationError(_("The ID number may contain only digits and a final X."), code="shape")
+        raise ValidationError(gettext("The ID number may contain only digits and a final X."), code="shape")
     try:
         born = birth_date(number)
     except ValueError as exc:
-        raise ValidationError(_("The birth date inside the ID number is not a real date."), code="birth") from exc
+        raise ValidationError(gettext("The birth date inside the ID number is not a real date."), code="birth") from exc
     if born.year < 1900 or born > dt.date.today():  # noqa: DTZ011
-        raise ValidationError(_("The birth date inside the ID number is not plausible."), code="birth")
+        raise ValidationError(gettext("The birth date inside the ID number is not plausible."), code="birth")
     if check_digit(number[:17]) != number[17]:
-        raise ValidationError(_("The ID number's check digit is wrong; please check the number."), code="checksum")
+        raise ValidationError(gettext("The ID number's check digit is wrong; please check the number."), code="checksum")
     return number
 
 

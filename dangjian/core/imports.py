@@ -47,7 +47,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -119,13 +119,13 @@ def check_name_and_type(name: str, content_type: str | None) -> None:
     lower = name.lower()
     declared = (content_type or "").split(";")[0].strip().lower()
     if lower.endswith((".xlsm", ".xltm", ".xlam")) or declared in {t.lower() for t in MACRO_CONTENT_TYPES}:
-        raise ImportRefused("macro", _("Files with macros (.xlsm) are not accepted; save the workbook as .xlsx."))
+        raise ImportRefused("macro", gettext("Files with macros (.xlsm) are not accepted; save the workbook as .xlsx."))
     if not lower.endswith(".xlsx"):
-        raise ImportRefused("not_xlsx", _("Only Excel workbooks in .xlsx format can be imported."))
+        raise ImportRefused("not_xlsx", gettext("Only Excel workbooks in .xlsx format can be imported."))
 
 
 def too_large() -> ImportRefused:
-    return ImportRefused("too_large", _("The file is larger than %(mb)s MB; split it into several files.")
+    return ImportRefused("too_large", gettext("The file is larger than %(mb)s MB; split it into several files.")
                          % {"mb": _mb(limits()["max_bytes"])})
 
 
@@ -171,7 +171,7 @@ def store_upload(upload: UploadedFile) -> StoredUpload:
         raise
     if size == 0:
         stored.remove()
-        raise ImportRefused("empty", _("The file is empty."))
+        raise ImportRefused("empty", gettext("The file is empty."))
     stored.sha256 = digest.hexdigest()
     stored.size = size
     return stored
@@ -180,7 +180,7 @@ def store_upload(upload: UploadedFile) -> StoredUpload:
 def stored_file(batch: ImportBatch) -> StoredUpload:
     """The staged file of a batch (its generated name is checked before it becomes a path)."""
     if not re.fullmatch(r"[0-9a-f]{32}\.xlsx", batch.stored_name or ""):
-        raise ImportRefused("gone", _("The uploaded file is no longer available; please upload it again."))
+        raise ImportRefused("gone", gettext("The uploaded file is no longer available; please upload it again."))
     return StoredUpload(imports_dir() / batch.stored_name, batch.file_name, batch.sha256, batch.size)
 
 
@@ -209,7 +209,7 @@ def inspect_workbook(file_path: Path) -> None:
     inflates a part beyond its declared size, it fails the CRC check instead.
     """
     lim = limits()
-    not_workbook = ImportRefused("not_xlsx", _(
+    not_workbook = ImportRefused("not_xlsx", gettext(
         "The file is not a valid .xlsx workbook (it may be encrypted, damaged, or another kind of file renamed "
         "to .xlsx)."))
     with open(file_path, "rb") as fh:
@@ -222,34 +222,34 @@ def inspect_workbook(file_path: Path) -> None:
     with zf:
         infos = zf.infolist()
         if len(infos) > lim["max_entries"]:
-            raise ImportRefused("zip_entries", _("The workbook contains an abnormal number of parts; it was refused."))
+            raise ImportRefused("zip_entries", gettext("The workbook contains an abnormal number of parts; it was refused."))
         names = {info.filename for info in infos}
         for info in infos:
             part = PurePosixPath(info.filename)
             if info.flag_bits & 0x1:
                 raise not_workbook
             if info.filename.startswith("/") or "\\" in info.filename or ".." in part.parts:
-                raise ImportRefused("zip_path", _("The workbook contains parts with unsafe names; it was refused."))
+                raise ImportRefused("zip_path", gettext("The workbook contains parts with unsafe names; it was refused."))
             lower = info.filename.lower()
             if lower.endswith("vbaproject.bin") or lower.startswith(("xl/macrosheets/", "xl/activex/")):
-                raise ImportRefused("macro", _("Files with macros (.xlsm) are not accepted; save the workbook as .xlsx."))
+                raise ImportRefused("macro", gettext("Files with macros (.xlsm) are not accepted; save the workbook as .xlsx."))
         expanded = sum(info.file_size for info in infos)
         if expanded > lim["max_uncompressed"]:
-            raise ImportRefused("zip_bomb", _("The workbook expands to more than %(mb)s MB (a possible zip bomb); it was "
+            raise ImportRefused("zip_bomb", gettext("The workbook expands to more than %(mb)s MB (a possible zip bomb); it was "
                                               "refused.") % {"mb": _mb(lim["max_uncompressed"])})
         for info in infos:
             if info.file_size > 1024 * 1024 and info.file_size > lim["max_ratio"] * max(info.compress_size, 1):
-                raise ImportRefused("zip_bomb", _("The workbook is compressed abnormally strongly (a possible zip "
+                raise ImportRefused("zip_bomb", gettext("The workbook is compressed abnormally strongly (a possible zip "
                                                   "bomb); it was refused."))
         if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
             raise not_workbook
         try:
             content_types = zf.read("[Content_Types].xml").lower()
             if b"macroenabled" in content_types or b"vbaproject" in content_types:
-                raise ImportRefused("macro", _("Files with macros (.xlsm) are not accepted; save the workbook as .xlsx."))
+                raise ImportRefused("macro", gettext("Files with macros (.xlsm) are not accepted; save the workbook as .xlsx."))
             for info in infos:
                 if info.filename.lower().endswith((".xml", ".rels", ".vml")) and _has_xml_declarations(zf, info):
-                    raise ImportRefused("xml_dtd", _("The workbook contains XML declarations (DTD or entities) that are "
+                    raise ImportRefused("xml_dtd", gettext("The workbook contains XML declarations (DTD or entities) that are "
                                                      "not allowed; it was refused."))
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:  # CRC errors, truncated parts
             raise not_workbook from exc
@@ -383,7 +383,7 @@ class ImportField:
             try:
                 return parse_date(raw)
             except (ValueError, OverflowError, TypeError):
-                raise ValidationError(_("“%(value)s” is not a date; write it like 2020-01-05.")
+                raise ValidationError(gettext("“%(value)s” is not a date; write it like 2020-01-05.")
                                       % {"value": normalize_text(raw)[:40]}) from None
         if self.kind == "code":
             text = normalize_code(raw)
@@ -396,16 +396,16 @@ class ImportField:
         if self.kind == "choice":
             value = (lookup if lookup is not None else self.choice_lookup()).get(normalize_code(text).lower())
             if value is None:
-                raise ValidationError(_("“%(value)s” is not one of the choices: %(choices)s.")
+                raise ValidationError(gettext("“%(value)s” is not one of the choices: %(choices)s.")
                                       % {"value": text[:40], "choices": "、".join(self.labels())})
             return value
         if self.max_length is not None and len(text) > self.max_length:
-            raise ValidationError(_("At most %(max)d characters (this has %(n)d).") % {"max": self.max_length, "n": len(text)})
+            raise ValidationError(gettext("At most %(max)d characters (this has %(n)d).") % {"max": self.max_length, "n": len(text)})
         return text
 
     def _empty(self) -> Any:
         if self.required:
-            raise ValidationError(_("Required."))
+            raise ValidationError(gettext("Required."))
         return None
 
 
@@ -593,7 +593,7 @@ def read_rows(importer: Importer, file_path: Path) -> tuple[list[Row], list[Prob
     except ImportRefused:
         raise
     except Exception as exc:  # any parser error: the bytes are not a workbook we can read
-        raise ImportRefused("not_xlsx", _("The file is not a valid .xlsx workbook (it may be encrypted, damaged, or "
+        raise ImportRefused("not_xlsx", gettext("The file is not a valid .xlsx workbook (it may be encrypted, damaged, or "
                                           "another kind of file renamed to .xlsx).")) from exc
     try:
         names = workbook.sheetnames
@@ -603,7 +603,7 @@ def read_rows(importer: Importer, file_path: Path) -> tuple[list[Row], list[Prob
         elif candidates:
             sheet_title = candidates[0]
         else:
-            raise ImportRefused("no_sheet", _("The workbook has no sheet with data to import."))
+            raise ImportRefused("no_sheet", gettext("The workbook has no sheet with data to import."))
         sheet = workbook[sheet_title]
         importer.sheet = sheet_title
         if hasattr(sheet, "reset_dimensions"):
@@ -618,12 +618,12 @@ def read_rows(importer: Importer, file_path: Path) -> tuple[list[Row], list[Prob
             if f is None:
                 continue
             if f.key in columns.values():
-                problems.append(Problem(sheet_title, 1, f.header, _("This column appears twice in the header row.")))
+                problems.append(Problem(sheet_title, 1, f.header, gettext("This column appears twice in the header row.")))
                 continue
             columns[index] = f.key
         for f in importer.fields:
             if f.required and f.key not in columns.values():
-                problems.append(Problem(sheet_title, 1, f.header, _("This required column is missing from the header "
+                problems.append(Problem(sheet_title, 1, f.header, gettext("This required column is missing from the header "
                                                                     "row (row 1).")))
         rows: list[Row] = []
         empty_run = 0
@@ -635,7 +635,7 @@ def read_rows(importer: Importer, file_path: Path) -> tuple[list[Row], list[Prob
                 continue
             empty_run = 0
             if len(rows) >= max_rows:
-                raise ImportRefused("too_many_rows", _("The file has more than %(max)d data rows; split it into several "
+                raise ImportRefused("too_many_rows", gettext("The file has more than %(max)d data rows; split it into several "
                                                        "files.") % {"max": max_rows})
             raw = {key: values[index] for index, key in columns.items() if index < len(values)}
             rows.append(Row(number, raw))
@@ -710,7 +710,7 @@ def refuse_if_imported(sha256: str) -> None:
     done = already_imported(sha256)
     if done is not None:
         when = timezone.localtime(done.finished_at or done.created_at).strftime("%Y-%m-%d %H:%M")
-        raise ImportRefused("already_imported", _("This file was already imported (%(when)s, by %(user)s); the same "
+        raise ImportRefused("already_imported", gettext("This file was already imported (%(when)s, by %(user)s); the same "
                                                   "file cannot be imported twice.")
                             % {"when": when, "user": done.uploaded_by or "—"})
 
@@ -748,7 +748,7 @@ def import_file(importer: Importer, upload: StoredUpload, *, valid_only: bool = 
             report.batch_id = batch.pk
     except IntegrityError as exc:
         refuse_if_imported(upload.sha256)  # a concurrent import of the same file won the race
-        raise ImportRefused("conflict", _("Someone changed the same records while the file was being imported; nothing "
+        raise ImportRefused("conflict", gettext("Someone changed the same records while the file was being imported; nothing "
                                           "was imported. Please upload the file again.")) from exc
     return report, batch
 
@@ -895,7 +895,7 @@ def template_bytes(importer_cls: type[Importer]) -> bytes:
                 options.write_column(1, col, labels)
                 data.data_validation(1, col, last_row, col, {
                     "validate": "list", "source": f"='{OPTIONS_SHEET}'!${letter}$2:${letter}${len(labels) + 1}",
-                    "error_title": f.header, "error_message": _("Choose a value from the drop-down list."),
+                    "error_title": f.header, "error_message": gettext("Choose a value from the drop-down list."),
                 })
         data.freeze_panes(1, 0)
         options.hide()
@@ -904,36 +904,36 @@ def template_bytes(importer_cls: type[Importer]) -> bytes:
         guide.set_column(1, 1, 8)
         guide.set_column(2, 2, 70)
         guide.set_column(3, 3, 24)
-        guide.write_string(0, 0, _("How to fill in the %(title)s import file") % {"title": importer_cls.title()}, title_fmt)
+        guide.write_string(0, 0, gettext("How to fill in the %(title)s import file") % {"title": importer_cls.title()}, title_fmt)
         notes = [
-            _("Fill in one row per record on the sheet “%(sheet)s”, from row 2 on; do not change the header row.")
+            gettext("Fill in one row per record on the sheet “%(sheet)s”, from row 2 on; do not change the header row.")
             % {"sheet": importer_cls.sheet_name},
-            _("Columns with a red header are required."),
-            _("Dates may be entered as Excel dates or written as 2020-01-05, 2020/1/5, 2020年1月5日 or 20200105."),
-            _("Choose enumerated values from the drop-down lists."),
-            _("The whole file is checked before anything is written: if any row has a problem, nothing is imported, "
+            gettext("Columns with a red header are required."),
+            gettext("Dates may be entered as Excel dates or written as 2020-01-05, 2020/1/5, 2020年1月5日 or 20200105."),
+            gettext("Choose enumerated values from the drop-down lists."),
+            gettext("The whole file is checked before anything is written: if any row has a problem, nothing is imported, "
               "unless you choose to import only the valid rows."),
-            _("The same file cannot be imported twice."),
-            _("At most %(rows)d rows and %(mb)s MB per file; only .xlsx workbooks without macros.")
+            gettext("The same file cannot be imported twice."),
+            gettext("At most %(rows)d rows and %(mb)s MB per file; only .xlsx workbooks without macros.")
             % {"rows": lim["max_rows"], "mb": _mb(lim["max_bytes"])},
             *(str(n) for n in importer_cls.notes),
         ]
         for i, note in enumerate(notes, start=2):
             guide.write_string(i, 0, f"{i - 1}. {note}")
         top = len(notes) + 3
-        guide.write_row(top, 0, [_("Column"), _("Required"), _("Format and meaning"), _("Example")], optional_fmt)
+        guide.write_row(top, 0, [gettext("Column"), gettext("Required"), gettext("Format and meaning"), gettext("Example")], optional_fmt)
         for i, f in enumerate(importer_cls.fields, start=top + 1):
             meaning = str(f.help)
             if f.kind == "choice":
-                meaning = (meaning + " " if meaning else "") + _("One of: %(choices)s.") % {"choices": "、".join(f.labels())}
+                meaning = (meaning + " " if meaning else "") + gettext("One of: %(choices)s.") % {"choices": "、".join(f.labels())}
             elif f.kind == "date":
-                meaning = (meaning + " " if meaning else "") + _("A date.")
+                meaning = (meaning + " " if meaning else "") + gettext("A date.")
             guide.write_string(i, 0, f.header, required_fmt if f.required else None)
-            guide.write_string(i, 1, _("Yes") if f.required else "")
+            guide.write_string(i, 1, gettext("Yes") if f.required else "")
             guide.write_string(i, 2, meaning, wrap_fmt)
             guide.write_string(i, 3, f.example)
         example_top = top + len(importer_cls.fields) + 2
-        guide.write_string(example_top, 0, _("Example row (copy it to the sheet “%(sheet)s” only as a model):")
+        guide.write_string(example_top, 0, gettext("Example row (copy it to the sheet “%(sheet)s” only as a model):")
                            % {"sheet": importer_cls.sheet_name}, title_fmt)
         for col, f in enumerate(importer_cls.fields):
             guide.write_string(example_top + 1, col, f.header, required_fmt if f.required else optional_fmt)
@@ -1047,7 +1047,7 @@ class ImportUploadView(ImportView):
         if handler.exceeded:
             return self.refused(request, "", too_large())
         if upload is None:
-            return self.page(request, _("Choose the .xlsx file to upload."), status=400)
+            return self.page(request, gettext("Choose the .xlsx file to upload."), status=400)
         try:
             batch = stage(self.importer, request.user, upload)
         except ImportRefused as exc:
@@ -1087,17 +1087,17 @@ class ImportBatchView(ImportView):
         batch = self.batch(request, pk)
         action = request.POST.get("action", "")
         if batch.status != ImportBatch.Status.STAGED:
-            messages.error(request, _("This upload was already imported or discarded."))
+            messages.error(request, gettext("This upload was already imported or discarded."))
             return HttpResponseRedirect(self.importer.url())
         if action == "discard":
             discard(batch)
-            messages.info(request, _("The upload was discarded; nothing was imported."))
+            messages.info(request, gettext("The upload was discarded; nothing was imported."))
             return HttpResponseRedirect(self.importer.url())
         if action not in ("all", "valid"):
             return self.page(request, batch, status=400)
         valid_only = action == "valid"
         if not valid_only and batch.error_rows:
-            messages.error(request, _("Some rows have problems: fix the file and upload it again, or import only the "
+            messages.error(request, gettext("Some rows have problems: fix the file and upload it again, or import only the "
                                       "valid rows."))
             return self.page(request, batch, status=400)
         try:
@@ -1107,10 +1107,10 @@ class ImportBatchView(ImportView):
             return HttpResponseRedirect(self.importer.url())
         if not report.written:
             batch.refresh_from_db()
-            messages.error(request, _("The data changed since the preview and some rows now have problems; nothing was "
+            messages.error(request, gettext("The data changed since the preview and some rows now have problems; nothing was "
                                       "imported. Check the report below."))
             return self.page(request, batch, status=409)
-        messages.success(request, _("Imported %(n)d rows from %(file)s.") % {"n": report.imported_rows,
+        messages.success(request, gettext("Imported %(n)d rows from %(file)s.") % {"n": report.imported_rows,
                                                                             "file": batch.file_name})
         return HttpResponseRedirect(reverse(self.importer.list_url_name))
 

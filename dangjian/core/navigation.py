@@ -32,7 +32,7 @@ class MenuGroup:
     items: tuple[MenuItem, ...]
 
 
-def core_menu() -> MenuGroup:
+def core_menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
     return MenuGroup(_("Workbench"), (MenuItem(_("Home"), "core:home", "home"),
                                       MenuItem(_("My reminders"), "core:inbox", "bell")))
 

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import ScopedModel
@@ -56,7 +56,7 @@ class RectificationBase(ScopedModel):
 
     def clean(self) -> None:
         if self.status == RectificationStatus.CLOSED and not self.evidence:
-            raise ValidationError({"evidence": _g("An item is closed only with its evidence.")})
+            raise ValidationError({"evidence": gettext("An item is closed only with its evidence.")})
 
 
 def open_late(qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -68,7 +68,7 @@ class OverdueFilter(django_filters.BooleanFilter):
     """"Overdue: yes / no" on a list of rectification items."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label", _("overdue"))
+        kwargs.setdefault("label", gettext("overdue"))
         super().__init__(*args, **kwargs)
 
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:

@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Ht
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from django.views import View
 
 from dangjian.core import audit, errors
@@ -249,12 +249,12 @@ class ObjectEditView(SpecView):
                     saved = form.save()
                     ensure_in_scope(request.user, saved, "add" if pk is None else "change")
                     spec.after_save(request, saved, pk is None)
-                    messages.success(request, _("Saved: %(obj)s") % {"obj": saved})
+                    messages.success(request, gettext("Saved: %(obj)s") % {"obj": saved})
                     target = spec.url("detail", saved) if "detail" in spec.actions else spec.url("list")
                     return HttpResponseRedirect(target)
                 status = 400
         except VersionConflict:
-            form.add_error(None, _("Someone else changed this record after you opened it. Reload the page to see "
+            form.add_error(None, gettext("Someone else changed this record after you opened it. Reload the page to see "
                                    "their change, then make yours again."))
             status = 409
         except IntegrityError as exc:  # a constraint the form could not check (a race, a resubmission)
@@ -264,7 +264,7 @@ class ObjectEditView(SpecView):
             errors.add_to_form(form, exc)
             status = 400
         except OutOfScope:
-            form.add_error(None, _("You may not save a record outside your organizations."))
+            form.add_error(None, gettext("You may not save a record outside your organizations."))
             status = 403
         return render(request, spec.form_template, self.context(request, form=form, object=obj if pk else None),
                       status=status)
@@ -283,9 +283,9 @@ class ObjectDeleteView(SpecView):
                 with transaction.atomic():
                     obj.delete()
             except ProtectedError:
-                messages.error(request, _("This record is still referenced by other records and cannot be deleted."))
+                messages.error(request, gettext("This record is still referenced by other records and cannot be deleted."))
                 return render(request, "core/object_confirm_delete.html", self.context(request, object=obj), status=409)
-        messages.success(request, _("Deleted: %(obj)s") % {"obj": obj})
+        messages.success(request, gettext("Deleted: %(obj)s") % {"obj": obj})
         return HttpResponseRedirect(spec.url("list"))
 
 

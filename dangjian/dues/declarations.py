@@ -8,7 +8,7 @@ from dangjian.core.modules import Area, ModuleParts, PortalItem
 from dangjian.core.navigation import MenuGroup, MenuItem
 
 
-def menu() -> MenuGroup:
+def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
     return MenuGroup(_("Party dues"), (
         MenuItem(_("Dues workbench"), "dues:index", "coin", "dues"),
         MenuItem(_("My dues"), "dues:mine", "user", "dues"),

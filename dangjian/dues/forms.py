@@ -14,6 +14,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.errors import RuleError
@@ -60,9 +61,9 @@ def token_key(user: Any, token: str) -> str:
     try:
         data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.BadSignature as exc:
-        raise ValidationError(_("This form has expired. Reload the page and enter the payment again.")) from exc
+        raise ValidationError(gettext("This form has expired. Reload the page and enter the payment again.")) from exc
     if data.get("u") != user.pk or not re.fullmatch(r"[0-9a-f]{32}", str(data.get("n", ""))):
-        raise ValidationError(_("This form has expired. Reload the page and enter the payment again."))
+        raise ValidationError(gettext("This form has expired. Reload the page and enter the payment again."))
     return f"u{user.pk}-{data['n']}"
 
 
@@ -87,7 +88,7 @@ class MonthField(forms.DateField):
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}", value.strip()):
             year, month = (int(x) for x in value.strip().split("-"))
             if not 1 <= month <= 12:
-                raise ValidationError(_("Enter a valid month."))
+                raise ValidationError(gettext("Enter a valid month."))
             return dt.date(year, month, 1)
         day = super().to_python(value)
         return rules.month_start(day) if day else None
@@ -144,7 +145,7 @@ class OrgPeriodForm(StyledForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("first") and data.get("last") and data["last"] < data["first"]:
-            raise ValidationError(_("The end month cannot be before the start month."))
+            raise ValidationError(gettext("The end month cannot be before the start month."))
         return data
 
 
@@ -193,7 +194,7 @@ class FixedAmountForm(ScopedModelForm):
         data = super().clean() or {}
         low, high, amount = data.get("min_amount"), data.get("max_amount"), data.get("amount")
         if low is not None and high is not None and amount is not None and not low <= amount <= high:
-            raise ValidationError(_("The default amount must lie between the lowest and the highest amount."))
+            raise ValidationError(gettext("The default amount must lie between the lowest and the highest amount."))
         return data
 
 
@@ -205,7 +206,7 @@ class AuxiliaryStandardForm(ScopedModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("method") == "fixed" and data.get("fixed_amount") is None:
-            self.add_error("fixed_amount", _("A fixed standard needs its monthly amount."))
+            self.add_error("fixed_amount", gettext("A fixed standard needs its monthly amount."))
         return data
 
 
@@ -217,7 +218,7 @@ class AuxiliaryBandForm(ScopedModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if (data.get("rate_percent") is None) == (data.get("amount") is None):
-            raise ValidationError(_("Enter either a rate or a fixed amount, not both."))
+            raise ValidationError(gettext("Enter either a rate or a fixed amount, not both."))
         return data
 
 
@@ -243,7 +244,7 @@ class DisclosureTemplateForm(ScopedModelForm):
         if upload is None or not hasattr(upload, "read"):
             return upload
         if not upload.name.lower().endswith(".docx") or upload.size > 5 * 1024 * 1024:
-            raise ValidationError(_("Upload a Word document (.docx) of at most 5 MB."))
+            raise ValidationError(gettext("Upload a Word document (.docx) of at most 5 MB."))
         from dangjian.dues.documents import check_template
 
         try:
@@ -312,7 +313,7 @@ class ComponentForm(StyledForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if bool(data.get("item")) != (data.get("amount") is not None):
-            raise ValidationError(_("Enter both the pay item and its amount."))
+            raise ValidationError(gettext("Enter both the pay item and its amount."))
         return data
 
 
@@ -326,7 +327,7 @@ class ImportForm(StyledForm):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx") or upload.size > 10 * 1024 * 1024:
-            raise ValidationError(_("Upload an Excel workbook (.xlsx) of at most 10 MB."))
+            raise ValidationError(gettext("Upload an Excel workbook (.xlsx) of at most 10 MB."))
         return upload
 
 
@@ -384,9 +385,9 @@ class CaseForm(ScopedModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("decision") and not (data.get("decided_on") and data.get("decision_ref")):
-            raise ValidationError(_("A decision needs its date and the meeting that took it."))
+            raise ValidationError(gettext("A decision needs its date and the meeting that took it."))
         if data.get("decision") and data["decision"] not in CaseDecision.values:
-            self.add_error("decision", _("Choose a decision."))
+            self.add_error("decision", gettext("Choose a decision."))
         return data
 
     def save(self, commit: bool = True) -> ArrearsCase:
@@ -436,9 +437,9 @@ class PaymentForm(ScopedModelForm):
         data = super().clean() or {}
         first, last = data.get("first_month"), data.get("last_month")
         if last and not first:
-            self.add_error("first_month", _("Enter the first month as well."))
+            self.add_error("first_month", gettext("Enter the first month as well."))
         if first and last and last < first:
-            self.add_error("last_month", _("The end month cannot be before the start month."))
+            self.add_error("last_month", gettext("The end month cannot be before the start month."))
         return data
 
     def months(self) -> list[dt.date] | None:
@@ -475,7 +476,7 @@ class BulkRowForm(StyledForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("paid") and not data.get("amount"):
-            self.add_error("amount", _("Enter the amount paid."))
+            self.add_error("amount", gettext("Enter the amount paid."))
         return data
 
 
@@ -564,7 +565,7 @@ class SpendingForm(ScopedModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.instance.pk and self.instance.status != "pending":
-            raise ValidationError(_("Approved or rejected spending cannot be changed."))
+            raise ValidationError(gettext("Approved or rejected spending cannot be changed."))
         return data
 
     def save(self, commit: bool = True) -> DuesSpending:

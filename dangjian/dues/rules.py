@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from dangjian.core.errors import RuleError
 from dangjian.core.periods import add_months as add_months
@@ -86,7 +86,7 @@ def find_band(bands: Iterable[Any], base: Decimal) -> Any:
     for band in ordered:
         if band.upper_bound is None or base <= band.upper_bound:
             return band
-    raise RuleError(_("No dues band applies to this base; check the bands of the dues standard."))
+    raise RuleError(gettext("No dues band applies to this base; check the bands of the dues standard."))
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class Computation:
 def dues_from_bands(base: Decimal, bands: Sequence[Any], *, cap: Decimal | None, rounding: str = "0.01") -> Computation:
     """The monthly dues for ``base``: band lookup, rate on the whole base, rounding, then the cap."""
     if base < 0:
-        raise RuleError(_("The dues base cannot be negative."))
+        raise RuleError(gettext("The dues base cannot be negative."))
     band = find_band(bands, base)
     rate = getattr(band, "rate_percent", None)
     if rate is not None:
@@ -124,7 +124,7 @@ def dues_from_bands(base: Decimal, bands: Sequence[Any], *, cap: Decimal | None,
 def fixed_dues(amount: Decimal, *, low: Decimal, high: Decimal, rounding: str = "0.01") -> Computation:
     """A fixed monthly amount (members without salary income), within its allowed range."""
     if not low <= amount <= high:
-        raise RuleError(_("Fixed dues must lie between %(low)s and %(high)s yuan.") % {"low": low, "high": high},
+        raise RuleError(gettext("Fixed dues must lie between %(low)s and %(high)s yuan.") % {"low": low, "high": high},
                         field="fixed_amount")
     return Computation(base=ZERO, band=None, rate_percent=None, unrounded=amount, amount=amount.quantize(CENT),
                        capped=False, rounding=rounding)
@@ -161,7 +161,7 @@ def compute_base(lines: Iterable[BaseLine]) -> BaseBreakdown:
     sums = {t: sum((r.amount for r in rows if r.treatment == t), ZERO) for t in Treatment.values}
     breakdown = BaseBreakdown(sums[Treatment.INCLUDE], sums[Treatment.DEDUCT], sums[Treatment.EXCLUDE], rows)
     if breakdown.base < 0:
-        raise RuleError(_("The base after income tax is negative; check the pay items."))
+        raise RuleError(gettext("The base after income tax is negative; check the pay items."))
     return breakdown
 
 
@@ -174,7 +174,7 @@ def standard_in_force(day: dt.date) -> Any:
 
     standard = DuesStandard.in_force(day)
     if standard is None:
-        raise RuleError(_("No dues standard has been set up yet."))
+        raise RuleError(gettext("No dues standard has been set up yet."))
     return standard
 
 
@@ -189,7 +189,7 @@ def auxiliary_standard_for(org: Any, day: dt.date) -> Any:
         .select_related("org").order_by("-effective_from")
     )
     if not candidates:
-        raise RuleError(_("No dues standard for auxiliary police members has been set up yet."))
+        raise RuleError(gettext("No dues standard for auxiliary police members has been set up yet."))
     return max(candidates, key=lambda s: (s.org.depth if s.org else 0, s.effective_from))
 
 
@@ -241,7 +241,7 @@ def compute_for_kind(*, kind: str, standard: Any, base: Decimal, org: Any, day: 
     cap = Decimal(standard.monthly_cap)
     if kind == DuesKind.FIXED:
         if fixed is None:
-            raise RuleError(_("Choose the fixed dues category."), field="fixed")
+            raise RuleError(gettext("Choose the fixed dues category."), field="fixed")
         amount = fixed.amount if fixed_amount is None else fixed_amount
         return fixed_dues(Decimal(amount), low=fixed.min_amount, high=fixed.max_amount, rounding=rounding), None
     if kind == DuesKind.AUXILIARY:

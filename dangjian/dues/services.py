@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from dangjian.core import audit
 from dangjian.core.errors import RuleError
@@ -46,7 +46,7 @@ from dangjian.orgs.models import Organization
 
 def require(user: Any, action: str, org: Organization) -> None:
     if not covers(user, "dues", action, org):
-        raise RuleError(_("You may not handle the dues of this organization."))
+        raise RuleError(gettext("You may not handle the dues of this organization."))
 
 
 def _today() -> dt.date:
@@ -82,26 +82,26 @@ def assess_member(
         admitted = rules.month_start(member.joined_party_on)
         if admitted.year > year:
             joined = member.joined_party_on
-            raise RuleError(_("This member joined the Party on %(y)s-%(m)s-%(d)s and pays no dues for %(year)s.")
+            raise RuleError(gettext("This member joined the Party on %(y)s-%(m)s-%(d)s and pays no dues for %(year)s.")
                             % {"y": joined.year, "m": f"{joined.month:02d}", "d": f"{joined.day:02d}", "year": year})
         if existing:
             if not reason.strip():
-                raise RuleError(_("This year is already assessed; a mid-year reassessment needs a reason."), field="reason")
+                raise RuleError(gettext("This year is already assessed; a mid-year reassessment needs a reason."), field="reason")
             if effective_month is None:
-                raise RuleError(_("A mid-year reassessment needs the month it takes effect."), field="effective_month")
+                raise RuleError(gettext("A mid-year reassessment needs the month it takes effect."), field="effective_month")
             effective_month = rules.month_start(effective_month)
             if effective_month <= existing[-1].effective_month:
-                raise RuleError(_("A reassessment must take effect after the previous assessment's month."),
+                raise RuleError(gettext("A reassessment must take effect after the previous assessment's month."),
                                 field="effective_month")
         else:
             default = dt.date(year, 1, 1) if admitted.year < year else admitted
             effective_month = max(rules.month_start(effective_month), default) if effective_month else default
         if effective_month.year != year:
-            raise RuleError(_("The effective month must lie in the assessed year."), field="effective_month")
+            raise RuleError(gettext("The effective month must lie in the assessed year."), field="effective_month")
         standard = rules.standard_in_force(effective_month)
         lines = [rules.BaseLine(c.item.name, Decimal(c.amount), c.item.treatment, c.item.reason) for c in components]
         if any(c.amount < 0 for c in components):
-            raise RuleError(_("A pay item amount cannot be negative."))
+            raise RuleError(gettext("A pay item amount cannot be negative."))
         base = rules.compute_base(lines).base if kind != DuesKind.FIXED else ZERO
         computation, aux = rules.compute_for_kind(kind=kind, standard=standard, base=base, org=member.org,
                                                   day=effective_month, fixed=fixed, fixed_amount=fixed_amount)
@@ -157,10 +157,10 @@ def propose_relief(
     """Record the branch's decision to reduce or waive a member's dues; it waits for the
     higher committee's approval and changes nothing until then (DUES08 art. 7)."""
     if kind == ReliefKind.REDUCE and (reduced_amount is None or reduced_amount < 0):
-        raise RuleError(_("A reduction needs the reduced monthly amount."), field="reduced_amount")
+        raise RuleError(gettext("A reduction needs the reduced monthly amount."), field="reduced_amount")
     from_month = rules.month_start(from_month)
     if to_month is not None and rules.month_start(to_month) < from_month:
-        raise RuleError(_("The end month cannot be earlier than the start month."), field="to_month")
+        raise RuleError(gettext("The end month cannot be earlier than the start month."), field="to_month")
     with transaction.atomic():
         require(actor, "add", member.org)
         relief = HardshipRelief(
@@ -184,10 +184,10 @@ def decide_relief(*, actor: Any, relief: HardshipRelief, approve: bool, approval
     with transaction.atomic():
         relief = HardshipRelief.objects.select_for_update().select_related("member__org").get(pk=relief.pk)
         if relief.status != ApprovalStatus.PENDING:
-            raise RuleError(_("This relief request has already been decided."))
+            raise RuleError(gettext("This relief request has already been decided."))
         parent = Organization.objects.get_parent(relief.member.org)
         if parent is None or not covers(actor, "dues", "change", parent):
-            raise RuleError(_("A dues relief must be approved by the party committee one level up."))
+            raise RuleError(gettext("A dues relief must be approved by the party committee one level up."))
         relief.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
         relief.decided_by = actor
         relief.decided_on = decided_on or _today()
@@ -263,7 +263,7 @@ def _bill_for(member: Member, month: dt.date) -> DuesBill:
         return bill
     assessment = rules.assessment_for_month(member, month)
     if assessment is None:
-        raise RuleError(_("%(name)s has no dues assessment for %(month)s/%(year)s yet; assess first.")
+        raise RuleError(gettext("%(name)s has no dues assessment for %(month)s/%(year)s yet; assess first.")
                         % {"name": member.name, "year": month.year, "month": month.month})
     relief = rules.relief_for_month(member, month)
     standard = rules.standard_in_force(month)
@@ -304,9 +304,9 @@ def record_payment(
     monthly cap is 大额党费, which goes to the Centre and is not recorded here.
     """
     if not idempotency_key:
-        raise RuleError(_("The form token is missing; reload the page and submit again."))
+        raise RuleError(gettext("The form token is missing; reload the page and submit again."))
     if amount is None or amount <= 0:
-        raise RuleError(_("The amount paid must be greater than 0."), field="amount")
+        raise RuleError(gettext("The amount paid must be greater than 0."), field="amount")
     existing = DuesPayment.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return PaymentResult(existing, False)
@@ -323,7 +323,7 @@ def record_payment(
         if existing is not None:
             return PaymentResult(existing, False)  # a racing request recorded it first
         if receipt_number and DuesPayment.objects.filter(receipt_number=receipt_number.strip()).exists():
-            raise RuleError(_("Receipt number %(number)s is already used.") % {"number": receipt_number},
+            raise RuleError(gettext("Receipt number %(number)s is already used.") % {"number": receipt_number},
                             field="receipt_number") from None
         raise
     return result
@@ -354,13 +354,13 @@ def _record_payment(*, actor: Any, member: Member, amount: Decimal, paid_on: dt.
     if late and not back_payment_reason:
         oldest = min(b.month for b in late)
         raise RuleError(
-            _("Paying the dues of %(month)s/%(year)s late is beyond %(window)s months; give the reason for the "
+            gettext("Paying the dues of %(month)s/%(year)s late is beyond %(window)s months; give the reason for the "
               "back payment.") % {"year": oldest.year, "month": oldest.month,
                                   "window": standard.back_payment_window_months},
             field="back_payment_reason")
     if remaining > standard.monthly_cap:
         raise RuleError(
-            _("The amount beyond what is due, %(extra)s yuan, exceeds %(cap)s yuan: a large voluntary one-off "
+            gettext("The amount beyond what is due, %(extra)s yuan, exceeds %(cap)s yuan: a large voluntary one-off "
               "payment goes entirely to the Central Committee; handle it separately as a large dues payment.")
             % {"extra": remaining, "cap": standard.monthly_cap}, field="amount")
     if late and arrangement == Arrangement.MONTHLY:
@@ -404,16 +404,16 @@ def void_payment(*, actor: Any, payment: DuesPayment, reason: str) -> None:
     audited, with one ``void`` entry carrying the reason. Refused once the month's statement is
     closed or the money was remitted: then the correction is a new payment or a note, not an erasure."""
     if not reason.strip():
-        raise RuleError(_("Voiding a payment needs a reason."), field="reason")
+        raise RuleError(gettext("Voiding a payment needs a reason."), field="reason")
     with transaction.atomic():
         payment = DuesPayment.objects.select_for_update().select_related("org", "member").get(pk=payment.pk)
         require(actor, "delete", payment.org)
         month = rules.month_start(payment.paid_on)
         if DuesStatement.objects.filter(org=payment.org, month=month).exists():
-            raise RuleError(_("The month's collection statement is closed, so it cannot be voided; record a "
+            raise RuleError(gettext("The month's collection statement is closed, so it cannot be voided; record a "
                               "correcting payment and explain it in the note."))
         if DuesRemittance.objects.filter(from_org=payment.org, period_start__lte=month, period_end__gte=month).exists():
-            raise RuleError(_("The month's dues have been remitted, so it cannot be voided."))
+            raise RuleError(gettext("The month's dues have been remitted, so it cannot be voided."))
         audit.record("void", obj=payment, reason=reason.strip(), changes={
             "amount": str(payment.amount), "paid_on": str(payment.paid_on), "receipt_number": payment.receipt_number,
         })
@@ -452,7 +452,7 @@ def record_bulk_payments(*, actor: Any, org: Organization, month: dt.date, rows:
         require(actor, "add", org)
         for row in rows:
             if row.member.org_id != org.pk:
-                errors[row.member.pk] = _("%(name)s is not a member of this branch.") % {"name": row.member.name}
+                errors[row.member.pk] = gettext("%(name)s is not a member of this branch.") % {"name": row.member.name}
                 continue
             try:
                 with transaction.atomic():
@@ -463,7 +463,7 @@ def record_bulk_payments(*, actor: Any, org: Organization, month: dt.date, rows:
                         back_payment_reason=row.back_payment_reason,
                     ))
             except RuleError as exc:
-                errors[row.member.pk] = _("%(name)s: %(error)s") % {"name": row.member.name, "error": exc}
+                errors[row.member.pk] = gettext("%(name)s: %(error)s") % {"name": row.member.name, "error": exc}
         if errors:
             raise BulkPaymentError(errors)
     return results
@@ -521,7 +521,7 @@ def record_case_decision(*, actor: Any, case: ArrearsCase, talk_on: dt.date | No
         case = ArrearsCase.objects.select_for_update().get(pk=case.pk)
         require(actor, "change", case.org)
         if decision and not (decided_on and decision_ref.strip()):
-            raise RuleError(_("Recording the branch's decision needs the decision date and the meeting (minutes)."))
+            raise RuleError(gettext("Recording the branch's decision needs the decision date and the meeting (minutes)."))
         case.talk_on, case.talk_by, case.talk_record = talk_on, talk_by, talk_record
         case.decision, case.decided_on, case.decision_ref = decision, decided_on, decision_ref
         case.status = CaseStatus.DECIDED if decision else CaseStatus.OPEN
@@ -559,14 +559,14 @@ def record_remittance(*, actor: Any, from_org: Organization, period_start: dt.da
     share expected from the period's income; ``amount`` defaults to that share."""
     first, last = rules.month_start(period_start), rules.month_start(period_end)
     if last < first:
-        raise RuleError(_("The remittance period cannot end before it starts."), field="period_end")
+        raise RuleError(gettext("The remittance period cannot end before it starts."), field="period_end")
     with transaction.atomic():
         require(actor, "add", from_org)
         standard = rules.standard_in_force(rules.month_end(last))
         income = rules.income(from_org, first, last, standard)
         overlapping = DuesRemittance.objects.filter(from_org=from_org, period_start__lte=last, period_end__gte=first)
         if overlapping.exists():
-            raise RuleError(_("A remittance is already recorded for this period; do not record it twice."))
+            raise RuleError(gettext("A remittance is already recorded for this period; do not record it twice."))
         parent = Organization.objects.get_parent(from_org)
         settings_row = getattr(from_org, "dues_settings", None) if hasattr(from_org, "dues_settings") else None
         remittance = DuesRemittance(
@@ -589,7 +589,7 @@ def approve_budget(*, actor: Any, budget: DuesBudget, approved_on: dt.date, appr
         budget = DuesBudget.objects.select_for_update().get(pk=budget.pk)
         require(actor, "change", budget.org)
         if not approval_ref.strip():
-            raise RuleError(_("Give the meeting or document that approved the budget."))
+            raise RuleError(gettext("Give the meeting or document that approved the budget."))
         budget.status, budget.approved_on, budget.approval_ref = BudgetStatus.APPROVED, approved_on, approval_ref
         budget.save()
         audit.record("approve", obj=budget, reason=approval_ref)
@@ -604,15 +604,15 @@ def decide_spending(*, actor: Any, spending: DuesSpending, approve: bool, decisi
         spending = DuesSpending.objects.select_for_update().select_related("org").get(pk=spending.pk)
         require(actor, "change", spending.org)
         if spending.status != ApprovalStatus.PENDING:
-            raise RuleError(_("This spending has already been decided."))
+            raise RuleError(gettext("This spending has already been decided."))
         if spending.requested_by_id and spending.requested_by_id == getattr(actor, "pk", None):
-            raise RuleError(_("Spending cannot be approved by the person who requested it."))
+            raise RuleError(gettext("Spending cannot be approved by the person who requested it."))
         if not decision_ref.strip():
-            raise RuleError(_("Give the meeting (minutes) where the collective decision was taken."))
+            raise RuleError(gettext("Give the meeting (minutes) where the collective decision was taken."))
         if approve and spending.from_care_fund:
             fund = rules.care_fund(spending.org, spending.spent_on.year)
             if fund.closing < spending.amount:
-                raise RuleError(_("The care fund holds %(balance)s yuan, not enough to pay %(amount)s yuan.")
+                raise RuleError(gettext("The care fund holds %(balance)s yuan, not enough to pay %(amount)s yuan.")
                                 % {"balance": fund.closing, "amount": spending.amount})
         spending.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
         spending.decided_by, spending.decided_on, spending.decision_ref = actor, decided_on or _today(), decision_ref
@@ -641,7 +641,7 @@ class ImportError_(RuleError):
     """Rows refused while writing; nothing was written. ``errors``: (line, message)."""
 
     def __init__(self, errors: list[tuple[int, str]]) -> None:
-        super().__init__([_("Line %(line)s: %(error)s") % {"line": line, "error": msg} for line, msg in errors])
+        super().__init__([gettext("Line %(line)s: %(error)s") % {"line": line, "error": msg} for line, msg in errors])
         self.errors = errors
 
 

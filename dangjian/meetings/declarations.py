@@ -9,7 +9,7 @@ from dangjian.core.modules import Area, Figure, ModuleParts
 from dangjian.core.navigation import MenuGroup, MenuItem
 
 
-def menu() -> MenuGroup:
+def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
     return MenuGroup(_("Organizational life"), (
         MenuItem(_("Meetings"), "meetings:meeting_list", "users", "meetings"),
         MenuItem(_("Meeting calendar"), "meetings:calendar", "calendar", "meetings"),

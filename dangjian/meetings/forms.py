@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import ScopedModelForm, restrict
@@ -69,11 +70,11 @@ class MeetingForm(ScopedModelForm):
         restrict(self, "recorder", members)
         _datetime_fields(self, "starts_at", "ends_at")
         self.fields["minutes"].widget.attrs["rows"] = 8
-        self.fields["minutes"].help_text = _("Filling in the minutes marks the meeting as recorded.")
+        self.fields["minutes"].help_text = gettext("Filling in the minutes marks the meeting as recorded.")
 
     def clean(self) -> dict[str, Any]:
         if self.instance.pk is not None and self.instance.is_locked:
-            raise ValidationError(_("This meeting is confirmed or cancelled; correct it by an amendment with a reason."))
+            raise ValidationError(gettext("This meeting is confirmed or cancelled; correct it by an amendment with a reason."))
         return super().clean() or {}
 
     def save(self, commit: bool = True) -> Meeting:
@@ -227,7 +228,7 @@ class RecordedOpinionForm(ScopedModelForm):
         restrict(self, "solicitation", Solicitation.objects.visible_to(self.user, "change"))
         restrict(self, "agenda_item", AgendaItem.objects.visible_to(self.user, "change"))
         restrict(self, "about_member", Member.objects.visible_to(self.user, "view"))
-        self.fields["author_name"].help_text = _("Leave empty for an anonymous paper form.")
+        self.fields["author_name"].help_text = gettext("Leave empty for an anonymous paper form.")
         if self.instance._state.adding:  # the random pk is set before saving: this is not an edit
             self.fields["version"].required = False
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.attachments import AttachmentBase, extensions
@@ -143,7 +143,7 @@ class MeetingRequirement(RulesTable):
     def clean(self) -> None:
         unknown = [k for k in self.org_kind_list if k not in OrgKind.values]
         if unknown or not self.org_kind_list:
-            raise ValidationError({"org_kinds": _g("Choose at least one organization kind.")})
+            raise ValidationError({"org_kinds": gettext("Choose at least one organization kind.")})
         self.org_kinds = ",".join(self.org_kind_list)
 
 
@@ -231,7 +231,7 @@ class Meeting(ScopedModel):
 
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": _g("The end must be after the start.")})
+            raise ValidationError({"ends_at": gettext("The end must be after the start.")})
 
     def checkin_window(self, rules: MeetingRules | None = None) -> tuple[dt.datetime, dt.datetime]:
         rules = rules or MeetingRules.for_year(timezone.localtime(self.starts_at).year)
@@ -355,7 +355,7 @@ class Solicitation(ScopedModel):
 
     def clean(self) -> None:
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
-            raise ValidationError({"closes_on": _g("The closing date cannot be before the opening date.")})
+            raise ValidationError({"closes_on": gettext("The closing date cannot be before the opening date.")})
 
     def is_open(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -457,7 +457,7 @@ class Talk(ScopedModel):
 
     def clean(self) -> None:
         if not self.interviewee_id and not self.interviewee_name:
-            raise ValidationError({"interviewee_name": _g("Name the person talked with.")})
+            raise ValidationError({"interviewee_name": gettext("Name the person talked with.")})
 
 
 class CriticismRecord(ScopedModel):

@@ -19,8 +19,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dangjian.core import attachments, audit, context
 from dangjian.core.errors import RuleError
@@ -61,7 +61,7 @@ def with_reason(reason: str) -> Iterator[None]:
 
 
 def _locked_error() -> RuleError:
-    return RuleError(_("This meeting is confirmed or cancelled; correct it by an amendment with a reason."))
+    return RuleError(gettext("This meeting is confirmed or cancelled; correct it by an amendment with a reason."))
 
 
 # --- Expected attendees ----------------------------------------------------------------------------
@@ -116,7 +116,7 @@ def add_attendee(*, actor: Any, meeting: Meeting, member: Member, reason: str) -
     if meeting.is_locked:
         raise _locked_error()
     if not reason.strip():
-        raise RuleError(_("Give the reason for changing the expected attendees."), field="reason")
+        raise RuleError(gettext("Give the reason for changing the expected attendees."), field="reason")
     with transaction.atomic():
         attendance = Attendance.objects.filter(meeting=meeting, member=member).first()
         if attendance is None:
@@ -132,7 +132,7 @@ def exclude_attendee(*, actor: Any, attendance: Attendance, reason: str) -> Atte
     if attendance.meeting.is_locked:
         raise _locked_error()
     if not reason.strip():
-        raise RuleError(_("Give the reason for changing the expected attendees."), field="reason")
+        raise RuleError(gettext("Give the reason for changing the expected attendees."), field="reason")
     attendance.expected = False
     attendance.change_reason = reason.strip()
     attendance.save()
@@ -152,12 +152,12 @@ class CheckinResult(Enum):
 
 #: What the member is told for each check-in result (level, message): the page and the API.
 CHECKIN_MESSAGES = {
-    CheckinResult.CHECKED_IN: ("success", _l("Checked in.")),
-    CheckinResult.ALREADY: ("info", _l("You have already checked in to this meeting.")),
-    CheckinResult.NOT_EXPECTED: ("danger", _l("You are not on the attendee list of this meeting, so you "
+    CheckinResult.CHECKED_IN: ("success", _("Checked in.")),
+    CheckinResult.ALREADY: ("info", _("You have already checked in to this meeting.")),
+    CheckinResult.NOT_EXPECTED: ("danger", _("You are not on the attendee list of this meeting, so you "
                                               "cannot check in. Please contact the meeting organizer.")),
-    CheckinResult.NOT_OPEN_YET: ("warning", _l("Check-in has not opened yet.")),
-    CheckinResult.CLOSED: ("warning", _l("Check-in for this meeting has closed.")),
+    CheckinResult.NOT_OPEN_YET: ("warning", _("Check-in has not opened yet.")),
+    CheckinResult.CLOSED: ("warning", _("Check-in for this meeting has closed.")),
 }
 
 
@@ -208,7 +208,7 @@ def record_attendance(*, actor: Any, meeting: Meeting, statuses: dict[int, str])
             if attendance is None or status not in AttendanceStatus.values or status == attendance.status:
                 continue
             if status == AttendanceStatus.EXCUSED and attendance.leave_status != LeaveStatus.APPROVED:
-                errors.append(_("%(name)s: excused only with a leave requested before the start and approved.")
+                errors.append(gettext("%(name)s: excused only with a leave requested before the start and approved.")
                               % {"name": attendance.member.name})
                 continue
             attendance.status = status
@@ -230,9 +230,9 @@ def request_leave(*, actor: Any, attendance: Attendance, reason: str, now: dt.da
     if meeting.is_locked:
         raise _locked_error()
     if now >= meeting.starts_at:
-        raise RuleError(_("Leave must be requested before the meeting starts."))
+        raise RuleError(gettext("Leave must be requested before the meeting starts."))
     if not reason.strip():
-        raise RuleError(_("Give the reason for the leave."), field="reason")
+        raise RuleError(gettext("Give the reason for the leave."), field="reason")
     attendance.leave_reason = reason.strip()
     attendance.leave_requested_at = now
     attendance.leave_status = LeaveStatus.REQUESTED
@@ -248,7 +248,7 @@ def decide_leave(*, actor: Any, attendance: Attendance, approve: bool, now: dt.d
     if attendance.meeting.is_locked:
         raise _locked_error()
     if attendance.leave_status != LeaveStatus.REQUESTED:
-        raise RuleError(_("There is no pending leave request."))
+        raise RuleError(gettext("There is no pending leave request."))
     with transaction.atomic():
         attendance.leave_status = LeaveStatus.APPROVED if approve else LeaveStatus.REJECTED
         attendance.leave_decided_by = actor
@@ -278,12 +278,12 @@ def confirm_meeting(*, actor: Any, meeting: Meeting, now: dt.datetime | None = N
         raise _locked_error()
     problems = []
     if meeting.starts_at > now:
-        problems.append(_("The meeting has not started yet."))
+        problems.append(gettext("The meeting has not started yet."))
     if not meeting.minutes.strip():
-        problems.append(_("Enter the minutes before confirming."))
+        problems.append(gettext("Enter the minutes before confirming."))
     pending = meeting.attendances.filter(expected=True, status=AttendanceStatus.PENDING).count()
     if pending:
-        problems.append(_("Record the attendance of everyone expected first (%(n)d not recorded).") % {"n": pending})
+        problems.append(gettext("Record the attendance of everyone expected first (%(n)d not recorded).") % {"n": pending})
     if problems:
         raise RuleError(problems)
     with transaction.atomic():
@@ -303,7 +303,7 @@ def cancel_meeting(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
     if meeting.status == MeetingStatus.CANCELLED:
         raise _locked_error()
     if not reason.strip():
-        raise RuleError(_("Give the reason."), field="reason")
+        raise RuleError(gettext("Give the reason."), field="reason")
     with transaction.atomic(), with_reason(reason):
         before = meeting.status
         meeting.status = MeetingStatus.CANCELLED
@@ -327,14 +327,14 @@ def amend_meeting(*, actor: Any, meeting: Meeting, reason: str, changes: dict[st
     before/after of every field and attendance status it changed, and the audit entries of
     the changed rows carry the reason. Cancelling (``status``) reopens its obligation."""
     if meeting.status != MeetingStatus.CONFIRMED:
-        raise RuleError(_("Only a confirmed meeting is amended; edit the others directly."))
+        raise RuleError(gettext("Only a confirmed meeting is amended; edit the others directly."))
     if not reason.strip():
-        raise RuleError(_("Give the reason."), field="reason")
+        raise RuleError(gettext("Give the reason."), field="reason")
     unknown = set(changes) - set(AMENDABLE_FIELDS)
     if unknown:
-        raise RuleError(_("These fields cannot be amended: %(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise RuleError(gettext("These fields cannot be amended: %(f)s") % {"f": ", ".join(sorted(unknown))})
     if "status" in changes and changes["status"] not in (MeetingStatus.CONFIRMED, MeetingStatus.CANCELLED):
-        raise RuleError(_("An amendment may only cancel a meeting."), field="status")
+        raise RuleError(gettext("An amendment may only cancel a meeting."), field="status")
     diff: dict[str, Any] = {}
     with transaction.atomic(), with_reason(reason.strip()):
         for name, value in changes.items():
@@ -343,20 +343,20 @@ def amend_meeting(*, actor: Any, meeting: Meeting, reason: str, changes: dict[st
                 diff[name] = [_value(before), _value(value)]
                 setattr(meeting, name, value)
         if meeting.ends_at <= meeting.starts_at:
-            raise RuleError(_("The end must be after the start."), field="ends_at")
+            raise RuleError(gettext("The end must be after the start."), field="ends_at")
         changed_rows = []
         for pk, status in (attendance or {}).items():
             row = meeting.attendances.select_related("member").filter(pk=pk).first()
             if row is None or status not in AttendanceStatus.values or row.status == status:
                 continue
             if status == AttendanceStatus.EXCUSED and row.leave_status != LeaveStatus.APPROVED:
-                raise RuleError(_("%(name)s: excused only with a leave requested before the start and approved.")
+                raise RuleError(gettext("%(name)s: excused only with a leave requested before the start and approved.")
                                       % {"name": row.member.name})
             diff[f"attendance:{row.member.name}"] = [row.status, status]
             row.status = status
             changed_rows.append(row)
         if not diff:
-            raise RuleError(_("The amendment changes nothing."))
+            raise RuleError(gettext("The amendment changes nothing."))
         meeting.save()
         for row in changed_rows:
             row.save()
@@ -388,11 +388,11 @@ def submit_opinion(*, user: Any, solicitation: Solicitation, content: str, topic
     no author, the date only, and an audit entry without actor, IP, request id or time of day."""
     today = today or timezone.localdate()
     if not solicitation.is_open(today):
-        raise RuleError(_("This solicitation is not open."))
+        raise RuleError(gettext("This solicitation is not open."))
     if anonymous and not solicitation.allow_anonymous:
-        raise RuleError(_("This solicitation does not accept anonymous opinions."))
+        raise RuleError(gettext("This solicitation does not accept anonymous opinions."))
     if not content.strip():
-        raise RuleError(_("Write your opinion."), field="content")
+        raise RuleError(gettext("Write your opinion."), field="content")
     opinion = Opinion(solicitation=solicitation, submitted_on=today, topic=topic, about_member=about_member,
                       content=content.strip(), is_anonymous=anonymous, source=OpinionSource.ONLINE)
     if anonymous:
@@ -407,7 +407,7 @@ def submit_opinion(*, user: Any, solicitation: Solicitation, content: str, topic
 
 def publish_agenda(*, actor: Any, solicitation: Solicitation, today: dt.date | None = None) -> Solicitation:
     if not solicitation.agenda_items.exists():
-        raise RuleError(_("Collate the opinions into at least one agenda item first."))
+        raise RuleError(gettext("Collate the opinions into at least one agenda item first."))
     solicitation.agenda_published_on = today or timezone.localdate()
     solicitation.save()
     return solicitation

@@ -21,8 +21,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core import attachments
@@ -226,9 +226,9 @@ class SolicitationViews(ModelViews):
         dlm = can(request.user, Opinion, "view")
         manage = Solicitation.objects.filter(pk=obj.pk).visible_to(request.user, "change").exists()
         related = (
-            Related(_l("Opinions"), "meetings:opinion_list", "solicitation"),
-            Related(_l("One-to-one talks"), "meetings:talk_list", "solicitation"),
-            Related(_l("Agenda items"), "meetings:agendaitem_list", "solicitation"),
+            Related(gettext("Opinions"), "meetings:opinion_list", "solicitation"),
+            Related(gettext("One-to-one talks"), "meetings:talk_list", "solicitation"),
+            Related(gettext("Agenda items"), "meetings:agendaitem_list", "solicitation"),
         ) if dlm else ()
         return {
             "workflow": related,
@@ -276,7 +276,7 @@ class AgendaItemViews(ModelViews):
     form = AgendaItemForm
     actions = ("list", "detail", "add", "edit", "delete")
     detail_fields = ("solicitation", "order", "title", "description")
-    related = (Related(_l("Opinions"), "meetings:opinion_list", "agenda_item"),)
+    related = (Related(_("Opinions"), "meetings:opinion_list", "agenda_item"),)
 
 
 class TalkViews(ModelViews):
@@ -350,7 +350,7 @@ def attendance_grid(request: HttpRequest, pk: int) -> HttpResponse:
         statuses = {a.pk: request.POST.get(f"status-{a.pk}", "") for a in rows if a.expected}
         with as_message(request):
             changed = services.record_attendance(actor=request.user, meeting=meeting, statuses=statuses)
-            messages.success(request, _("Attendance saved (%(n)d changed).") % {"n": len(changed)})
+            messages.success(request, gettext("Attendance saved (%(n)d changed).") % {"n": len(changed)})
             return HttpResponseRedirect(reverse("meetings:attendance_grid", args=[meeting.pk]))
         status = 400  # reached only when the service refused
     counts = Meeting.objects.filter(pk=meeting.pk).visible_to(request.user, "view").aggregate(**rules.attendance_counts())
@@ -369,9 +369,9 @@ def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
         with as_message(request):
             services.add_attendee(actor=request.user, meeting=meeting, member=form.cleaned_data["member"],
                                   reason=form.cleaned_data["reason"])
-            messages.success(request, _("Attendee added."))
+            messages.success(request, gettext("Attendee added."))
     else:
-        messages.error(request, _("Choose a member and give the reason."))
+        messages.error(request, gettext("Choose a member and give the reason."))
     return HttpResponseRedirect(reverse("meetings:attendance_grid", args=[meeting.pk]))
 
 
@@ -381,9 +381,9 @@ def attendee_exclude(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     with as_message(request):
         if not form.is_valid():
-            raise RuleError(_("Give the reason for changing the expected attendees."), field="reason")
+            raise RuleError(gettext("Give the reason for changing the expected attendees."), field="reason")
         services.exclude_attendee(actor=request.user, attendance=attendance, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Excluded from the expected attendees."))
+        messages.success(request, gettext("Excluded from the expected attendees."))
     return HttpResponseRedirect(reverse("meetings:attendance_grid", args=[attendance.meeting_id]))
 
 
@@ -397,9 +397,9 @@ def leave_request(request: HttpRequest, pk: int) -> HttpResponse:
     form = LeaveForm(request.POST)
     with as_message(request):
         if not form.is_valid():
-            raise RuleError(_("Give the reason for the leave."), field="reason")
+            raise RuleError(gettext("Give the reason for the leave."), field="reason")
         services.request_leave(actor=request.user, attendance=attendance, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Leave requested; the organizer will decide."))
+        messages.success(request, gettext("Leave requested; the organizer will decide."))
     return HttpResponseRedirect(AttendanceViews.url("detail", attendance))
 
 
@@ -408,7 +408,7 @@ def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
     attendance = get_scoped_or_404(request.user, Attendance.objects.select_related("meeting"), "change", pk=pk)  # scope-ok: get_scoped_or_404
     with as_message(request):
         services.decide_leave(actor=request.user, attendance=attendance, approve=request.POST.get("approve") == "1")
-        messages.success(request, _("Leave decided."))
+        messages.success(request, gettext("Leave decided."))
     return HttpResponseRedirect(AttendanceViews.url("detail", attendance))
 
 
@@ -417,7 +417,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_change(request, pk)
     with as_message(request):
         services.confirm_meeting(actor=request.user, meeting=meeting)
-        messages.success(request, _("Meeting confirmed; its record is now locked."))
+        messages.success(request, gettext("Meeting confirmed; its record is now locked."))
     return _redirect(meeting)
 
 
@@ -428,10 +428,10 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with as_message(request):
             services.cancel_meeting(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
-            messages.success(request, _("Meeting cancelled."))
+            messages.success(request, gettext("Meeting cancelled."))
         return _redirect(meeting)
     return render(request, "meetings/reason_form.html", {
-        "meeting": meeting, "form": form, "title": _("Cancel the meeting"),
+        "meeting": meeting, "form": form, "title": gettext("Cancel the meeting"),
     }, status=400 if form.errors else 200)
 
 
@@ -448,7 +448,7 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
         with on_form(form):
             services.amend_meeting(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"],
                                    changes=form.changes(), attendance=attendance)
-            messages.success(request, _("Amendment recorded."))
+            messages.success(request, gettext("Amendment recorded."))
             return _redirect(meeting)
     return render(request, "meetings/amend.html", {
         "meeting": meeting, "form": form, "rows": rows, "choices": attendance_choices(),
@@ -463,9 +463,9 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         with as_message(request):
             with transaction.atomic():
                 services.add_attachment(actor=request.user, meeting=meeting, upload=form.cleaned_data["file"])
-            messages.success(request, _("Attachment uploaded."))
+            messages.success(request, gettext("Attachment uploaded."))
     else:
-        messages.error(request, _("Choose a file."))
+        messages.error(request, gettext("Choose a file."))
     return _redirect(meeting)
 
 
@@ -491,7 +491,7 @@ def _qr(request: HttpRequest, pk: int) -> segno.QRCode:
 def qr_svg(request: HttpRequest, pk: int) -> HttpResponse:
     buffer = io.BytesIO()
     _qr(request, pk).save(buffer, kind="svg", scale=8, border=2, xmldecl=False, svgns=True,
-                         title=_("Meeting check-in"))
+                         title=gettext("Meeting check-in"))
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
@@ -661,5 +661,5 @@ def agenda_publish(request: HttpRequest, pk: int) -> HttpResponse:
     solicitation = get_scoped_or_404(request.user, Solicitation, "change", pk=pk)
     with as_message(request):
         services.publish_agenda(actor=request.user, solicitation=solicitation)
-        messages.success(request, _("Agenda published to the members."))
+        messages.success(request, gettext("Agenda published to the members."))
     return HttpResponseRedirect(SolicitationViews.url("detail", solicitation))

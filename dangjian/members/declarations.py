@@ -9,7 +9,7 @@ from dangjian.core.modules import Area, Figure, ModuleParts, PortalItem
 from dangjian.core.navigation import MenuGroup, MenuItem
 
 
-def menu() -> MenuGroup:
+def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
     return MenuGroup(_("Members"), (
         MenuItem(_("Member list"), "members:member_list", "users", "members"),
         MenuItem(_("Relationship transfers"), "members:transfer_list", "transfer", "members"),

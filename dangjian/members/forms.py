@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import ScopedModelForm, restrict
@@ -38,7 +39,7 @@ class MemberForm(ScopedModelForm):
         if self.instance.pk is not None:
             self.initial["id_number"] = ""
             self.fields["id_number"].widget.attrs["placeholder"] = self.instance.id_number_masked
-            self.fields["id_number"].help_text = _("Leave empty to keep the stored number.")
+            self.fields["id_number"].help_text = gettext("Leave empty to keep the stored number.")
         else:
             self.fields["id_number"].required = True
 
@@ -67,7 +68,7 @@ class PostForm(ScopedModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("ended_on") and data.get("started_on") and data["ended_on"] < data["started_on"]:
-            raise ValidationError({"ended_on": _("The end date cannot be before the start date.")})
+            raise ValidationError({"ended_on": gettext("The end date cannot be before the start date.")})
         return data
 
 
@@ -85,11 +86,11 @@ class TransferForm(ScopedModelForm):
         data = super().clean() or {}
         direction = data.get("direction")
         if direction == TransferDirection.INTERNAL and not data.get("to_org"):
-            self.add_error("to_org", _("Choose the branch the member moves to."))
+            self.add_error("to_org", gettext("Choose the branch the member moves to."))
         if direction == TransferDirection.OUT and not data.get("external_org"):
-            self.add_error("external_org", _("Enter the organization the member transfers to."))
+            self.add_error("external_org", gettext("Enter the organization the member transfers to."))
         if direction == TransferDirection.IN and not data.get("external_org"):
-            self.add_error("external_org", _("Enter the organization the member comes from."))
+            self.add_error("external_org", gettext("Enter the organization the member comes from."))
         return data
 
     def save(self, commit: bool = True) -> Transfer:

@@ -13,8 +13,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dangjian.core import idcard
 from dangjian.core.imports import CodeOrNameLookup, Importer, ImportField, Row, normalize_code, normalize_name
@@ -43,17 +43,17 @@ class MemberImporter(Importer):
     sheet_name = "党员"
     fields = (
         ImportField("name", "姓名", required=True, kind="name", max_length=50, example="张三", width=10,
-                    help=_l("As on the ID card; traditional characters are kept exactly as typed.")),
+                    help=_("As on the ID card; traditional characters are kept exactly as typed.")),
         ImportField("gender", "性别", kind="choice", choices=Gender.choices, example="男", width=6,
-                    help=_l("Taken from the ID number when empty; otherwise it must match it.")),
-        ImportField("ethnicity", "民族", max_length=20, example="汉族", width=8, help=_l("Empty means 汉族.")),
+                    help=_("Taken from the ID number when empty; otherwise it must match it.")),
+        ImportField("ethnicity", "民族", max_length=20, example="汉族", width=8, help=_("Empty means 汉族.")),
         ImportField("birth_date", "出生日期", kind="date", example="1985-06-15", width=12,
-                    help=_l("Taken from the ID number when empty; otherwise it must match it.")),
+                    help=_("Taken from the ID number when empty; otherwise it must match it.")),
         ImportField("id_number", "身份证号", required=True, kind="code", example=_EXAMPLE_ID, width=22, masked=True,
-                    help=_l("18 characters with a valid check digit. Keep the column formatted as text, otherwise "
+                    help=_("18 characters with a valid check digit. Keep the column formatted as text, otherwise "
                             "Excel turns the number into a rounded number.")),
         ImportField("police_number", "警号", kind="code", max_length=20, example="010123", width=10,
-                    help=_l("Unique; may stay empty (e.g. auxiliary police without a number).")),
+                    help=_("Unique; may stay empty (e.g. auxiliary police without a number).")),
         ImportField("personnel_type", "人员类别", required=True, kind="choice", choices=PersonnelType.choices,
                     example="民警", width=10),
         ImportField("rank", "警衔", max_length=30, example="一级警司"),
@@ -62,14 +62,14 @@ class MemberImporter(Importer):
         ImportField("phone", "手机号码", kind="code", max_length=20, example="13800000000"),
         ImportField("joined_party_on", "入党日期", required=True, kind="date", example="2010-07-01", width=12),
         ImportField("full_member_on", "转正日期", kind="date", example="2011-07-01", width=12,
-                    help=_l("Required for full members; not before the date of joining.")),
+                    help=_("Required for full members; not before the date of joining.")),
         ImportField("status", "党员状态", required=True, kind="choice", choices=MemberStatus.choices,
                     example="正式党员", width=10),
         ImportField("org", "所在支部", required=True, kind="name", max_length=100, example="刑侦一大队党支部", width=28,
-                    help=_l("The organization code or the exact name of the member's branch (or general branch, "
+                    help=_("The organization code or the exact name of the member's branch (or general branch, "
                             "committee); it must be one you manage.")),
         ImportField("group", "党小组", kind="name", max_length=100, example="第一党小组", width=16,
-                    help=_l("Optional: the code or name of a party group of that branch.")),
+                    help=_("Optional: the code or name of a party group of that branch.")),
     )
 
     def prepare(self, rows: list[Row]) -> None:
@@ -110,12 +110,12 @@ class MemberImporter(Importer):
         if v["group"] and org is not None:
             group = self.find_group(org, v["group"])
             if group is None:
-                self.problem(row, "group", _("Party group “%(value)s” was not found under %(org)s.")
+                self.problem(row, "group", gettext("Party group “%(value)s” was not found under %(org)s.")
                              % {"value": v["group"][:60], "org": org.name})
         number = v["id_number"]
         raw_id = row.raw.get("id_number")
         if isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
-            self.problem(row, "id_number", _("Excel stored the ID number as a number and may have changed its last "
+            self.problem(row, "id_number", gettext("Excel stored the ID number as a number and may have changed its last "
                                              "digits; format the column as text and type the number again."))
             number = None
         elif number:
@@ -125,19 +125,19 @@ class MemberImporter(Importer):
                 pass  # reported by Member.clean() below, with its own message
             else:
                 self.unique_in_file(row, "id_number", number, self.seen_ids,
-                                    _("Same ID number as row %(row)d of this file."))
+                                    gettext("Same ID number as row %(row)d of this file."))
                 if v["birth_date"] is None and not any(p.column == "出生日期" for p in row.problems):
                     v["birth_date"] = idcard.birth_date(number)
                 if v["gender"] is None and not any(p.column == "性别" for p in row.problems):
                     v["gender"] = idcard.gender(number)
         police = v["police_number"]
         if police and self.unique_in_file(row, "police_number", police, self.seen_police,
-                                          _("Same police number as row %(row)d of this file.")):
+                                          gettext("Same police number as row %(row)d of this file.")):
             if police in self.taken_police:
-                self.problem(row, "police_number", _("A member with this police number already exists."))
+                self.problem(row, "police_number", gettext("A member with this police number already exists."))
         for key in ("birth_date", "joined_party_on", "full_member_on"):
             if v[key] is not None and v[key] > self.today:
-                self.problem(row, key, _("Cannot be later than today."))
+                self.problem(row, key, gettext("Cannot be later than today."))
         member = Member(
             name=v["name"] or "", gender=v["gender"] or "", ethnicity=v["ethnicity"] or "汉族",
             birth_date=v["birth_date"], id_number=number or "", police_number=police or None,

@@ -7,9 +7,8 @@ from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from pypinyin import Style, lazy_pinyin
 
 from dangjian.core import idcard
@@ -101,21 +100,21 @@ class Member(ScopedModel):
             else:
                 if self.birth_date and idcard.birth_date(self.id_number) != self.birth_date:
                     errors.setdefault("id_number", []).append(
-                        _g("The birth date inside the ID number does not match the birth date entered.")
+                        gettext("The birth date inside the ID number does not match the birth date entered.")
                     )
                 if self.gender and idcard.gender(self.id_number) != self.gender:
                     errors.setdefault("id_number", []).append(
-                        _g("The gender digit of the ID number does not match the gender entered.")
+                        gettext("The gender digit of the ID number does not match the gender entered.")
                     )
                 index = id_number_index(self.id_number)
                 if Member.objects.filter(id_number_index=index).exclude(pk=self.pk).exists():
-                    errors.setdefault("id_number", []).append(_g("A member with this ID number already exists."))
+                    errors.setdefault("id_number", []).append(gettext("A member with this ID number already exists."))
         if self.status == MemberStatus.FULL and not self.full_member_on:
-            errors.setdefault("full_member_on", []).append(_g("A full member needs the date they became full."))
+            errors.setdefault("full_member_on", []).append(gettext("A full member needs the date they became full."))
         if self.full_member_on and self.joined_party_on and self.full_member_on < self.joined_party_on:
-            errors.setdefault("full_member_on", []).append(_g("Cannot be earlier than the date of joining the party."))
+            errors.setdefault("full_member_on", []).append(gettext("Cannot be earlier than the date of joining the party."))
         if self.group_id and self.org_id and self.group is not None and not self.group.path.startswith(self.org.path):
-            errors.setdefault("group", []).append(_g("The party group must belong to the member's branch."))
+            errors.setdefault("group", []).append(gettext("The party group must belong to the member's branch."))
         if errors:
             raise ValidationError(errors)
 

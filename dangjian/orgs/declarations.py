@@ -12,7 +12,7 @@ from dangjian.core.navigation import MenuGroup, MenuItem
 ALL = frozenset({"view", "add", "change", "delete", "export"})
 
 
-def menu() -> MenuGroup:
+def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
     return MenuGroup(_("Organizations"), (
         MenuItem(_("Organization tree"), "orgs:tree", "sitemap", "orgs"),
         MenuItem(_("Organization list"), "orgs:organization_list", "list", "orgs"),

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import ScopedModelForm, restrict
@@ -65,7 +65,7 @@ class TermForm(ScopedModelForm):
         rules = OrgRules.for_year(timezone.localdate().year)
         ends_on = self.fields["ends_on"]
         ends_on.required = False
-        ends_on.help_text = _g(
+        ends_on.help_text = gettext(
             "Leave empty for the usual term: %(committee)d years for a party committee, %(branch)d years for a "
             "general branch or branch, counted from the start."
         ) % {"committee": rules.term_years(OrgKind.COMMITTEE), "branch": rules.term_years(OrgKind.BRANCH)}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.imports import CodeOrNameLookup, Importer, ImportField, Row, normalize_code, normalize_name
 from dangjian.core.scoping import ensure_in_scope, orgs_where
@@ -19,11 +19,11 @@ from dangjian.orgs.models import Organization, PoliceUnit
 
 
 def not_yours(value: str) -> str:
-    return _("Organization “%(value)s” was not found or is not one you manage.") % {"value": value[:60]}
+    return gettext("Organization “%(value)s” was not found or is not one you manage.") % {"value": value[:60]}
 
 
 def ambiguous(value: str) -> str:
-    return _("Several organizations are named “%(value)s”; write the organization code instead.") % {"value": value[:60]}
+    return gettext("Several organizations are named “%(value)s”; write the organization code instead.") % {"value": value[:60]}
 
 
 def lookup_problem(value: str, why: str) -> str:
@@ -43,13 +43,13 @@ class OrganizationImporter(Importer):
         ImportField("name", "组织名称", required=True, kind="name", max_length=100, example="刑侦三大队党支部", width=30),
         ImportField("short_name", "简称", kind="name", max_length=50, example="三大队支部"),
         ImportField("code", "组织代码", required=True, kind="code", max_length=32, example="XZ03",
-                    help=_l("Unique in the whole system.")),
+                    help=_("Unique in the whole system.")),
         ImportField("kind", "组织类别", required=True, kind="choice", choices=OrgKind.choices, example="党支部"),
         ImportField("parent", "上级组织", required=True, kind="name", max_length=100, example="刑侦支队党委", width=30,
-                    help=_l("The code or exact name of an organization you manage, or of an organization in an "
+                    help=_("The code or exact name of an organization you manage, or of an organization in an "
                             "earlier row of this file.")),
         ImportField("unit", "所在单位", kind="name", max_length=100, example="", width=20,
-                    help=_l("Optional: the name of a police unit already in the system.")),
+                    help=_("Optional: the name of a police unit already in the system.")),
         ImportField("founded_on", "成立日期", kind="date", example="2021-07-01", width=12),
     )
 
@@ -77,20 +77,20 @@ class OrganizationImporter(Importer):
         v = row.values
         code = normalize_code(v["code"]).upper() if v["code"] else ""
         if code and self.unique_in_file(row, "code", code, self.seen_codes,
-                                        _("Same organization code as row %(row)d of this file.")):
+                                        gettext("Same organization code as row %(row)d of this file.")):
             if code in self.taken_codes:
-                self.problem(row, "code", _("An organization with this code already exists."))
+                self.problem(row, "code", gettext("An organization with this code already exists."))
         parent: Any = None
         parent_kind = None
         if v["parent"]:
             in_file = self.file_parent(v["parent"])
             if in_file is not None:
                 if not in_file.ok:
-                    self.problem(row, "parent", _("The parent organization is in row %(row)d, which has problems.")
+                    self.problem(row, "parent", gettext("The parent organization is in row %(row)d, which has problems.")
                                  % {"row": in_file.number})
                 parent, parent_kind = in_file, in_file.values.get("kind")
             elif normalize_code(v["parent"]).upper() in self.file_codes:
-                self.problem(row, "parent", _("The parent organization must be in an earlier row than its children."))
+                self.problem(row, "parent", gettext("The parent organization must be in an earlier row than its children."))
             else:
                 parent, why = self.parents.find(v["parent"])
                 if parent is None:
@@ -98,14 +98,14 @@ class OrganizationImporter(Importer):
                 else:
                     parent_kind = parent.kind
         if parent_kind == OrgKind.GROUP:
-            self.problem(row, "parent", _("A party group cannot have organizations below it."))
+            self.problem(row, "parent", gettext("A party group cannot have organizations below it."))
         elif v["kind"] == OrgKind.GROUP and parent_kind is not None and parent_kind != OrgKind.BRANCH:
-            self.problem(row, "kind", _("A party group must belong to a branch."))
+            self.problem(row, "kind", gettext("A party group must belong to a branch."))
         unit = None
         if v["unit"]:
             unit = self.units.get(v["unit"])
             if unit is None:
-                self.problem(row, "unit", _("Police unit “%(value)s” does not exist.") % {"value": v["unit"][:60]})
+                self.problem(row, "unit", gettext("Police unit “%(value)s” does not exist.") % {"value": v["unit"][:60]})
         if code:
             self.done_codes.setdefault(code, row)
         if v["name"]:

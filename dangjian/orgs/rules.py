@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from dangjian.core.periods import add_months, add_years
 from dangjian.orgs.choices import OrgKind
@@ -61,11 +61,11 @@ def structure_warnings(orgs: QuerySet[Organization], year: int) -> list[Structur
     for org in branches:
         full: int = org.full_count  # type: ignore[attr-defined]
         if full < rules.branch_min_full_members:
-            warnings.append(StructureWarning(org, _("Fewer than %(n)d full members: consider a joint branch.") % {"n": rules.branch_min_full_members}, full))
+            warnings.append(StructureWarning(org, gettext("Fewer than %(n)d full members: consider a joint branch.") % {"n": rules.branch_min_full_members}, full))
         if full >= rules.committee_required_at and not org.has_committee:  # type: ignore[attr-defined]
-            warnings.append(StructureWarning(org, _("%(n)d or more full members but no branch committee.") % {"n": rules.committee_required_at}, full))
+            warnings.append(StructureWarning(org, gettext("%(n)d or more full members but no branch committee.") % {"n": rules.committee_required_at}, full))
         if org.member_count > rules.branch_max_members:  # type: ignore[attr-defined]
-            warnings.append(StructureWarning(org, _("More than %(n)d members: consider splitting the branch.") % {"n": rules.branch_max_members}, full))
+            warnings.append(StructureWarning(org, gettext("More than %(n)d members: consider splitting the branch.") % {"n": rules.branch_max_members}, full))
     return warnings
 
 

@@ -10,7 +10,8 @@ from django.db.models.functions import Length, Substr
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core.excel import Column
@@ -100,9 +101,9 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.move_subtree(actor=request.user, node=node, target=form.cleaned_data["target"])
         except OutOfScope:
-            form.add_error(None, _("You may not move an organization outside your organizations."))
+            form.add_error(None, gettext("You may not move an organization outside your organizations."))
         else:
-            messages.success(request, _("Moved %(org)s.") % {"org": node})
+            messages.success(request, gettext("Moved %(org)s.") % {"org": node})
             return HttpResponseRedirect(OrganizationViews.url("detail", node))
     return render(request, "orgs/move.html", {"form": form, "object": node}, status=400 if form.errors else 200)
 

@@ -90,8 +90,9 @@ def test_check_fails_on_an_untranslated_entry(tmp_path: Path, settings: Any) -> 
     target.parent.mkdir(parents=True)
     po = polib.pofile(str(PO_PATH))
     entry = po.find("Smart Party Building")
-    entry.msgstr = ""
     dropped = po.find("Member list")
+    assert entry is not None and dropped is not None
+    entry.msgstr = ""
     po.remove(dropped)
     po.save(str(target))
     settings.LOCALE_PATHS = [locale]

@@ -7,7 +7,8 @@ import secrets
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions, permissions
 
 from dangjian.accounts.middleware import SessionPolicyMiddleware
@@ -33,14 +34,14 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed(_("Invalid token header."))
+            raise exceptions.AuthenticationFailed(gettext("Invalid token header."))
         try:
             key = header[1].decode()
         except UnicodeError as exc:
-            raise exceptions.AuthenticationFailed(_("Invalid token header.")) from exc
+            raise exceptions.AuthenticationFailed(gettext("Invalid token header.")) from exc
         token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key), revoked_at__isnull=True).first()
         if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("The token is invalid or has been revoked."))
+            raise exceptions.AuthenticationFailed(gettext("The token is invalid or has been revoked."))
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token.user, token
 

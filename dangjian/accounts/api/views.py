@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import ValidationError
@@ -56,7 +56,7 @@ class TokenRevokeView(APIView):
         context.with_user(request.user)
         token = request.auth
         if not isinstance(token, ApiToken):
-            raise ValidationError({"non_field_errors": [_("This request was not made with a token.")]})
+            raise ValidationError({"non_field_errors": [gettext("This request was not made with a token.")]})
         with transaction.atomic():
             ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
             audit.record("token_revoked", obj=token.user, org_path="")

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import Http404
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -58,13 +58,13 @@ def _flatten(detail: Any, key: str = "", into: dict[str, list[str]] | None = Non
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, VersionConflict):
-        exc = Conflict(_("Someone else changed this record after you loaded it. Reload it and try again."))
+        exc = Conflict(gettext("Someone else changed this record after you loaded it. Reload it and try again."))
     elif isinstance(exc, IntegrityError):  # a constraint a client can trigger: its sentence, not its name
         exc = exceptions.ValidationError(errors.api_errors(errors.constraint_error(exc)))
     elif isinstance(exc, ValidationError):  # core.errors.RuleError from a service, or model validation
         exc = exceptions.ValidationError(errors.api_errors(exc))
     elif isinstance(exc, Http404):
-        exc = exceptions.NotFound(_("Not found."))
+        exc = exceptions.NotFound(gettext("Not found."))
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     response = exception_handler(exc, context)
@@ -79,7 +79,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     data = response.data
     if isinstance(exc, exceptions.ValidationError):
         body["code"] = "invalid"
-        body["detail"] = _("The submitted data is not valid.")
+        body["detail"] = gettext("The submitted data is not valid.")
         body["errors"] = _flatten(data)
     else:
         body["detail"] = str(data.get("detail", "")) if isinstance(data, dict) else str(data)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -34,7 +34,7 @@ def idempotent(request: Request, handler: Callable[[], Response]) -> Response:
     if not key:
         return handler()
     if len(key) > 100:
-        raise Unprocessable(_("The Idempotency-Key header is too long."))
+        raise Unprocessable(gettext("The Idempotency-Key header is too long."))
     digest = _hash(request)
     user_id = int(request.user.pk or 0)
     try:
@@ -45,9 +45,9 @@ def idempotent(request: Request, handler: Callable[[], Response]) -> Response:
     except IntegrityError:
         existing = IdempotencyRecord.objects.get(user_id=user_id, key=key)
         if existing.request_hash != digest:
-            raise Unprocessable(_("This Idempotency-Key was already used with a different request.")) from None
+            raise Unprocessable(gettext("This Idempotency-Key was already used with a different request.")) from None
         if not existing.completed:
-            raise Conflict(_("A request with this Idempotency-Key is still being processed.")) from None
+            raise Conflict(gettext("A request with this Idempotency-Key is still being processed.")) from None
         replay = Response(existing.response_body, status=existing.response_status)
         replay["Idempotent-Replayed"] = "true"
         return replay

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.request import Request
@@ -112,7 +112,7 @@ class ImportAPIView(APIView):
         importer_cls = self.importer
         assert importer_cls is not None
         if not importer_cls.allowed(request.user):
-            raise exceptions.NotFound(_("Not found."))
+            raise exceptions.NotFound(gettext("Not found."))
         if declared_too_large(request._request) or (request.data is not None and self.upload_cap is not None
                                                      and self.upload_cap.exceeded):
             # refused before the body is read, or cut off while it streamed in
@@ -140,15 +140,15 @@ class ImportAPIView(APIView):
     def answer(self, report: Report, *, dry_run: bool, valid_only: bool) -> Response:
         status_code: int
         if dry_run:
-            code, detail, status_code = "validated", _("Checked %(n)d rows; nothing was written.") % {
+            code, detail, status_code = "validated", gettext("Checked %(n)d rows; nothing was written.") % {
                 "n": report.total_rows}, status.HTTP_200_OK
         elif report.written:
-            code, detail, status_code = "imported", _("Imported %(n)d rows.") % {
+            code, detail, status_code = "imported", gettext("Imported %(n)d rows.") % {
                 "n": report.imported_rows}, status.HTTP_201_CREATED
         elif report.valid_rows == 0:
-            code, detail, status_code = "no_valid_rows", _("No row can be imported; nothing was written."), 422
+            code, detail, status_code = "no_valid_rows", gettext("No row can be imported; nothing was written."), 422
         else:
-            code, detail, status_code = "invalid_rows", _(
+            code, detail, status_code = "invalid_rows", gettext(
                 "Some rows have problems; nothing was written. Fix them, or send valid_only to import only the valid "
                 "rows."), 422
         body = {

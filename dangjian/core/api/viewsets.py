@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
@@ -82,7 +82,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
         expected = self._expected_version()
         if expected is not None and hasattr(instance, "version"):
             if expected != instance.version:
-                raise PreconditionFailed(_("The record changed since you loaded it (version %(v)s). Reload it.")
+                raise PreconditionFailed(gettext("The record changed since you loaded it (version %(v)s). Reload it.")
                                          % {"v": instance.version})
             instance.version = expected
 
@@ -109,4 +109,4 @@ class ScopedModelViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
         try:
             ensure_in_scope(self.request.user, instance, action)
         except OutOfScope as exc:
-            raise NotFound(_("You may not save a record outside your organizations.")) from exc
+            raise NotFound(gettext("You may not save a record outside your organizations.")) from exc

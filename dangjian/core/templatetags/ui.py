@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -26,9 +26,9 @@ def display(value: Any) -> Any:
     if value is None or value == "":
         return EMPTY
     if value is True:
-        return _("Yes")
+        return gettext("Yes")
     if value is False:
-        return _("No")
+        return gettext("No")
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -170,5 +170,5 @@ class AssessmentCreateSerializer(serializers.Serializer):  # type: ignore[type-a
     def validate_components(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         items = [row["item"] for row in value]
         if len(items) != len(set(items)):
-            raise serializers.ValidationError(_("Each pay item may appear only once."))
+            raise serializers.ValidationError(gettext("Each pay item may appear only once."))
         return value

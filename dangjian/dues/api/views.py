@@ -9,7 +9,7 @@ import hashlib
 from typing import Any
 
 from django.db.models import Prefetch
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -103,7 +103,7 @@ class AssessmentViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require_key(request, _(
+        require_key(request, gettext(
             "Assessing dues needs an Idempotency-Key header: a new unique key for each assessment, "
             "the same key when you retry it."))
         return idempotent(request, lambda: self._assess(request))
@@ -115,16 +115,16 @@ class AssessmentViewSet(ScopedModelViewSet):
         user = request.user
         member = dues_members(user).filter(pk=data["member"]).first()
         if member is None:
-            raise exceptions.NotFound(_("Not found."))
+            raise exceptions.NotFound(gettext("Not found."))
         wanted = [row["item"] for row in data["components"]]
         items = PayItem.objects.visible_to(user, "view").filter(is_active=True).in_bulk(wanted)
         if set(items) != set(wanted):
-            raise exceptions.ValidationError({"components": [_("Not found.")]})
+            raise exceptions.ValidationError({"components": [gettext("Not found.")]})
         fixed = None
         if data.get("fixed"):
             fixed = FixedDuesAmount.objects.visible_to(user, "view").filter(pk=data["fixed"]).first()
             if fixed is None:
-                raise exceptions.ValidationError({"fixed": [_("Not found.")]})
+                raise exceptions.ValidationError({"fixed": [gettext("Not found.")]})
         assessment = services.assess_member(  # a RuleError answers 400 through the core exception handler
             actor=user, member=member, year=data["year"], kind=data["kind"],
             components=[services.ComponentInput(items[row["item"]], row["amount"]) for row in data["components"]],
@@ -180,7 +180,7 @@ class PaymentViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require_key(request, _(
+        require_key(request, gettext(
             "Recording a payment needs an Idempotency-Key header: a new unique key for each payment, "
             "the same key when you retry it."))
         return idempotent(request, lambda: self._record(request))
@@ -193,19 +193,19 @@ class PaymentViewSet(ScopedModelViewSet):
         members = dues_members(user)
         member = members.filter(pk=data["member"]).first()
         if member is None:
-            raise exceptions.NotFound(_("Not found."))
+            raise exceptions.NotFound(gettext("Not found."))
         collector = None
         if data.get("collector"):
             collector = members.filter(pk=data["collector"]).first()
             if collector is None:
-                raise exceptions.ValidationError({"collector": [_("Not found.")]})
+                raise exceptions.ValidationError({"collector": [gettext("Not found.")]})
         months = [rules.month_start(m) for m in data.get("months") or []]
         bill_ids = data.get("bills") or []
         if bill_ids:
             bills = DuesBill.objects.visible_to(user, "view").filter(member=member, pk__in=bill_ids)
             found = {b.pk: b.month for b in bills}
             if set(found) != set(bill_ids):
-                raise exceptions.ValidationError({"bills": [_("Not found.")]})
+                raise exceptions.ValidationError({"bills": [gettext("Not found.")]})
             months.extend(found.values())
         key = request.headers[HEADER].strip()
         token = "api-" + hashlib.sha256(f"{user.pk}:{key}".encode()).hexdigest()[:64]

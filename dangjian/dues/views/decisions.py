@@ -7,8 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from dangjian.core.errors import on_form
@@ -29,10 +28,10 @@ def relief_decide(request: HttpRequest, pk: int) -> HttpResponse:
             services.decide_relief(actor=request.user, relief=relief, approve=form.cleaned_data["approve"],
                                    approval_ref=form.cleaned_data["reference"],
                                    decided_on=form.cleaned_data["decided_on"])
-            messages.success(request, _g("Decision recorded."))
+            messages.success(request, gettext("Decision recorded."))
             return HttpResponseRedirect(declarations.ReliefViews.url("detail", relief))
-    return render_form(request, form, title=_("Approve a hardship relief: %(obj)s") % {"obj": relief},
-                        submit=_("Record the decision"), status=400 if form.errors else 200)
+    return render_form(request, form, title=gettext("Approve a hardship relief: %(obj)s") % {"obj": relief},
+                        submit=gettext("Record the decision"), status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,10 +44,10 @@ def spending_decide(request: HttpRequest, pk: int) -> HttpResponse:
             services.decide_spending(actor=request.user, spending=spending, approve=form.cleaned_data["approve"],
                                      decision_ref=form.cleaned_data["reference"],
                                      decided_on=form.cleaned_data["decided_on"])
-            messages.success(request, _g("Decision recorded."))
+            messages.success(request, gettext("Decision recorded."))
             return HttpResponseRedirect(declarations.SpendingViews.url("detail", spending))
-    return render_form(request, form, title=_("Approve spending: %(obj)s") % {"obj": spending},
-                        submit=_("Record the decision"), status=400 if form.errors else 200)
+    return render_form(request, form, title=gettext("Approve spending: %(obj)s") % {"obj": spending},
+                        submit=gettext("Record the decision"), status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,10 +59,10 @@ def payment_void(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with on_form(form):
             services.void_payment(actor=request.user, payment=payment, reason=form.cleaned_data["reason"])
-            messages.success(request, _g("Payment voided: %(obj)s") % {"obj": payment})
+            messages.success(request, gettext("Payment voided: %(obj)s") % {"obj": payment})
             return HttpResponseRedirect(reverse("dues:payment_list"))
-    return render_form(request, form, title=_("Void a payment: %(obj)s") % {"obj": payment}, submit=_("Void"),
-                        intro=_("Only for a payment entered by mistake, before its month's statement is closed "
+    return render_form(request, form, title=gettext("Void a payment: %(obj)s") % {"obj": payment}, submit=gettext("Void"),
+                        intro=gettext("Only for a payment entered by mistake, before its month's statement is closed "
                                 "and the money remitted. The payment and its allocations are removed; the audit "
                                 "log keeps them with your reason."), status=400 if form.errors else 200)
 
@@ -76,7 +75,7 @@ def budget_approve(request: HttpRequest, pk: int) -> HttpResponse:
         with on_form(form):
             services.approve_budget(actor=request.user, budget=budget, approved_on=form.cleaned_data["decided_on"],
                                     approval_ref=form.cleaned_data["reference"])
-            messages.success(request, _g("Budget approved."))
+            messages.success(request, gettext("Budget approved."))
             return HttpResponseRedirect(declarations.BudgetViews.url("detail", budget))
-    return render_form(request, form, title=_("Approve the budget: %(obj)s") % {"obj": budget},
-                        submit=_("Approve"), status=400 if form.errors else 200)
+    return render_form(request, form, title=gettext("Approve the budget: %(obj)s") % {"obj": budget},
+                        submit=gettext("Approve"), status=400 if form.errors else 200)

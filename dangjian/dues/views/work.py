@@ -13,8 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _g
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from dangjian.core.errors import RuleError, add_to_form, as_message, on_form
@@ -115,7 +114,7 @@ def assess(request: HttpRequest) -> HttpResponse:
                     effective_month=data.get("effective_month"), reason=data.get("reason", ""),
                     note=data.get("note", ""),
                 )
-                messages.success(request, _g("Assessed: %(obj)s") % {"obj": assessment})
+                messages.success(request, gettext("Assessed: %(obj)s") % {"obj": assessment})
                 return HttpResponseRedirect(declarations.AssessmentViews.url("detail", assessment))
     items = PayItem.objects.visible_to(request.user, "view").filter(is_active=True)
     return render(request, "dues/assess.html", {"form": form, "formset": formset, "items": items}, status=status)
@@ -143,7 +142,7 @@ def import_bases(request: HttpRequest) -> HttpResponse:
                     report.errors.extend(exc.errors)
                 else:
                     status = 200
-                    messages.success(request, _g("Imported %(n)d assessments.") % {"n": len(created)})
+                    messages.success(request, gettext("Imported %(n)d assessments.") % {"n": len(created)})
     return render(request, "dues/import.html", {"form": form, "report": report, "created": created}, status=status)
 
 
@@ -174,14 +173,14 @@ def generate_bills(request: HttpRequest) -> HttpResponse:
         org, month = form.cleaned_data["org"], form.cleaned_data["month"]
         with on_form(form):
             result = services.generate_bills(actor=request.user, org=org, month=month)
-            messages.success(request, _g("%(created)d bills created, %(updated)d updated.") % {
+            messages.success(request, gettext("%(created)d bills created, %(updated)d updated.") % {
                 "created": result.created, "updated": result.updated})
             if result.missing:
-                messages.warning(request, _g("Not assessed yet: %(names)s") % {
+                messages.warning(request, gettext("Not assessed yet: %(names)s") % {
                     "names": "、".join(m.name for m in result.missing)})
             return HttpResponseRedirect(list_url("bill", org=org.pk, month=month.isoformat()))
-    return render_form(request, form, title=_("Generate monthly bills"), submit=_("Generate"),
-                        intro=_("Bills every active member of the branch for the month from their assessment; "
+    return render_form(request, form, title=gettext("Generate monthly bills"), submit=gettext("Generate"),
+                        intro=gettext("Bills every active member of the branch for the month from their assessment; "
                                 "running it again only brings existing bills up to date."),
                         status=400 if form.errors else 200)
 
@@ -193,7 +192,7 @@ def bulk_payments(request: HttpRequest) -> HttpResponse:
     picker = forms.OrgMonthForm(request.GET or None, user=request.user,
                                 initial={"month": rules.month_start(timezone.localdate())})
     if not picker.is_valid():
-        return render_form(request, picker, title=_("Bulk entry of a month's payments"), submit=_("Open"),
+        return render_form(request, picker, title=gettext("Bulk entry of a month's payments"), submit=gettext("Open"),
                             method="get", status=400 if request.GET else 200)
     org, month = picker.cleaned_data["org"], picker.cleaned_data["month"]
     bills = {b.member_id: b for b in rules.with_paid(
@@ -224,7 +223,7 @@ def bulk_payments(request: HttpRequest) -> HttpResponse:
                 rows.append(services.BulkRow(member, data["amount"], header.cleaned_data["paid_on"], data["method"],
                                              data.get("receipt_number", ""), data.get("proxy_payer", "")))
             if not rows:
-                header.add_error(None, _g("Tick at least one member who paid."))
+                header.add_error(None, gettext("Tick at least one member who paid."))
             else:
                 try:
                     results = services.record_bulk_payments(
@@ -234,12 +233,12 @@ def bulk_payments(request: HttpRequest) -> HttpResponse:
                     for f in formset.forms:
                         if f.cleaned_data.get("member") in exc.errors:
                             f.add_error(None, exc.errors[f.cleaned_data["member"]])
-                    header.add_error(None, _g("Nothing was saved: correct the marked rows and save again."))
+                    header.add_error(None, gettext("Nothing was saved: correct the marked rows and save again."))
                 except RuleError as exc:
                     add_to_form(header, exc)
                 else:
                     new = sum(1 for r in results if r.created)
-                    messages.success(request, _g("Recorded %(n)d payments for %(month)s.") % {
+                    messages.success(request, gettext("Recorded %(n)d payments for %(month)s.") % {
                         "n": new, "month": month_label(month)})
                     return HttpResponseRedirect(list_url("bill", org=org.pk, month=month.isoformat()))
     lines = []
@@ -270,7 +269,7 @@ def arrears(request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             with as_message(request):
                 result = services.scan_arrears(actor=request.user, org=org, as_of=as_of)
-                messages.success(request, _g("%(warn)d members to remind; %(opened)d new decision items for the "
+                messages.success(request, gettext("%(warn)d members to remind; %(opened)d new decision items for the "
                                              "branch.") % {"warn": len(result.warnings), "opened": len(result.opened)})
             return HttpResponseRedirect(reverse("dues:arrears") + "?" + urlencode(
                 {"org": org.pk, "as_of": as_of.isoformat()}))
@@ -296,8 +295,8 @@ def close_statement(request: HttpRequest) -> HttpResponse:
         with on_form(form):
             statement = services.close_statement(actor=request.user, org=form.cleaned_data["org"],
                                                  month=form.cleaned_data["month"])
-            messages.success(request, _g("Statement closed: %(obj)s") % {"obj": statement})
+            messages.success(request, gettext("Statement closed: %(obj)s") % {"obj": statement})
             return HttpResponseRedirect(declarations.StatementViews.url("detail", statement))
-    return render_form(request, form, title=_("Close a monthly statement"), submit=_("Close the statement"),
-                        intro=_("Records the month's totals as they stand now. Payments recorded later show up "
+    return render_form(request, form, title=gettext("Close a monthly statement"), submit=gettext("Close the statement"),
+                        intro=gettext("Records the month's totals as they stand now. Payments recorded later show up "
                                 "in the reconciliation."), status=400 if form.errors else 200)

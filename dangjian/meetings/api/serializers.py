@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from dangjian.core.api.serializers import ScopedModelSerializer
@@ -28,11 +28,11 @@ class MeetingSerializer(ScopedModelSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is not None and self.instance.is_locked:
             raise serializers.ValidationError(
-                _("This meeting is confirmed or cancelled; correct it by an amendment with a reason."))
+                gettext("This meeting is confirmed or cancelled; correct it by an amendment with a reason."))
         starts = attrs.get("starts_at", getattr(self.instance, "starts_at", None))
         ends = attrs.get("ends_at", getattr(self.instance, "ends_at", None))
         if starts and ends and ends <= starts:
-            raise serializers.ValidationError({"ends_at": _("The end must be after the start.")})
+            raise serializers.ValidationError({"ends_at": gettext("The end must be after the start.")})
         return attrs
 
     def save(self, **kwargs: Any) -> Meeting:
@@ -71,7 +71,7 @@ class AttendanceRecordSerializer(serializers.Serializer):  # type: ignore[type-a
     def validate_statuses(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ids = [row["attendance"] for row in value]
         if len(ids) != len(set(ids)):
-            raise serializers.ValidationError(_("Each attendance row may appear only once."))
+            raise serializers.ValidationError(gettext("Each attendance row may appear only once."))
         return value
 
 

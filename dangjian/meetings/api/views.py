@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions
 from rest_framework.decorators import action
@@ -73,7 +73,7 @@ class MeetingViewSet(ScopedModelViewSet):
         meeting = (Meeting.objects.select_related("org", "kind")  # scope-ok: the unguessable token is the grant
                    .filter(checkin_token=token).first() if token else None)
         if meeting is None:
-            raise exceptions.NotFound(_("Not found."))
+            raise exceptions.NotFound(gettext("Not found."))
         result, attendance = services.check_in(user=request.user, meeting=meeting)
         text = str(services.CHECKIN_MESSAGES[result][1])
         if result == services.CheckinResult.NOT_EXPECTED:
@@ -120,11 +120,11 @@ class MeetingViewSet(ScopedModelViewSet):
         unknown = [pk for pk in ids if pk not in rows]
         if unknown:
             raise exceptions.ValidationError({field: [
-                _("No expected attendee of this meeting has the attendance id %(ids)s.")
+                gettext("No expected attendee of this meeting has the attendance id %(ids)s.")
                 % {"ids": ", ".join(map(str, unknown))}]})
         stale = [rows[e["attendance"]] for e in entries if rows[e["attendance"]].version != e["version"]]
         if stale:
-            raise PreconditionFailed(_("The attendance of %(names)s changed since you loaded it. Reload it.")
+            raise PreconditionFailed(gettext("The attendance of %(names)s changed since you loaded it. Reload it.")
                                      % {"names": "、".join(row.member.name for row in stale)})
         return {entry["attendance"]: entry["status"] for entry in entries}
 

@@ -98,7 +98,7 @@ class Command(MakeMessagesCommand):
         # nearest "locale" folder, which makes a scratch catalog for --check impossible).
         files = super().find_files(os.path.join(root, SOURCE_ROOT))
         for found in files:
-            found.locale_dir = self.default_locale_path
+            found.locale_dir = str(self.default_locale_path)
         return files
 
 
