@@ -10,6 +10,7 @@ foreign archives are refused with a Chinese message and nothing restored.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import json
 import os
@@ -37,7 +38,7 @@ from dangjian.core.backup.archive import CHUNK, ArchiveWriter
 from dangjian.core.context import acting_as
 from dangjian.core.crypto import get_provider
 from dangjian.core.models import AuditEntry
-from dangjian.core.testing.personas import build_personas, make_member
+from dangjian.core.testing.personas import build_personas, make_member, valid_id_number
 from dangjian.members.models import Member
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,9 +68,13 @@ class Writer(threading.Thread):
         try:
             with acting_as(None, reason="concurrent writer"):
                 while not self.stop.is_set():
+                    # one birth date per row: a unique ID number however many rows get written
+                    birth = dt.date(1960, 1, 1) + dt.timedelta(days=self.written)
                     with transaction.atomic():
-                        make_member(self.org, name=f"并发{self.written}")
+                        make_member(self.org, name=f"并发{self.written}", birth_date=birth,
+                                    id_number=valid_id_number(birth, "M", seq=1))
                     self.written += 1
+                    time.sleep(0.005)
         except BaseException as exc:  # reported by the test
             self.error = exc
         finally:
