@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 import tarfile
 import tempfile
@@ -112,7 +113,9 @@ class BackupResult:
 
 
 def default_backup_dir() -> Path:
-    return Path(getattr(settings, "BACKUP_DIR", "") or Path(settings.VAR_DIR) / "backups")
+    """``BACKUP_DIR`` (setting or environment variable), else ``<VAR_DIR>/backups``."""
+    configured = getattr(settings, "BACKUP_DIR", "") or os.environ.get("BACKUP_DIR", "")
+    return Path(configured) if configured else Path(settings.VAR_DIR) / "backups"
 
 
 def create_backup(target: Path | None = None) -> BackupResult:
