@@ -26,10 +26,6 @@ LOGIN_FAILED = _("The username or password is wrong, or the account is locked. A
                  "account is locked for 30 minutes.")
 
 
-class AccountLocked(Exception):
-    """Raised (and caught by the login form) when the username is locked."""
-
-
 class LockoutModelBackend(ModelBackend):
     """ModelBackend that refuses locked usernames and counts failures."""
 

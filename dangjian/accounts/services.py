@@ -79,17 +79,6 @@ def update_user(*, actor: Any, user: User, data: dict[str, Any]) -> None:
         audit.record("update", obj=user, actor=actor, org_path="", changes=audit.diff(before, _user_snapshot(user)))
 
 
-def set_active(*, actor: Any, user: User, active: bool) -> None:
-    """Enable or disable an account; disabling ends its sessions at once (AUTH-05)."""
-    with transaction.atomic():
-        before = _user_snapshot(user)
-        user.is_active = active
-        user.save(update_fields=["is_active"])
-        if not active:
-            end_sessions(user)
-        audit.record("update", obj=user, actor=actor, org_path="", changes=audit.diff(before, _user_snapshot(user)))
-
-
 def end_sessions(user: User) -> int:
     """Delete every server-side session of ``user``."""
     ended = 0

@@ -73,10 +73,6 @@ def snapshot_from_values(model: type[models.Model], values: dict[str, Any]) -> d
     return {name: _field_value(f, values.get(name), None) for name, f in fields.items()}
 
 
-def org_path_for(instance: models.Model) -> str:
-    return org_path_of(instance)
-
-
 def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
     """Changed fields as ``{field: [before, after]}`` (creates and deletes list every field)."""
     before = before or {}

@@ -101,7 +101,7 @@ class ChangeLoggedModel(DetailUrlMixin, models.Model):
 
         with transaction.atomic():
             before = self.audit_snapshot()
-            org_path = audit.org_path_for(self)
+            org_path = audit.org_path_of(self)
             pk = self.pk
             result = super().delete(*args, **kwargs)
             audit.record_change(self, "delete", before=before, after=None, object_id=pk, org_path=org_path)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -63,11 +63,6 @@ def round_amount(value: Decimal, rounding: str = "0.01") -> Decimal:
 def percent_of(amount: Decimal, pct: Decimal) -> Decimal:
     """``pct`` % of ``amount``, to the cent (ROUND_HALF_UP)."""
     return round_amount(amount * pct / HUNDRED)
-
-
-class BandLike(Protocol):
-    upper_bound: Decimal | None
-    rate_percent: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -835,10 +830,3 @@ def collected_by_child(org: Any, first: dt.date, last: dt.date) -> list[tuple[An
     totals = {prefix: cents(total) for prefix, total in rows}
     orgs = {o.path: o for o in Organization.objects.filter(path__in=totals)}
     return [(orgs[p], totals[p]) for p in sorted(totals) if p in orgs and p != org.path]
-
-
-def group_by_org(rows: Iterable[Any]) -> dict[Any, list[Any]]:
-    grouped: dict[Any, list[Any]] = defaultdict(list)
-    for row in rows:
-        grouped[row.org].append(row)
-    return grouped

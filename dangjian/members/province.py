@@ -15,7 +15,6 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -206,7 +205,3 @@ def _bench_accounts(root_id: int, city_id: int, branch_id: int) -> None:
         user.set_password(DEMO_PASSWORD)
         user.save()
         RoleGrant.objects.create(user=user, role=role, org_id=org_id)
-
-
-def province_counts() -> dict[str, Any]:
-    return {"organizations": Organization.objects.count(), "members": Member.objects.count()}

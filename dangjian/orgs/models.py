@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
@@ -84,6 +84,18 @@ class Organization(MP_Node, ScopedModel):
     def ancestor_paths(self) -> list[str]:
         """Paths of this node and its ancestors, root first (no query)."""
         return [self.path[: i * self.steplen] for i in range(1, self.depth + 1)]
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Audit the node, then let treebeard delete it with its subtree.
+
+        treebeard deletes a subtree with a queryset (not row by row), so ScopedModel's
+        per-row audit would not run: the node is recorded here, in the same transaction."""
+        from dangjian.core import audit
+
+        with transaction.atomic():
+            before = self.audit_snapshot()
+            audit.record_change(self, "delete", before=before, after=None, object_id=self.pk, org_path=self.path)
+            return MP_Node.delete(self, *args, **kwargs)
 
 
 class OrganizationTerm(ScopedModel):
@@ -164,18 +176,3 @@ class OrgRules(RulesTable):
 
 def org_label(org: Any) -> str:
     return f"{org.name}（{org.get_kind_display()}）"
-
-
-def _delete_with_audit(self: Organization, *args: Any, **kwargs: Any) -> Any:
-    """treebeard deletes a subtree with a queryset; audit the node before it goes."""
-    from django.db import transaction
-
-    from dangjian.core import audit
-
-    with transaction.atomic():
-        before = self.audit_snapshot()
-        audit.record_change(self, "delete", before=before, after=None, object_id=self.pk, org_path=self.path)
-        return MP_Node.delete(self, *args, **kwargs)
-
-
-Organization.delete = _delete_with_audit  # type: ignore[method-assign,assignment]
