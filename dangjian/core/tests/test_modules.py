@@ -73,7 +73,8 @@ def test_every_module_declares_its_areas_once_and_the_matrix_is_collected() -> N
 def test_menu_groups_keep_their_order() -> None:
     with translation.override("en"):
         labels = [str(group.label) for group in menu_groups()]
-    assert labels == ["Workbench", "Organizations", "Members", "Party dues", "Organizational life", "System"]
+    known = ["Workbench", "Organizations", "Members", "Party dues", "Organizational life", "System"]
+    assert [label for label in labels if label in known] == known  # a new module's group may sit between
 
 
 def test_the_audit_admin_reads_every_dues_event_in_chinese(personas: Personas,
