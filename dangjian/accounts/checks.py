@@ -22,8 +22,8 @@ def declared_areas_name_known_roles_and_actions(app_configs: Any = None, declare
     for code, area in (areas() if declared is None else declared).items():
         for role, actions in area.roles.items():
             if role not in roles:
-                errors.append(Error(f"permission area {code!r} names unknown role {role!r}", id="dangjian.E006"))
+                errors.append(Error(f"permission area {code!r} names unknown role {role!r}", id="dangjian.E007"))
             for action in sorted(set(actions) - set(ACTIONS)):
                 errors.append(Error(f"permission area {code!r} gives {role} unknown action {action!r}",
-                                    id="dangjian.E006"))
+                                    id="dangjian.E007"))
     return errors

@@ -1,7 +1,7 @@
 """What the organization module declares to the core (see dangjian/core/modules.py).
 
 Role codes are written as strings here: the roles belong to the accounts app, which sits
-above this module and checks every code it collects (dangjian.E005).
+above this module and checks every code it collects (dangjian.E007).
 """
 
 from django.utils.translation import gettext_lazy as _

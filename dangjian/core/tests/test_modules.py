@@ -114,7 +114,7 @@ def test_an_area_naming_an_unknown_role_or_action_fails_the_check() -> None:
     assert check() == []
     bad = {"stray": Area("stray", "stray", {"wizard": frozenset({"view"}), "inspector": frozenset({"fly"})})}
     errors = check(declared=bad)
-    assert [e.id for e in errors] == ["dangjian.E006", "dangjian.E006"]
+    assert [e.id for e in errors] == ["dangjian.E007", "dangjian.E007"]
     assert "'wizard'" in errors[0].msg and "'fly'" in errors[1].msg
 
 
