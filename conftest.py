@@ -17,9 +17,10 @@ pytest_plugins = ["dangjian.core.testing.auditlog"]
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Throttle counters and cached policies must not leak from one test into another."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["jobs"].clear()  # job progress: ids are reused after a test's rollback
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -76,6 +77,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "treebeard",
+    "django_tasks",
+    "django_tasks_db",
     "dangjian.core",
     "dangjian.orgs",
     "dangjian.accounts",
@@ -153,6 +156,26 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Live progress of background jobs (dangjian/core/jobs/progress.py): shared by the web and the
+# worker processes, so never process-local: Redis when configured, else files under var/.
+if REDIS_URL:
+    CACHES["jobs"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                      "KEY_PREFIX": "jobs"}
+else:
+    CACHES["jobs"] = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                      "LOCATION": str(VAR_DIR / "cache" / "jobs")}
+
+# --- Background jobs (docs/deploy.md "Background jobs") -----------------------------------
+# Django's tasks API (django-tasks backport) with the database backend: `manage.py worker` runs
+# the jobs, `manage.py scheduler` starts the scheduled ones. DANGJIAN_TASKS=immediate runs every
+# job inside the request that starts it (the test profile's default; no worker needed).
+TASKS_MODE = os.environ.get("DANGJIAN_TASKS", "immediate" if TESTING else "database")
+TASKS: dict[str, dict[str, Any]]
+if TASKS_MODE == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- Authentication and sessions ----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -19,6 +19,7 @@ SOURCE_LABELS: dict[str, Any] = {
     "command": _("Command"),
     "system": _("System"),
     "anonymous": _("Anonymous"),
+    "job": _("Background job"),
 }
 
 

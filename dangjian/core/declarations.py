@@ -16,6 +16,8 @@ parts = ModuleParts(
         "bulk_create": _("Created in bulk"),
         "backup": _("Backup made"),
         "restore": _("Backup restored"),
+        "job_start": _("Background job started"),
+        "job_done": _("Background job ended"),
     },
     audit_object_types={"system.backup": _("Backup archive")},
     navigation=core_menu,
@@ -24,5 +26,7 @@ parts = ModuleParts(
     unscoped_models={
         "core.idempotencyrecord": "an API client's idempotency keys, read only by the request that sent them",
         "core.importbatch": "reached only by its uploader (dangjian.core.imports), never through a list",
+        "core.job": "reached only by the user who started it (dangjian.core.jobs), never through a list",
+        "core.scheduledtask": "the schedule: infrastructure read by manage.py scheduler, no page",
     },
 )

@@ -200,14 +200,16 @@ class IdempotencyRecord(models.Model):
 class ImportBatch(models.Model):
     """One uploaded spreadsheet on its way in (F2 import; SECURITY.md REL-06, IO-04, DP-04).
 
-    A staged batch keeps the uploaded file under a generated name in ``MEDIA_ROOT/imports/``
-    until its uploader confirms or discards it (the user's file name is only displayed, never
+    A batch is first ``checking`` (its rows are being validated by a job), then staged: it keeps
+    the uploaded file under a generated name in the imports storage (``MEDIA_ROOT/imports/`` on
+    one machine) until its uploader confirms or discards it (the user's file name is only displayed, never
     used in a path). An imported batch keeps who, when, what kind, the counts and the file's
     SHA-256: the partial unique constraint refuses the same file a second time, even when two
     confirmations race. Only the uploader reaches a batch (``dangjian.core.imports``).
     """
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
         STAGED = "staged", _("Staged")
         IMPORTED = "imported", _("Imported")
         DISCARDED = "discarded", _("Discarded")
@@ -230,6 +232,7 @@ class ImportBatch(models.Model):
     valid_only = models.BooleanField(_("valid rows only"), default=False)
     problems = models.JSONField(default=list, blank=True)  # [[sheet, row, column, message], ...]
     preview = models.JSONField(default=list, blank=True)  # the first rows as shown on the preview
+    params = models.JSONField(default=dict, blank=True)  # the importer's options given with the file (e.g. year)
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -241,3 +244,6 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name}"
+
+
+from dangjian.core.jobs.models import Job, ScheduledTask  # noqa: E402, F401  (the job facility's rows, app "core")

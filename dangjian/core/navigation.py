@@ -34,7 +34,8 @@ class MenuGroup:
 
 def core_menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
     return MenuGroup(_("Workbench"), (MenuItem(_("Home"), "core:home", "home"),
-                                      MenuItem(_("My reminders"), "core:inbox", "bell")))
+                                      MenuItem(_("My reminders"), "core:inbox", "bell"),
+                                      MenuItem(_("My background jobs"), "core:job_list", "loader")))
 
 
 def _groups() -> tuple[MenuGroup, ...]:

@@ -320,17 +320,6 @@ class ComponentForm(StyledForm):
 ComponentFormSet = forms.formset_factory(ComponentForm, extra=8, max_num=30)
 
 
-class ImportForm(StyledForm):
-    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx") or upload.size > 10 * 1024 * 1024:
-            raise ValidationError(gettext("Upload an Excel workbook (.xlsx) of at most 10 MB."))
-        return upload
-
-
 # --- relief, cases --------------------------------------------------------------------------
 
 

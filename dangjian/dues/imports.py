@@ -1,154 +1,175 @@
-"""Import of yearly dues bases from .xlsx: every row is validated first, with a Chinese
-message per row; nothing is written unless every row is valid (then all in one transaction)."""
+"""Import of yearly dues bases (F-dues; DUES08 art. 2-6) on the core import framework.
+
+The generic work — the hostile-file inspection, the once-per-file rule, the staged preview with
+its row-by-row report, the all-or-nothing write in one transaction, the background job — is in
+``dangjian.core.imports``; this module says what a base row is. The pay-item columns come from
+the ``PayItem`` table (rules as data), so the columns are built per import (``columns``); the
+year is an option given with the file and kept on the batch.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from openpyxl import load_workbook
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.errors import RuleError
+from dangjian.core.imports import Importer, ImportField, ImportRefused, Row, normalize_code, normalize_text
 from dangjian.dues import rules, services
 from dangjian.dues.choices import DuesKind
+from dangjian.dues.forms import dues_members
 from dangjian.dues.models import DuesAssessment, FixedDuesAmount, PayItem
 
-KIND_LABELS = {"在职": DuesKind.EMPLOYED, "离退休": DuesKind.RETIRED, "定额": DuesKind.FIXED, "辅警": DuesKind.AUXILIARY}
-FIXED_HEADERS = ("警号", "姓名", "党费类别")
-TAIL_HEADERS = ("定额类别", "定额金额", "备注")
-MAX_ROWS = 5000
+#: The file's words for the kinds of dues (the template's drop-down).
+KIND_CHOICES = ((DuesKind.EMPLOYED, "在职"), (DuesKind.RETIRED, "离退休"), (DuesKind.FIXED, "定额"),
+                (DuesKind.AUXILIARY, "辅警"))
 
 
-@dataclass
-class ImportReport:
-    rows: list[services.BaseImportRow] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    previews: list[tuple[services.BaseImportRow, Decimal]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and bool(self.rows)
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100,
+                              widget=forms.NumberInput(attrs={"class": "form-control"}))
 
 
-def template_headers() -> list[str]:
-    items = [i.name for i in PayItem.objects.filter(is_active=True).order_by("order", "code")]
-    return [*FIXED_HEADERS, *items, *TAIL_HEADERS]
-
-
-def _money(value: Any) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+def money(text: str) -> Decimal | None:
+    """An amount of yuan with at most two decimals, not negative (``ValueError`` with the reason)."""
+    text = normalize_code(text).replace(",", "")
+    if not text:
         return None
     try:
-        amount = Decimal(str(value).strip().replace(",", ""))
+        amount = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"“{value}”不是有效金额") from None
+        raise ValueError(gettext("“%(value)s” is not a valid amount.") % {"value": text[:30]}) from None
+    if not amount.is_finite():
+        raise ValueError(gettext("“%(value)s” is not a valid amount.") % {"value": text[:30]})
     if amount < 0:
-        raise ValueError("金额不能为负数")
+        raise ValueError(gettext("An amount cannot be negative."))
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(f"金额“{value}”最多保留两位小数")
+        raise ValueError(gettext("At most two decimal places: “%(value)s”.") % {"value": text[:30]})
     return amount.quantize(Decimal("0.01"))
 
 
-def parse(upload: Any, *, year: int, members: Any) -> ImportReport:
-    """Validate a workbook. ``members``: the members the user may assess (their dues scope)."""
-    report = ImportReport()
-    try:
-        wb = load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001  (any unreadable file is one clear error)
-        report.errors.append((0, "无法读取该文件，请使用下载的模板（.xlsx）填写。"))
-        return report
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = [str(c).strip() if c is not None else "" for c in next(rows, [])]
-    items = {i.name: i for i in PayItem.objects.filter(is_active=True)}
-    missing = [h for h in FIXED_HEADERS if h not in header]
-    if missing:
-        report.errors.append((1, f"缺少列：{'、'.join(missing)}"))
-        return report
-    unknown = [h for h in header if h and h not in items and h not in FIXED_HEADERS and h not in TAIL_HEADERS]
-    if unknown:
-        report.errors.append((1, f"未知的列：{'、'.join(unknown)}（工资项目名称须与系统中的一致）"))
-        return report
-    col = {h: i for i, h in enumerate(header) if h}
-    fixed_by_name = {f.category: f for f in FixedDuesAmount.objects.filter(
-        standard=rules.standard_in_force(dt.date(year, 12, 31)))}
-    by_number = {m.police_number: m for m in members if m.police_number}
-    assessed = set(DuesAssessment.objects.filter(year=year, member__in=list(by_number.values()))
-                   .values_list("member_id", flat=True))
-    seen: set[str] = set()
-    for line, values in enumerate(rows, start=2):
-        if line - 1 > MAX_ROWS:
-            report.errors.append((line, f"一次最多导入{MAX_ROWS}行"))
-            break
-        cells = list(values) + [None] * (len(header) - len(values))
+def pay_items() -> list[PayItem]:
+    return list(PayItem.objects.filter(is_active=True).order_by("order", "code"))
 
-        def cell(name: str, cells: list[Any] = cells) -> Any:
-            return cells[col[name]] if name in col else None
 
-        if all(v is None or str(v).strip() == "" for v in cells):
-            continue
-        errors: list[str] = []
-        number = str(cell("警号") or "").strip()
-        name = str(cell("姓名") or "").strip()
-        member = by_number.get(number)
-        if not number:
-            errors.append("警号为空")
-        elif member is None:
-            errors.append(f"警号{number}不存在或不在您管辖的组织内")
-        elif name and member.name != name:
-            errors.append(f"警号{number}对应的党员是{member.name}，与填写的姓名“{name}”不符")
-        if number in seen:
-            errors.append(f"警号{number}在文件中重复出现")
-        seen.add(number)
-        if member is not None and member.pk in assessed:
-            errors.append(f"{member.name}{year}年已核定，年中重新核定请逐人办理")
-        kind = KIND_LABELS.get(str(cell("党费类别") or "").strip())
-        if kind is None:
-            errors.append("党费类别须为“在职”“离退休”“定额”或“辅警”")
+class DuesBaseImporter(Importer):
+    """党费基数导入: one row per member and year; every row becomes an assessment (核定)."""
+
+    kind = "dues_bases"
+    model = DuesAssessment
+    namespace = "dues"
+    name = "base"
+    list_url_name = "dues:assessment_list"
+    sheet_name = "党费基数"
+    options_form = YearForm
+    notes = (_("Pay item columns carry the monthly amounts in yuan (at most two decimals); their names must be those "
+                "of the system's pay items."),
+             _("A member assessed for the year already is reassessed one at a time, with a reason, not by import."))
+    head = (
+        ImportField("police_number", "警号", required=True, kind="code", max_length=20, example="010123", width=10),
+        ImportField("name", "姓名", kind="name", max_length=50, example="张三", width=10,
+                    help=_("Optional; when given it must be the member's name.")),
+        ImportField("kind", "党费类别", required=True, kind="choice", choices=KIND_CHOICES, example="在职", width=10),
+    )
+    tail = (
+        ImportField("fixed_category", "定额类别", max_length=50, width=16,
+                    help=_("For 定额 only: a fixed-amount category of the dues standard.")),
+        ImportField("fixed_amount", "定额金额", kind="code", max_length=20, width=10,
+                    help=_("For 定额 only, when the category leaves the amount open.")),
+        ImportField("note", "备注", max_length=200, width=24),
+    )
+    fields = head + tail
+
+    @classmethod
+    def columns(cls) -> tuple[ImportField, ...]:
+        items = tuple(ImportField(f"item_{item.pk}", item.name, kind="code", max_length=20, width=12,
+                                  example="3000.00" if i == 0 else "")
+                      for i, item in enumerate(pay_items()))
+        return cls.head + items + cls.tail
+
+    @classmethod
+    def options_initial(cls) -> dict[str, Any]:
+        return {"year": timezone.localdate().year}
+
+    def __init__(self, user: Any, *, year: int | None = None, **options: Any) -> None:
+        super().__init__(user, year=year, **options)
+        self.year = int(year or timezone.localdate().year)
+
+    def prepare(self, rows: list[Row]) -> None:
+        self.items = {f"item_{item.pk}": item for item in pay_items()}
+        numbers = {r.values["police_number"] for r in rows if r.values.get("police_number")}
+        members = dues_members(self.user, "add").filter(police_number__in=numbers).select_related("org")
+        self.by_number = {m.police_number: m for m in members}
+        self.assessed = set(DuesAssessment.objects.filter(year=self.year, member__in=list(self.by_number.values()))
+                            .values_list("member_id", flat=True))
+        self.first_day = dt.date(self.year, 1, 1)
+        self.standard = rules.standard_in_force(self.first_day)
+        self.fixed = {normalize_text(f.category): f for f in FixedDuesAmount.objects.filter(
+            standard=rules.standard_in_force(dt.date(self.year, 12, 31)))}
+        self.seen: dict[Any, int] = {}
+        self.pending = 0
+
+    def check_row(self, row: Row) -> None:
+        v = row.values
+        number, member = v["police_number"], None
+        if number and self.unique_in_file(row, "police_number", number, self.seen,
+                                          gettext("Same police number as row %(row)d of this file.")):
+            member = self.by_number.get(number)
+            if member is None:
+                self.problem(row, "police_number", gettext("Police number %(number)s does not exist or is not in an "
+                                                     "organization you manage.") % {"number": number})
+            elif v["name"] and member.name != v["name"]:
+                self.problem(row, "name", gettext("The member with police number %(number)s is %(name)s, not “%(given)s”.")
+                             % {"number": number, "name": member.name, "given": v["name"][:50]})
+            elif member.pk in self.assessed:
+                self.problem(row, "police_number", gettext("%(name)s is already assessed for %(year)d; a mid-year "
+                                                     "reassessment is done one member at a time.")
+                             % {"name": member.name, "year": self.year})
         components = []
-        for header_name, item in items.items():
-            if header_name not in col:
-                continue
+        for key, item in self.items.items():
             try:
-                amount = _money(cell(header_name))
+                amount = money(v.get(key) or "")
             except ValueError as exc:
-                errors.append(f"{header_name}：{exc}")
+                self.problem(row, key, str(exc))
                 continue
             if amount is not None:
                 components.append(services.ComponentInput(item, amount))
-        fixed = None
-        fixed_amount = None
+        kind, fixed, fixed_amount = v["kind"], None, None
         if kind == DuesKind.FIXED:
-            fixed = fixed_by_name.get(str(cell("定额类别") or "").strip())
+            fixed = self.fixed.get(v["fixed_category"] or "")
             if fixed is None:
-                errors.append(f"定额类别须为：{'、'.join(fixed_by_name)}")
+                self.problem(row, "fixed_category", gettext("Choose a fixed-amount category: %(choices)s.")
+                             % {"choices": "、".join(self.fixed)})
             try:
-                fixed_amount = _money(cell("定额金额"))
+                fixed_amount = money(v["fixed_amount"] or "")
             except ValueError as exc:
-                errors.append(f"定额金额：{exc}")
+                self.problem(row, "fixed_amount", str(exc))
         elif kind is not None and not components:
-            errors.append("未填写任何工资项目金额")
-        row = None
-        if not errors and member is not None and kind is not None:
-            row = services.BaseImportRow(line, member, kind, tuple(components), fixed, fixed_amount,
-                                         str(cell("备注") or "")[:200])
-            try:
-                base = rules.compute_base(
-                    rules.BaseLine(c.item.name, c.amount, c.item.treatment) for c in components
-                ).base if kind != DuesKind.FIXED else Decimal("0")
-                computation, _aux = rules.compute_for_kind(
-                    kind=kind, standard=rules.standard_in_force(dt.date(year, 1, 1)), base=base,
-                    org=member.org, day=dt.date(year, 1, 1), fixed=fixed, fixed_amount=fixed_amount)
-                report.previews.append((row, computation.amount))
-            except RuleError as exc:
-                errors.append(str(exc))
-        if errors:
-            report.errors.extend((line, msg) for msg in errors)
-        elif row is not None:
-            report.rows.append(row)
-    if not report.rows and not report.errors:
-        report.errors.append((2, "文件中没有数据行"))
-    return report
+            self.problem(row, "", gettext("No pay item amount is filled in."))
+        if not row.ok or member is None or kind is None:
+            return
+        try:
+            base = Decimal("0") if kind == DuesKind.FIXED else rules.compute_base(
+                rules.BaseLine(c.item.name, c.amount, c.item.treatment) for c in components).base
+            rules.compute_for_kind(kind=kind, standard=self.standard, base=base, org=member.org, day=self.first_day,
+                                   fixed=fixed, fixed_amount=fixed_amount)
+        except (RuleError, ValidationError) as exc:
+            self.problem(row, "", " ".join(getattr(exc, "messages", [str(exc)])))
+            return
+        row.instance = {"member": member, "kind": kind, "components": tuple(components), "fixed": fixed,
+                        "fixed_amount": fixed_amount, "note": v["note"] or ""}
+
+    def write_row(self, row: Row) -> Any:
+        """Assess the member (audited by the service), inside the import's one transaction."""
+        try:
+            return services.assess_member(actor=self.user, year=self.year, **row.instance)
+        except (RuleError, ValidationError) as exc:
+            message = " ".join(getattr(exc, "messages", [str(exc)]))
+            raise ImportRefused("conflict", gettext("Row %(row)d could not be assessed (%(why)s); nothing was imported.")
+                                % {"row": row.number, "why": message}) from exc

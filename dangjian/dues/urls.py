@@ -1,5 +1,6 @@
 from django.urls import path
 
+from dangjian.dues.imports import DuesBaseImporter
 from dangjian.dues.views import decisions, declarations, reports, work
 
 app_name = "dues"
@@ -8,8 +9,7 @@ urlpatterns = [
     path("", work.index, name="index"),
     path("mine/", work.mine, name="mine"),
     path("assess/", work.assess, name="assess"),
-    path("import/", work.import_bases, name="import"),
-    path("import/template.xlsx", work.import_template, name="import_template"),
+    *DuesBaseImporter.urls("import/"),
     path("bills/generate/", work.generate_bills, name="generate_bills"),
     path("payments/bulk/", work.bulk_payments, name="bulk_payments"),
     path("arrears/", work.arrears, name="arrears"),

@@ -56,7 +56,7 @@ def main() -> None:
     headers = [f.header for f in MemberImporter.fields]
     content = workbook(headers, member_rows(count))
     member_imports.WRITE_BATCH = 5  # rows reach the database in the open transaction before the kill
-    real = imports.write_row
+    real = imports.run.write_row
     seen = {"rows": 0}
 
     def write_then_maybe_die(importer: object, row: object) -> None:
@@ -66,7 +66,7 @@ def main() -> None:
             print(f"killed at row {kill_after} with {Member.objects.count()} members in the open transaction", flush=True)
             os.kill(os.getpid(), signal.SIGKILL)
 
-    imports.write_row = write_then_maybe_die  # type: ignore[assignment]
+    imports.run.write_row = write_then_maybe_die  # type: ignore[assignment]
     user = User.objects.get(username="c1_staff")
     with tempfile.TemporaryDirectory() as media, acting_as(user, reason="kill test"):
         from django.test import override_settings

@@ -191,7 +191,7 @@ def test_a_failure_at_any_row_leaves_nothing(personas: Personas, media: Path, fa
     monkeypatch.setattr(member_imports, "WRITE_BATCH", 3)
     rows = [member_cells() for _ in range(8)]
     k = {"first": 1, "middle": 5, "last": 8}[fail_at]
-    real = imports.write_row
+    real = imports.run.write_row
     calls = {"n": 0}
 
     def failing(importer: Any, row: Any) -> None:
@@ -200,7 +200,7 @@ def test_a_failure_at_any_row_leaves_nothing(personas: Personas, media: Path, fa
             raise RuntimeError("disk full")
         real(importer, row)
 
-    monkeypatch.setattr(imports, "write_row", failing)
+    monkeypatch.setattr(imports.run, "write_row", failing)
     before = (Member.objects.count(), AuditEntry.objects.count())
     stored = imports.store_upload(imports_upload(member_file(rows)))
     with pytest.raises(RuntimeError):

@@ -125,10 +125,14 @@ class ImportAPIView(APIView):
         upload = form.validated_data["file"]
         dry_run: bool = form.validated_data["dry_run"]
         valid_only: bool = form.validated_data["valid_only"]
+        options, invalid = importer_cls.clean_options(data)
+        if invalid is not None:  # the importer's own options (e.g. the year) beside their fields
+            raise serializers.ValidationError(invalid.errors)
         stored = None
         try:
             stored = store_upload(upload)
-            report, _batch = import_file(importer_cls(request.user), stored, valid_only=valid_only, dry_run=dry_run)
+            report, _batch = import_file(importer_cls(request.user, **options), stored, valid_only=valid_only,
+                                         dry_run=dry_run)
         except ImportRefused as exc:
             audit_refusal(importer_cls, upload.name or "", exc)
             raise FileRefused(exc) from exc

@@ -146,14 +146,17 @@ def test_bulk_entry_screen_saves_all_in_one_go(personas: Personas, client_for: A
 
 
 def test_import_reports_rows_and_writes_nothing(personas: Personas, client_for: Any) -> None:
+    """The dues import is a core importer: inspected file, staged preview with a report per row,
+    nothing written while a row has a problem, the same file refused a second time."""
     from openpyxl import Workbook
 
-    from dangjian.dues.imports import template_headers
+    from dangjian.core.models import ImportBatch
+    from dangjian.dues.imports import DuesBaseImporter
 
-    personas.members["m_b1"].police_number  # noqa: B018
-    headers = template_headers()
+    headers = [f.header for f in DuesBaseImporter.columns()]
+    client = client_for("officer_b1")
 
-    def upload(rows: list[dict[str, Any]]) -> Any:
+    def workbook(rows: list[dict[str, Any]]) -> bytes:
         wb = Workbook()
         ws = wb.active
         ws.append(headers)
@@ -161,26 +164,55 @@ def test_import_reports_rows_and_writes_nothing(personas: Personas, client_for: 
             ws.append([row.get(h) for h in headers])
         out = io.BytesIO()
         wb.save(out)
-        out.seek(0)
-        out.name = "bases.xlsx"
-        return client_for("officer_b1").post(reverse("dues:import"), {"year": "2026", "file": out})
+        return out.getvalue()
+
+    def upload(rows: list[dict[str, Any]] | bytes, year: str = "2026") -> Any:
+        content = rows if isinstance(rows, bytes) else workbook(rows)
+        return client.post(reverse("dues:base_import"), {"year": year, "file": _named(content, "bases.xlsx")})
 
     good = {"警号": personas.members["m_b1"].police_number, "姓名": "张三", "党费类别": "在职", "职务工资": "3000",
             "级别工资": "2000.50", "个人所得税": "45.5", "住房公积金": "800"}
     bad = {"警号": personas.members["m_b2"].police_number, "姓名": "王五", "党费类别": "在职", "职务工资": "3000"}
     typo = {"警号": personas.members["m_b1_2"].police_number, "姓名": "李四", "党费类别": "在岗", "职务工资": "-1"}
+    assert upload([good], year="1999").status_code == 400  # the year is checked beside its field
     response = upload([good, bad, typo])
-    assert response.status_code == 400
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get(kind="dues_bases")
+    assert (batch.status, batch.params, batch.total_rows, batch.error_rows) == ("staged", {"year": 2026}, 3, 2)
     errors: dict[int, str] = {}
-    for line, message in response.context["report"].errors:
-        errors[line] = errors.get(line, "") + message
+    for _sheet, line, column, message in batch.problems:
+        errors[line] = errors.get(line, "") + f"{column}:{message}"
     assert set(errors) == {3, 4}
     assert "不在您管辖" in errors[3] and "党费类别" in errors[4] and "负数" in errors[4]
+    page = client.get(response["Location"]).content.decode()
+    assert "不在您管辖" in page and 'id="import-all"' not in page
+    assert client.post(response["Location"], {"action": "all"}).status_code == 400
     assert not DuesAssessment.objects.exists()
-    response = upload([good])
-    assert response.status_code == 200
+    client.post(response["Location"], {"action": "discard"})
+    fixed = workbook([good])
+    response = upload(fixed)
+    assert client.post(response["Location"], {"action": "all"}).status_code == 302
     assessment = DuesAssessment.objects.get()
     assert (assessment.base, assessment.monthly_amount) == (D("4955.00"), D("49.55"))
+    again = upload(fixed)  # the same file: refused by the once-per-file rule
+    assert again.status_code == 400 and "不能重复导入" in again.content.decode()
+
+
+def test_a_hostile_file_is_refused_by_the_dues_import_before_parsing(personas: Personas, client_for: Any) -> None:
+    from dangjian.core.models import ImportBatch
+    from dangjian.core.testing import imports as hostile
+
+    client = client_for("officer_b1")
+    for make in (hostile.zip_bomb, hostile.billion_laughs, hostile.renamed_exe, hostile.macro_workbook):
+        response = client.post(reverse("dues:base_import"), {"year": "2026", "file": _named(make(), "bases.xlsx")})
+        assert response.status_code == 400 and 'id="import-error"' in response.content.decode(), make.__name__
+    assert not DuesAssessment.objects.exists() and not ImportBatch.objects.exists()
+
+
+def _named(content: bytes, name: str) -> Any:
+    out = io.BytesIO(content)
+    out.name = name
+    return out
 
 
 def test_reports_and_downloads(personas: Personas, client_for: Any, year: dict[str, Any]) -> None:
@@ -201,7 +233,7 @@ def test_reports_and_downloads(personas: Personas, client_for: Any, year: dict[s
     docx = client.get(reverse("dues:disclosure_docx"), branch)
     text = "\n".join(p.text for p in Document(io.BytesIO(b"".join(docx.streaming_content))).paragraphs)
     assert "刑侦一大队党支部党费收支情况公示" in text
-    for name in ("dues:index", "dues:arrears", "dues:budget_report", "dues:assess", "dues:import",
+    for name in ("dues:index", "dues:arrears", "dues:budget_report", "dues:assess", "dues:base_import",
                  "dues:generate_bills", "dues:close_statement", "dues:bulk_payments", "dues:disclosure"):
         assert client.get(reverse(name)).status_code == 200, name
     for name in ("dues:assessment_list", "dues:bill_list", "dues:payment_list", "dues:relief_list",
@@ -292,7 +324,7 @@ def test_dues_pages_show_no_english(personas: Personas, client_for: Any, year: d
     c1 = {"org": personas.c1.pk, "first": "2026-01", "last": "2026-03"}
     pages = [
         ("officer_b1", reverse("dues:index"), None), ("officer_b1", reverse("dues:assess"), None),
-        ("officer_b1", reverse("dues:import"), None), ("officer_b1", reverse("dues:bill_list"), None),
+        ("officer_b1", reverse("dues:base_import"), None), ("officer_b1", reverse("dues:bill_list"), None),
         ("officer_b1", reverse("dues:payment_list"), None), ("officer_b1", reverse("dues:payment_add"), None),
         ("officer_b1", reverse("dues:bulk_payments"), {"org": personas.b1.pk, "month": "2026-02"}),
         ("officer_b1", reverse("dues:arrears"), {"org": personas.b1.pk, "as_of": "2026-05-01"}),

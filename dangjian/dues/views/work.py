@@ -3,12 +3,11 @@ bills and bulk payment entry, arrears, and closing a month's statement."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from dangjian.core.errors import RuleError, add_to_form, as_message, on_form
 from dangjian.core.scoping import covers, get_scoped_or_404, scope_for
 from dangjian.core.views import can
-from dangjian.dues import forms, imports, rules, services
+from dangjian.dues import forms, rules, services
 from dangjian.dues.choices import CaseStatus
 from dangjian.dues.models import (
     ArrearsCase,
@@ -32,7 +31,7 @@ from dangjian.dues.models import (
     month_label,
 )
 from dangjian.dues.views import declarations
-from dangjian.dues.views.helpers import attachment, list_url, render_form, require_area
+from dangjian.dues.views.helpers import list_url, render_form, require_area
 from dangjian.members.models import Member
 
 # --- home and the member's own page -----------------------------------------------------------
@@ -118,47 +117,6 @@ def assess(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(declarations.AssessmentViews.url("detail", assessment))
     items = PayItem.objects.visible_to(request.user, "view").filter(is_active=True)
     return render(request, "dues/assess.html", {"form": form, "formset": formset, "items": items}, status=status)
-
-
-@require_http_methods(["GET", "POST"])
-def import_bases(request: HttpRequest) -> HttpResponse:
-    """Upload a year's bases; every row is checked and nothing is written unless all are valid."""
-    require_area(request, "add")
-    form = forms.ImportForm(request.POST or None, request.FILES or None,
-                            initial={"year": timezone.localdate().year})
-    report = None
-    created: list[Any] = []
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            report = imports.parse(form.cleaned_data["file"], year=form.cleaned_data["year"],
-                                   members=forms.dues_members(request.user, "add").select_related("org"))
-            if report.ok:
-                try:
-                    created = services.import_bases(actor=request.user, year=form.cleaned_data["year"],
-                                                    rows=report.rows)
-                except services.ImportError_ as exc:
-                    report.errors.extend(exc.errors)
-                else:
-                    status = 200
-                    messages.success(request, gettext("Imported %(n)d assessments.") % {"n": len(created)})
-    return render(request, "dues/import.html", {"form": form, "report": report, "created": created}, status=status)
-
-
-def import_template(request: HttpRequest) -> HttpResponseBase:
-    """The import workbook with the current pay items as columns."""
-    require_area(request, "add")
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "党费基数"
-    ws.append(imports.template_headers())
-    out = io.BytesIO()
-    wb.save(out)
-    return attachment(out.getvalue(), "党费基数导入模板.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 # --- bills and payments -----------------------------------------------------------------------

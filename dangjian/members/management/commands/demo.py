@@ -18,14 +18,24 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="do nothing when organizations exist")
         parser.add_argument("--scale", choices=("bureau", "province"), default="bureau",
                             help="bureau: the demo city bureau; province: 10,000 organizations, 100,000 members")
+        parser.add_argument("--enqueue", action="store_true",
+                            help="province only: hand the build to the background worker (manage.py worker)")
 
-    def handle(self, *args: Any, seed: int, if_empty: bool, scale: str, **options: Any) -> None:
+    def handle(self, *args: Any, seed: int, if_empty: bool, scale: str, enqueue: bool = False,
+               **options: Any) -> None:
         if Organization.objects.exists():
             if if_empty:
                 self.stdout.write("数据库已有数据，跳过演示数据加载。")
                 return
             self.stderr.write("数据库不为空：演示数据只能加载到空数据库。")
             raise SystemExit(1)
+        if scale == "province" and enqueue:
+            from dangjian.core import jobs
+            from dangjian.members.jobs import build_demo as province_job
+
+            job = jobs.start(province_job, actor=None, params={"seed": seed}, reason="demo --enqueue")
+            self.stdout.write(f"job {job.pk}: {job.get_status_display()}")
+            return
         if scale == "province":
             from dangjian.members.province import build_province
 

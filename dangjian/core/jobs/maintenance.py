@@ -1,0 +1,60 @@
+"""The core's scheduled housekeeping, as job handlers (the schedule is seeded by migration
+core 0006 and changed with ``manage.py scheduler --set``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core import imports
+from dangjian.core.jobs import runner
+from dangjian.core.jobs.models import Job
+from dangjian.core.models import IdempotencyRecord
+
+IDEMPOTENCY_KEEP = dt.timedelta(hours=48)  # replayable for at least 24 hours (REL-02)
+JOB_KEEP = dt.timedelta(days=90)
+TASK_RESULT_KEEP_DAYS = 7
+
+
+@runner.job(title=_("Remove expired sessions"))
+def clear_sessions(ctx: runner.JobContext) -> runner.Outcome:
+    call_command("clearsessions")
+    return runner.Outcome(message=gettext("Expired sessions removed."))
+
+
+@runner.job(title=_("Prune idempotency records"))
+def prune_idempotency(ctx: runner.JobContext) -> runner.Outcome:
+    deleted, _by_model = IdempotencyRecord.objects.filter(created_at__lt=timezone.now() - IDEMPOTENCY_KEEP).delete()
+    return runner.Outcome(message=gettext("%(n)d idempotency records removed.") % {"n": deleted})
+
+
+@runner.job(title=_("Discard stale import uploads"), atomic=False)
+def purge_stale_imports(ctx: runner.JobContext) -> runner.Outcome:
+    return runner.Outcome(message=gettext("%(n)d stale uploads discarded.") % {"n": imports.purge_stale()})
+
+
+@runner.job(title=_("Fail interrupted jobs"), atomic=False)
+def recover_stale_jobs(ctx: runner.JobContext) -> runner.Outcome:
+    return runner.Outcome(message=gettext("%(n)d interrupted jobs marked failed.") % {"n": runner.recover_stale()})
+
+
+@runner.job(title=_("Prune finished jobs"))
+def prune_jobs(ctx: runner.JobContext) -> runner.Outcome:
+    """Finished jobs older than 90 days go with their files; the tasks backend's own result
+    rows after a week (``prune_db_task_results``)."""
+    old = Job.objects.filter(status__in=(Job.Status.SUCCEEDED, Job.Status.FAILED),  # scope-ok: housekeeping
+                             finished_at__lt=timezone.now() - JOB_KEEP)
+    for name in old.exclude(result_file="").values_list("result_file", flat=True):
+        default_storage.delete(name)
+    deleted, _by_model = old.delete()
+    from django_tasks import task_backends
+    from django_tasks_db import DatabaseBackend
+
+    if isinstance(task_backends["default"], DatabaseBackend):
+        call_command("prune_db_task_results", min_age_days=TASK_RESULT_KEEP_DAYS, verbosity=0)
+    return runner.Outcome(message=gettext("%(n)d finished jobs removed.") % {"n": deleted})
