@@ -24,5 +24,5 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dues", "0002_seed_standards"), ("core", "0006_seed_schedule")]
+    dependencies = [("dues", "0003_constraint_sentences"), ("core", "0006_seed_schedule")]
     operations = [migrations.RunPython(seed, unseed)]
