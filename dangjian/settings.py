@@ -316,6 +316,9 @@ DANGJIAN = {
     "SCOPE_RESOLVER": "dangjian.accounts.scopes.resolve_scope",
     # Navigation, audit labels, permission areas, workbench figures and portal items are
     # declared by each module in its declarations.py (dangjian/core/modules.py).
+    # The installation's one root organization (created by ``manage.py create_root_org``): a
+    # grant on it reaches everything; a grant anywhere else reaches exactly its subtree.
+    "ROOT_ORG_PATH": os.environ.get("ROOT_ORG_PATH", "0001"),
     # URLs reachable without login (SECURITY.md AC-01); the URL-walk test holds views to it.
     "PUBLIC_URL_NAMES": ["accounts:login", "core:health", "core:ready", "api:token"],
 }

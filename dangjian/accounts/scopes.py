@@ -6,6 +6,7 @@ from typing import Any
 
 from dangjian.accounts.roles import OWN_ROW_AREAS, ROLE_MATRIX, Role
 from dangjian.core.scoping import NO_SCOPE, Scope, collapse_paths
+from dangjian.orgs.structure import is_installation_root
 
 
 def active_grants(user: Any) -> list[tuple[str, str, int]]:
@@ -34,7 +35,12 @@ def _member_org_path(user: Any) -> str:
 
 
 def resolve_scope(user: Any, area: str, action: str) -> Scope:
-    """Union of what the user's grants allow for (area, action); a root grant means everything."""
+    """Union of what the user's grants allow for (area, action).
+
+    A grant covers exactly the subtree of its organization, whatever its depth. Only a grant on
+    the installation's configured root means "everything" (the filter is skipped); a grant on
+    any other top-level organization, should one exist, still covers just its own subtree.
+    """
     paths: list[str] = []
     member_ids: list[int] = []
     for role, path, depth in active_grants(user):
@@ -50,7 +56,7 @@ def resolve_scope(user: Any, area: str, action: str) -> Scope:
                 org_path = _member_org_path(user)
                 if org_path:
                     paths.append(org_path)
-        elif depth == 1:
+        elif path and is_installation_root(path, depth):
             return Scope(everything=True)
         elif path:
             paths.append(path)

@@ -6,3 +6,6 @@ class OrgsConfig(AppConfig):
     name = "dangjian.orgs"
     label = "orgs"
     verbose_name = _("organizations")
+
+    def ready(self) -> None:
+        from dangjian.orgs import checks  # noqa: F401  (registers the tree checks)

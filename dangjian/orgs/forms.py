@@ -13,12 +13,13 @@ from dangjian.core.forms import ScopedModelForm, restrict
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization, OrganizationTerm, OrgRules
 from dangjian.orgs.rules import default_term_end
+from dangjian.orgs.structure import placement_problem, subtree_kind_problem
 
 
 class OrganizationForm(ScopedModelForm):
     parent = forms.ModelChoiceField(
-        queryset=Organization.objects.all(), required=False, label=_("parent organization"),
-        help_text=_("Leave empty only for a top-level committee."),
+        queryset=Organization.objects.all(), label=_("parent organization"),
+        help_text=_("A party group sits under a branch; a branch under a party committee or a general branch."),
     )
 
     class Meta:
@@ -32,14 +33,38 @@ class OrganizationForm(ScopedModelForm):
         else:
             restrict(self, "parent", Organization.objects.visible_to(self.user, "add"))
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        kind = cleaned.get("kind")
+        if self.instance.pk is None:
+            if kind and "parent" not in self.errors:
+                problem = placement_problem(kind, cleaned.get("parent"))
+                if problem:
+                    self.add_error("parent", problem)
+        elif kind and kind != self.instance.kind:
+            self._check_kind_change(kind)
+        return cleaned
+
+    def _check_kind_change(self, kind: str) -> None:
+        """A changed kind must still fit under the parent and above the children."""
+        node = self.instance
+        parent = Organization.objects.get_parent(node) if node.depth > 1 else None  # scope-ok: the edited row's own parent
+        problem = placement_problem(kind, parent) if parent is not None else None
+        if problem is None:
+            for child in Organization.objects.get_children(node):  # scope-ok: structure check of the edited row's own children
+                problem = placement_problem(child.kind, Organization(kind=kind))
+                if problem:
+                    problem = _("The organizations below it do not fit under this kind: %(why)s") % {"why": problem}
+                    break
+        if problem:
+            self.add_error("kind", problem)
+
     def save(self, commit: bool = True) -> Organization:
         org: Organization = self.instance
         if org.pk is not None:
             return super().save(commit=commit)  # type: ignore[no-any-return]
-        parent = self.cleaned_data.get("parent")
-        if parent is not None:
-            return Organization.objects.add_child(parent, instance=org)  # type: ignore[no-any-return]  # scope-ok: re-checked by ensure_in_scope
-        return Organization.objects.add_root(instance=org)  # type: ignore[no-any-return]  # scope-ok: re-checked by ensure_in_scope
+        parent = self.cleaned_data["parent"]
+        return Organization.objects.add_child(parent, instance=org)  # type: ignore[no-any-return]  # scope-ok: re-checked by ensure_in_scope
 
 
 class MoveForm(forms.Form):
@@ -50,6 +75,13 @@ class MoveForm(forms.Form):
         self.node = node
         restrict(self, "target", Organization.objects.visible_to(user, "change").exclude(path__startswith=node.path))
         self.fields["target"].widget.attrs["class"] = "form-select"
+
+    def clean_target(self) -> Organization:
+        target: Organization = self.cleaned_data["target"]
+        problem = subtree_kind_problem(self.node, target)
+        if problem:
+            raise forms.ValidationError(problem)
+        return target
 
 
 class TermForm(ScopedModelForm):

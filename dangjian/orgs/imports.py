@@ -16,6 +16,7 @@ from dangjian.core.imports import CodeOrNameLookup, Importer, ImportField, Row, 
 from dangjian.core.scoping import ensure_in_scope, orgs_where
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization, PoliceUnit
+from dangjian.orgs.structure import placement_problem
 
 
 def not_yours(value: str) -> str:
@@ -97,10 +98,10 @@ class OrganizationImporter(Importer):
                     self.problem(row, "parent", lookup_problem(v["parent"], why))
                 else:
                     parent_kind = parent.kind
-        if parent_kind == OrgKind.GROUP:
-            self.problem(row, "parent", gettext("A party group cannot have organizations below it."))
-        elif v["kind"] == OrgKind.GROUP and parent_kind is not None and parent_kind != OrgKind.BRANCH:
-            self.problem(row, "kind", gettext("A party group must belong to a branch."))
+        if parent_kind is not None and v["kind"]:
+            problem = placement_problem(v["kind"], Organization(kind=parent_kind))
+            if problem:
+                self.problem(row, "kind" if parent_kind != OrgKind.GROUP else "parent", problem)
         unit = None
         if v["unit"]:
             unit = self.units.get(v["unit"])

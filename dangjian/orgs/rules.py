@@ -75,5 +75,7 @@ def visible_roots(user: Any) -> QuerySet[Organization]:
 
     scope = scope_for(user, "orgs", "view")
     if scope.everything:
-        return Organization.objects.filter(depth=1)
+        from dangjian.orgs.structure import root_path
+
+        return Organization.objects.filter(path=root_path())
     return Organization.objects.filter(path__in=scope.org_paths).visible_to(user, "view")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from dangjian.core import audit
 from dangjian.core.scoping import ensure_in_scope
 from dangjian.orgs.models import Organization
+from dangjian.orgs.structure import subtree_kind_problem
 
 
 def move_subtree(*, actor: Any, node: Organization, target: Organization) -> Organization:
@@ -20,7 +22,11 @@ def move_subtree(*, actor: Any, node: Organization, target: Organization) -> Org
     with transaction.atomic():
         node = Organization.objects.select_for_update().get(pk=node.pk)
         ensure_in_scope(actor, node, "change")
+        target = Organization.objects.select_for_update().get(pk=target.pk)
         ensure_in_scope(actor, target, "change")
+        problem = subtree_kind_problem(node, target)
+        if problem:
+            raise ValidationError({"target": problem})
         old_path, old_parent = node.path, Organization.objects.get_parent(node)
         Organization.objects.move(node, target, pos="last-child")
         node.refresh_from_db()

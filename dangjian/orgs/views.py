@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -102,6 +103,8 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
             services.move_subtree(actor=request.user, node=node, target=form.cleaned_data["target"])
         except OutOfScope:
             form.add_error(None, gettext("You may not move an organization outside your organizations."))
+        except ValidationError as exc:  # the tree changed meanwhile: the placement no longer fits
+            form.add_error(None, exc)
         else:
             messages.success(request, gettext("Moved %(org)s.") % {"org": node})
             return HttpResponseRedirect(OrganizationViews.url("detail", node))

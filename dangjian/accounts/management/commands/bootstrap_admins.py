@@ -16,6 +16,7 @@ from django.db import IntegrityError
 from dangjian.accounts import services
 from dangjian.core.context import acting_as
 from dangjian.orgs.models import Organization
+from dangjian.orgs.structure import root_path
 
 
 class Command(BaseCommand):
@@ -26,8 +27,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, root: str | None = None, **options: Any) -> None:
         roots = Organization.objects.get_root_nodes()
-        if root:
-            roots = roots.filter(code=root)
+        # the installation's configured root (a stray second top-level organization never counts)
+        roots = roots.filter(code=root) if root else roots.filter(path=root_path())
         if not roots.exists():
             raise CommandError("没有找到根党组织：请先建立组织树。 (no root organization: create the tree first)")
         if roots.count() > 1:
