@@ -14,6 +14,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -96,8 +97,26 @@ class _OwnRowAreas(AbstractSet[str]):
         return len(self._codes())
 
 
+class _MemberDataAreas(_OwnRowAreas):
+    """Areas that hold business personal data (declared with ``member_data=True``): no 三员 role
+    reaches any of them (AC-04); every model that refers to a member sits in one of them
+    (tests/security/test_admin_roles.py)."""
+
+    @staticmethod
+    def _codes() -> frozenset[str]:
+        from dangjian.core.modules import areas
+
+        codes = frozenset(code for code, area in areas().items() if area.member_data)
+        for code in codes:
+            admins = set(areas()[code].roles) & ADMIN_ROLES
+            if any(areas()[code].roles[role] for role in admins):
+                raise ImproperlyConfigured(f"area {code!r} holds member data; no administrator role may act in it")
+        return codes
+
+
 ROLE_MATRIX: Mapping[str, RoleSpec] = _CollectedMatrix()
 OWN_ROW_AREAS: AbstractSet[str] = _OwnRowAreas()
+MEMBER_DATA_AREAS: AbstractSet[str] = _MemberDataAreas()
 
 
 def allows(role: str, area: str, action: str) -> bool:

@@ -32,12 +32,16 @@ class Area:
     ``roles`` maps a role code to the actions it has here; a role not named has none.
     ``own_rows``: the member role reaches only the rows it owns (the model's ``owner_path``),
     not the rows of the member's whole branch.
+    ``member_data``: the area holds business personal data (members, posts they hold, their
+    meetings, dues ...): no administrator role (三员) may hold any action in it (AC-04), and
+    every model that refers to a member must sit in such an area.
     """
 
     code: str
     label: Any
     roles: Mapping[str, frozenset[str]]
     own_rows: bool = False
+    member_data: bool = False
 
 
 @dataclass(frozen=True)

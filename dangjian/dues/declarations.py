@@ -32,7 +32,7 @@ parts = ModuleParts(
             Role.BRANCH_OFFICER: ALL,
             Role.COMMITTEE_STAFF: ALL,
             Role.INSPECTOR: frozenset({"view"}),
-        }, own_rows=True),
+        }, own_rows=True, member_data=True),
     ),
     audit_events={
         "reassess": pgettext_lazy("audit event", "Reassessed"),

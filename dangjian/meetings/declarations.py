@@ -38,13 +38,14 @@ parts = ModuleParts(
     areas=(
         # meetings and solicitations
         Area("meetings", _("meetings"), {Role.MEMBER: _READ, Role.BRANCH_OFFICER: ALL,
-                                         Role.COMMITTEE_STAFF: ALL, Role.INSPECTOR: _READ}),
+                                         Role.COMMITTEE_STAFF: ALL, Role.INSPECTOR: _READ}, member_data=True),
         # attendance rows: a member sees only their own
         Area("attendance", _("attendance"), {Role.MEMBER: _READ, Role.BRANCH_OFFICER: ALL,
-                                             Role.COMMITTEE_STAFF: ALL, Role.INSPECTOR: _READ}, own_rows=True),
+                                             Role.COMMITTEE_STAFF: ALL, Role.INSPECTOR: _READ}, own_rows=True,
+             member_data=True),
         # opinions, talks, criticism and rectification of democratic life meetings
         Area("dlm", _("democratic life meetings"), {Role.BRANCH_OFFICER: ALL, Role.COMMITTEE_STAFF: ALL,
-                                                    Role.INSPECTOR: _READ}),
+                                                    Role.INSPECTOR: _READ}, member_data=True),
     ),
     navigation=menu,
     nav_order=40,

@@ -13,7 +13,7 @@ def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_gr
     return MenuGroup(_("Members"), (
         MenuItem(_("Member list"), "members:member_list", "users", "members"),
         MenuItem(_("Relationship transfers"), "members:transfer_list", "transfer", "members"),
-        MenuItem(_("Committee posts"), "members:post_list", "id-badge", "orgs"),
+        MenuItem(_("Committee posts"), "members:post_list", "id-badge", "posts"),
     ))
 
 
@@ -30,7 +30,14 @@ parts = ModuleParts(
             Role.BRANCH_OFFICER: ALL,
             Role.COMMITTEE_STAFF: ALL | {"reveal"},
             Role.INSPECTOR: frozenset({"view"}),
-        }, own_rows=True),
+        }, own_rows=True, member_data=True),
+        # committee posts name the members who hold them: member data, never the administrators'
+        Area("posts", _("committee posts"), {
+            Role.MEMBER: frozenset({"view"}),
+            Role.BRANCH_OFFICER: frozenset({"view", "change", "export"}),
+            Role.COMMITTEE_STAFF: ALL,
+            Role.INSPECTOR: frozenset({"view"}),
+        }, member_data=True),
     ),
     audit_events={"reveal": _("Full ID number viewed")},
     navigation=menu,

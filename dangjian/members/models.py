@@ -135,7 +135,7 @@ class Member(ScopedModel):
 class CommitteePost(ScopedModel):
     """A post on an organization's committee (书记, 副书记, 委员 ...) held from a date to a date."""
 
-    scope_area = "orgs"
+    scope_area = "posts"
     scope_path = "org"
     owner_path = "member"
 
