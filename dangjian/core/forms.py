@@ -70,9 +70,9 @@ class ScopedModelForm(forms.ModelForm):  # type: ignore[type-arg]
         narrow_choices(self, user)
         if not hasattr(self.instance, "version"):
             del self.fields["version"]
-        elif self.instance.pk is not None:
-            # An edit must say which version it was made on; without it there is no conflict check.
-            self.fields["version"].required = True
+        elif not self.instance._state.adding:
+            # An edit says which version it was made on; a missing or zero version is treated as
+            # stale (the conflict page), never as "no check" (REL-03).
             if not self.is_bound:
                 self.initial["version"] = self.instance.version
         for field in self.fields.values():
@@ -86,9 +86,11 @@ class ScopedModelForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]
-        submitted = self.cleaned_data.get("version") if hasattr(self, "cleaned_data") else None
-        if self.instance.pk is not None and submitted and hasattr(self.instance, "version"):
-            self.instance.version = submitted
+        if self.instance._state.adding or not hasattr(self.instance, "version") or not hasattr(self, "cleaned_data"):
+            return
+        # The conditional UPDATE in ChangeLoggedModel.save compares this with the stored version:
+        # a missing or zero version can never match, so the save raises VersionConflict.
+        self.instance.version = self.cleaned_data.get("version") or 0
 
 
 def restrict(form: forms.BaseForm, name: str, queryset: Any) -> None:

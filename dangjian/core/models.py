@@ -21,6 +21,24 @@ class VersionConflict(Exception):
     """The row changed since the editor loaded it."""
 
 
+def protected_message(exc: models.ProtectedError | models.RestrictedError) -> str:
+    """What still refers to a row that cannot be deleted, as a sentence for the user.
+
+    Counts per kind of record, e.g. "2 条党费交纳记录、1 条班子成员"; never a constraint name.
+    """
+    from django.utils.translation import gettext, pgettext
+
+    counts: dict[str, int] = {}
+    for obj in getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", None) or ():
+        label = str(obj._meta.verbose_name)
+        counts[label] = counts.get(label, 0) + 1
+    what = pgettext("list separator", ", ").join(pgettext("count of records", "%(n)d %(what)s") % {"n": n, "what": label} for label, n in counts.items())
+    if not what:
+        return gettext("This record is still referenced by other records and cannot be deleted.")
+    return gettext("This record cannot be deleted: %(what)s still refer to it. Remove or reassign them first, "
+                   "or mark the record inactive instead.") % {"what": what}
+
+
 class DetailUrlMixin:
     """``get_absolute_url`` from the model's declared screens (core.views.REGISTRY)."""
 

@@ -26,7 +26,7 @@ from django.views import View
 
 from dangjian.core import audit, errors
 from dangjian.core.excel import Column, tuple_columns, xlsx_response
-from dangjian.core.models import VersionConflict
+from dangjian.core.models import VersionConflict, protected_message
 from dangjian.core.scoping import OutOfScope, ensure_in_scope, get_scoped_or_404, scope_for
 
 PER_PAGE = 25
@@ -282,8 +282,8 @@ class ObjectDeleteView(SpecView):
             try:
                 with transaction.atomic():
                     obj.delete()
-            except ProtectedError:
-                messages.error(request, gettext("This record is still referenced by other records and cannot be deleted."))
+            except ProtectedError as exc:
+                messages.error(request, protected_message(exc))
                 return render(request, "core/object_confirm_delete.html", self.context(request, object=obj), status=409)
         messages.success(request, gettext("Deleted: %(obj)s") % {"obj": obj})
         return HttpResponseRedirect(spec.url("list"))

@@ -382,7 +382,7 @@ class CaseForm(ScopedModelForm):
     def save(self, commit: bool = True) -> ArrearsCase:
         data = self.cleaned_data
         self.instance.refresh_from_db(fields=["version"])
-        if self.cleaned_data.get("version") and self.cleaned_data["version"] != self.instance.version:
+        if (self.cleaned_data.get("version") or 0) != self.instance.version:  # missing or 0 is stale too
             from dangjian.core.models import VersionConflict
 
             raise VersionConflict

@@ -229,8 +229,6 @@ class RecordedOpinionForm(ScopedModelForm):
         restrict(self, "agenda_item", AgendaItem.objects.visible_to(self.user, "change"))
         restrict(self, "about_member", Member.objects.visible_to(self.user, "view"))
         self.fields["author_name"].help_text = gettext("Leave empty for an anonymous paper form.")
-        if self.instance._state.adding:  # the random pk is set before saving: this is not an edit
-            self.fields["version"].required = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

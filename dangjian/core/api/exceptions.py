@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from dangjian.core import errors
-from dangjian.core.models import VersionConflict
+from dangjian.core.models import VersionConflict, protected_message  # noqa: F401  (re-exported for viewsets)
 
 
 class Conflict(exceptions.APIException):
@@ -31,6 +31,13 @@ class Conflict(exceptions.APIException):
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_code = "precondition_failed"
+
+
+class PreconditionRequired(exceptions.APIException):
+    """A write that does not say which version it was made on (REL-03): 428."""
+
+    status_code = 428
+    default_code = "precondition_required"
 
 
 class Unprocessable(exceptions.APIException):

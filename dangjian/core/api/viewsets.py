@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
@@ -18,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.core import context
-from dangjian.core.api.exceptions import PreconditionFailed
+from dangjian.core.api.exceptions import Conflict, PreconditionFailed, PreconditionRequired, protected_message
 from dangjian.core.api.idempotency import idempotent
 from dangjian.core.api.serializers import BriefSerializer
 from dangjian.core.scoping import OutOfScope, ensure_in_scope
@@ -72,23 +73,46 @@ class ScopedModelViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
             return super().update(request, *args, **kwargs)
 
     def perform_update(self, serializer: Any) -> None:
-        self.check_version(serializer.instance)
+        instance = serializer.instance
+        if hasattr(instance, "version"):
+            self.check_version(instance)
         saved = serializer.save()
         self._recheck(saved, "change")
-
-    def check_version(self, instance: Any) -> None:
-        """The write was made on the row's current version (``If-Match`` or a body ``version``),
-        else 412. Custom write actions call it on the row they change, like updates do."""
-        expected = self._expected_version()
-        if expected is not None and hasattr(instance, "version"):
-            if expected != instance.version:
-                raise PreconditionFailed(gettext("The record changed since you loaded it (version %(v)s). Reload it.")
-                                         % {"v": instance.version})
-            instance.version = expected
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         with transaction.atomic():
             return super().destroy(request, *args, **kwargs)
+
+    def perform_destroy(self, instance: Any) -> None:
+        if hasattr(instance, "version"):
+            self.check_version(instance, required=False)  # a delete may say which version it removes
+        try:
+            instance.delete()
+        except ProtectedError as exc:
+            raise Conflict(protected_message(exc)) from exc
+
+    def check_version(self, instance: Any, *, required: bool = True) -> None:
+        """Compare the version the client says it edited (If-Match or body ``version``).
+        Custom write actions call it on the row they change, like updates do.
+
+        A change must carry it: a missing or zero version answers 428, never "no check" (REL-03);
+        a stale one answers 412. The row is re-read under a lock, so two writers carrying the
+        same version cannot both pass.
+        """
+        if not hasattr(instance, "version"):
+            return
+        expected = self._expected_version()
+        if expected is None or expected < 1:
+            if not required and expected is None:
+                return
+            raise PreconditionRequired(gettext("Say which version of the record you changed: send the If-Match header "
+                                         "with the ETag you read (or the version field)."))
+        current = type(instance)._base_manager.select_for_update().filter(pk=instance.pk)\
+            .values_list("version", flat=True).first()
+        if current is None or expected != current:
+            raise PreconditionFailed(gettext("The record changed since you loaded it (version %(v)s). Reload it.")
+                                     % {"v": current})
+        instance.version = expected
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)

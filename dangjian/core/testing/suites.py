@@ -374,6 +374,22 @@ class ModelSuite(TestCase):
         assert response.status_code == 409, response.status_code
         assert row_values(model, obj.pk) == saved
 
+    @requires("edit", versioned=True)
+    def test_edit_with_zero_or_missing_version_is_409_and_not_saved(self) -> None:
+        """A form that does not say which version it edits is stale, never "unchecked" (REL-03)."""
+        model = self.model()
+        obj = self.new_row()
+        data = self.edit_form_data(obj, self.allowed)
+        saved = row_values(model, obj.pk)
+        client = self.client_as(self.allowed)
+        for version in ("0", None):
+            submitted = {k: v for k, v in data.items() if k != "version"}
+            if version is not None:
+                submitted["version"] = version
+            response = client.post(self.url("edit", obj), submitted)
+            assert response.status_code == 409, (version, response.status_code)
+            assert row_values(model, obj.pk) == saved, version
+
     @requires("delete")
     def test_delete_removes_row_and_audits(self) -> None:
         obj = self.new_row()
