@@ -88,6 +88,8 @@ class RoleGrant(ScopedModel):
             raise ValidationError({"role": gettext("This user holds an administrator role and cannot take other roles.")})
         if self.granted_by_id and self.granted_by_id == self.user_id:
             raise ValidationError({"user": gettext("Nobody may grant a role to themself.")})
+        if self.org_id and self.revoked_at is None and others.filter(role=self.role, org_id=self.org_id).exists():
+            raise ValidationError({"role": gettext("This user already holds this role on this organization.")})
 
 
 class SecurityPolicy(ScopedModel):

@@ -33,10 +33,46 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         if request is not None:
             narrow_choices(self.form, request.user)
+        for name, flt in self.filters.items():
+            if isinstance(flt, django_filters.NumberFilter) and name in self.form.fields:
+                bound_number(self.form.fields[name], flt.field_name, flt.lookup_expr)
         for field in self.form.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css + " form-control-sm" if css == "form-control" else css + " form-select-sm")
             _present(field)
+
+
+    @property
+    def qs(self) -> Any:
+        """An invalid filter value selects nothing (its error is shown beside the filter), rather
+        than being dropped silently and listing everything."""
+        if self.is_bound and not self.form.is_valid():
+            return self.queryset.none()
+        return super().qs
+
+
+#: Bounds of numeric filter values: row ids fit a 64-bit integer (SQLite overflows beyond it),
+#: years are those a party record can carry.
+ID_RANGE = (1, 2**63 - 1)
+YEAR_RANGE = (1900, 2100)
+
+
+def bound_number(field: forms.Field, field_name: str, lookup_expr: str) -> None:
+    """Give a numeric filter field the range of what it filters, so an out-of-range value is a
+    Chinese field error (400 in the API) instead of an overflow or a date error (a 500)."""
+    from django.core.validators import MaxValueValidator, MinValueValidator
+
+    last = field_name.rsplit("__", 1)[-1]
+    if last == "year" or lookup_expr == "year":
+        low, high = YEAR_RANGE
+    elif last in ("id", "pk") or last.endswith("_id"):
+        low, high = ID_RANGE
+    else:
+        low, high = -(2**63), 2**63 - 1
+    field.validators.extend([MinValueValidator(low), MaxValueValidator(high)])
+    if isinstance(field, forms.DecimalField):
+        field.widget.attrs.setdefault("min", low)
+        field.widget.attrs.setdefault("max", high)
 
 
 def _present(field: forms.Field) -> None:

@@ -164,7 +164,14 @@ def check_template(upload: Any) -> None:
     """Render an uploaded template with sample figures; ``ValueError`` with a Chinese reason if it fails."""
     from docxtpl import DocxTemplate
 
+    from dangjian.core.imports import WORD_PARTS, ImportRefused, inspect_workbook
+
+    try:  # the zip container is inspected before python-docx inflates any part (IO-04)
+        inspect_workbook(upload, required_parts=WORD_PARTS)
+    except ImportRefused as exc:
+        raise ValueError("模板文件不是有效的 Word 文档（.docx），或文件内容异常，已拒绝。") from exc
     try:
+        upload.seek(0)
         doc = DocxTemplate(io.BytesIO(upload.read()))
         doc.render(SAMPLE_CONTEXT, jinja_env=sandbox(), autoescape=True)
     except Exception as exc:  # noqa: BLE001  (any template error becomes a form error)

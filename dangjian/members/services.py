@@ -6,12 +6,15 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dangjian.core import audit, idcard
 from dangjian.core.scoping import OutOfScope, ensure_in_scope
 from dangjian.members.choices import TransferDirection
 from dangjian.members.models import Member, Transfer, id_number_index, pinyin_initials
+from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 
 
@@ -25,6 +28,7 @@ def record_transfer(
     - in: the member (re)joins the roll of their branch;
     - internal: the member moves to ``to_org``, which must lie in the actor's scope too.
     """
+    check_transfer(direction=direction, to_org=to_org, external_org=external_org)
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
         ensure_in_scope(actor, member, "change")
@@ -41,14 +45,28 @@ def record_transfer(
             transfer.to_org = member.org
             member.is_active = True
             member.left_on = None
-        elif direction == TransferDirection.INTERNAL:
-            assert to_org is not None
+        elif direction == TransferDirection.INTERNAL and to_org is not None:
+            if to_org.pk == member.org_id:
+                raise ValidationError({"to_org": _("The member already belongs to this branch.")})
             member.org = to_org
             member.group = None
         member.save()
         transfer.save()
         ensure_in_scope(actor, member, "view")
     return transfer
+
+
+def check_transfer(*, direction: str, to_org: Organization | None, external_org: str) -> None:
+    """What each direction needs (the same rule for the screen and the API)."""
+    if direction == TransferDirection.INTERNAL:
+        if to_org is None:
+            raise ValidationError({"to_org": _("Choose the branch the member moves to.")})
+        if to_org.kind != OrgKind.BRANCH:
+            raise ValidationError({"to_org": _("A member's relationship is kept by a branch: choose a branch.")})
+    elif direction == TransferDirection.OUT and not external_org.strip():
+        raise ValidationError({"external_org": _("Enter the organization the member transfers to.")})
+    elif direction == TransferDirection.IN and not external_org.strip():
+        raise ValidationError({"external_org": _("Enter the organization the member comes from.")})
 
 
 def reveal_id_number(*, actor: Any, member: Member) -> str:

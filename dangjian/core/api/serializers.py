@@ -45,6 +45,15 @@ class ScopedModelSerializer(serializers.ModelSerializer):  # type: ignore[type-a
         return kwargs
 
 
+class IdField(serializers.IntegerField):
+    """The id of a row given as a plain number: within a 64-bit key (SQLite overflows beyond)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(**kwargs)
+
+
 class BriefSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """``?brief=1``: id and display text only (for pickers and mobile lists)."""
 

@@ -47,6 +47,7 @@ from dangjian.core.imports.declare import (
 )
 from dangjian.core.imports.files import (
     DEFAULT_LIMITS,
+    WORD_PARTS,
     XLSX_CONTENT_TYPE,
     ImportRefused,
     StoredUpload,
@@ -82,7 +83,7 @@ __all__ = [
     "DEFAULT_LIMITS", "XLSX_CONTENT_TYPE", "CappedUploadHandler", "CodeOrNameLookup", "ImportField", "ImportRefused",
     "Importer", "Problem", "Progress", "Report", "Row", "StoredUpload", "already_imported", "audit_refusal",
     "cap_uploads", "cell_text", "check_name_and_type", "check_staged", "confirm", "declared_too_large", "discard",
-    "display_name", "import_file", "inspect_workbook", "label_text", "limits", "normalize_code", "normalize_name",
+    "display_name", "import_file", "WORD_PARTS", "inspect_workbook", "label_text", "limits", "normalize_code", "normalize_name",
     "normalize_text", "parse_date", "purge_stale", "read_rows", "refuse_if_imported", "report_response", "stage",
     "storage", "store_upload", "stored_file", "template_bytes", "too_large", "validate_file", "validate_rows",
     "write_row",

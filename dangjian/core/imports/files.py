@@ -188,8 +188,14 @@ def _has_xml_declarations(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return False
 
 
-def inspect_workbook(source: Path | str | IO[bytes]) -> None:
+WORKBOOK_PARTS = frozenset({"[Content_Types].xml", "xl/workbook.xml"})
+WORD_PARTS = frozenset({"[Content_Types].xml", "word/document.xml"})
+
+
+def inspect_workbook(source: Path | str | IO[bytes], *, required_parts: frozenset[str] = WORKBOOK_PARTS) -> None:
     """Refuse anything but a plain .xlsx container, before openpyxl parses it (IO-04).
+
+    The same container checks serve Word (.docx) uploads with ``required_parts=WORD_PARTS``.
 
     Checks, in order: zip signature (renamed executables, encrypted or legacy .xls files),
     number of parts, encrypted parts, unsafe part names, macro parts, total expanded size and
@@ -203,7 +209,7 @@ def inspect_workbook(source: Path | str | IO[bytes]) -> None:
         "to .xlsx)."))
     if isinstance(source, str | Path):
         with open(source, "rb") as fh:
-            inspect_workbook(fh)
+            inspect_workbook(fh, required_parts=required_parts)
         return
     source.seek(0)
     if source.read(4) != b"PK\x03\x04":
@@ -235,7 +241,7 @@ def inspect_workbook(source: Path | str | IO[bytes]) -> None:
             if info.file_size > 1024 * 1024 and info.file_size > lim["max_ratio"] * max(info.compress_size, 1):
                 raise ImportRefused("zip_bomb", gettext("The workbook is compressed abnormally strongly (a possible zip "
                                                   "bomb); it was refused."))
-        if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
+        if not required_parts <= names:
             raise not_workbook
         try:
             content_types = zf.read("[Content_Types].xml").lower()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from dangjian.core.api.serializers import ScopedModelSerializer
+from dangjian.core.api.serializers import IdField, ScopedModelSerializer
 from dangjian.dues import rules
 from dangjian.dues.choices import Arrangement, DuesKind, PaymentMethod, PaymentState
 from dangjian.dues.models import (
@@ -123,7 +123,7 @@ class PaymentSerializer(ScopedModelSerializer):
 class PaymentCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """``POST /dues/payments/``: recorded by the same service as the payment screen."""
 
-    member = serializers.IntegerField(help_text="id of a member of a branch in your dues scope (else 404)")
+    member = IdField(help_text="id of a member of a branch in your dues scope (else 404)")
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=CENT, coerce_to_string=True,
                                       help_text='the money received, a decimal string such as "12.30"')
     paid_on = serializers.DateField()
@@ -132,9 +132,9 @@ class PaymentCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
                                           help_text="quarterly needs the branch's consent; late months become back")
     months = serializers.ListField(child=serializers.DateField(), required=False, allow_empty=True,
                                    help_text="months paid (any day of the month); empty: oldest unpaid first")
-    bills = serializers.ListField(child=serializers.IntegerField(), required=False, allow_empty=True,
+    bills = serializers.ListField(child=IdField(), required=False, allow_empty=True,
                                   help_text="ids of the member's bills paid (instead of, or with, months)")
-    collector = serializers.IntegerField(required=False, allow_null=True, help_text="member who collected it")
+    collector = IdField(required=False, allow_null=True, help_text="member who collected it")
     receipt_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     proxy_payer = serializers.CharField(max_length=50, required=False, allow_blank=True, default="",
                                         help_text="who paid on the member's behalf (代交)")

@@ -123,7 +123,7 @@ class CheckinResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class ComplianceQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
-    org = serializers.IntegerField(required=False, min_value=1,
+    org = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1,
                                    help_text="Root of the subtree (default: every organization the caller sees)")
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, help_text="Default: this year")
     period = serializers.ChoiceField(choices=[("month", "month"), ("quarter", "quarter")], default="month",
