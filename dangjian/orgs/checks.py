@@ -23,8 +23,8 @@ def one_installation_root(app_configs: Any = None, databases: Any = None, **kwar
     if len(roots) > 1:
         names = ", ".join(name for _path, name in roots)
         return [Error(f"the tree has {len(roots)} top-level organizations ({names}); an installation has exactly one "
-                      "root: move the others under it", id="dangjian.E020")]
+                      "root: move the others under it", id="dangjian.E030")]
     if roots and roots[0][0] != root_path():
         return [Error(f"the root organization's path is {roots[0][0]}, but ROOT_ORG_PATH is {root_path()}",
-                      id="dangjian.E021")]
+                      id="dangjian.E031")]
     return []

@@ -100,13 +100,13 @@ def test_a_grant_on_a_stray_second_root_covers_only_its_subtree(personas: Person
     assert not scope_for(fresh, "members", "view").everything
     assert set(Member.objects.visible_to(fresh, "view")) == set(Member.objects.filter(org=personas.b1))
     problems = [c.id for c in run_checks(databases=["default"])]
-    assert "dangjian.E020" in problems
+    assert "dangjian.E030" in problems
 
 
 def test_the_root_grant_still_means_everything(personas: Personas) -> None:
     staff = personas.users["root_staff"]
     assert scope_for(staff, "members", "view").everything
-    assert "dangjian.E020" not in [c.id for c in run_checks(databases=["default"])]
+    assert "dangjian.E030" not in [c.id for c in run_checks(databases=["default"])]
 
 
 def test_create_root_org_makes_the_one_root_once(db: Any) -> None:
