@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import ScopedQuerySet
@@ -26,7 +27,6 @@ def protected_message(exc: models.ProtectedError | models.RestrictedError) -> st
 
     Counts per kind of record, e.g. "2 条党费交纳记录、1 条班子成员"; never a constraint name.
     """
-    from django.utils.translation import gettext, pgettext
 
     counts: dict[str, int] = {}
     for obj in getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", None) or ():

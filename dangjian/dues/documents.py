@@ -16,6 +16,7 @@ from typing import Any
 
 import xlsxwriter
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from dangjian.core.excel import write_cell
 from dangjian.dues.rules import Disclosure
@@ -169,7 +170,7 @@ def check_template(upload: Any) -> None:
     try:  # the zip container is inspected before python-docx inflates any part (IO-04)
         inspect_workbook(upload, required_parts=WORD_PARTS)
     except ImportRefused as exc:
-        raise ValueError("模板文件不是有效的 Word 文档（.docx），或文件内容异常，已拒绝。") from exc
+        raise ValueError(gettext("The template is not a valid Word document (.docx), or its content is abnormal; it was refused.")) from exc
     try:
         upload.seek(0)
         doc = DocxTemplate(io.BytesIO(upload.read()))

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from dangjian.core import audit, idcard
 from dangjian.core.scoping import OutOfScope, ensure_in_scope
@@ -47,7 +47,7 @@ def record_transfer(
             member.left_on = None
         elif direction == TransferDirection.INTERNAL and to_org is not None:
             if to_org.pk == member.org_id:
-                raise ValidationError({"to_org": _("The member already belongs to this branch.")})
+                raise ValidationError({"to_org": gettext("The member already belongs to this branch.")})
             member.org = to_org
             member.group = None
         member.save()
@@ -60,13 +60,13 @@ def check_transfer(*, direction: str, to_org: Organization | None, external_org:
     """What each direction needs (the same rule for the screen and the API)."""
     if direction == TransferDirection.INTERNAL:
         if to_org is None:
-            raise ValidationError({"to_org": _("Choose the branch the member moves to.")})
+            raise ValidationError({"to_org": gettext("Choose the branch the member moves to.")})
         if to_org.kind != OrgKind.BRANCH:
-            raise ValidationError({"to_org": _("A member's relationship is kept by a branch: choose a branch.")})
+            raise ValidationError({"to_org": gettext("A member's relationship is kept by a branch: choose a branch.")})
     elif direction == TransferDirection.OUT and not external_org.strip():
-        raise ValidationError({"external_org": _("Enter the organization the member transfers to.")})
+        raise ValidationError({"external_org": gettext("Enter the organization the member transfers to.")})
     elif direction == TransferDirection.IN and not external_org.strip():
-        raise ValidationError({"external_org": _("Enter the organization the member comes from.")})
+        raise ValidationError({"external_org": gettext("Enter the organization the member comes from.")})
 
 
 def reveal_id_number(*, actor: Any, member: Member) -> str:

@@ -54,7 +54,7 @@ class OrganizationForm(ScopedModelForm):
             for child in Organization.objects.get_children(node):  # scope-ok: structure check of the edited row's own children
                 problem = placement_problem(child.kind, Organization(kind=kind))
                 if problem:
-                    problem = _("The organizations below it do not fit under this kind: %(why)s") % {"why": problem}
+                    problem = gettext("The organizations below it do not fit under this kind: %(why)s") % {"why": problem}
                     break
         if problem:
             self.add_error("kind", problem)

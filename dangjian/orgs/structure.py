@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from dangjian.orgs.choices import OrgKind
 
@@ -44,21 +44,21 @@ def placement_problem(kind: str, parent: Any) -> str | None:
     create: the installation's root exists once, from setup.
     """
     if parent is None:
-        return _("Every organization must have a parent organization: only the installation's root "
+        return gettext("Every organization must have a parent organization: only the installation's root "
                  "organization is top-level, and it is created at setup.")
     parent_kind = str(parent.kind)
     if parent_kind == OrgKind.GROUP:
-        return _("A party group cannot have organizations below it.")
+        return gettext("A party group cannot have organizations below it.")
     allowed = ALLOWED_PARENT_KINDS.get(str(kind))
     if allowed is None or parent_kind in allowed:
         return None
     if kind == OrgKind.GROUP:
-        return _("A party group can only be set up under a branch.")
+        return gettext("A party group can only be set up under a branch.")
     if kind == OrgKind.BRANCH:
-        return _("A branch can only be set up under a party committee or a general branch.")
+        return gettext("A branch can only be set up under a party committee or a general branch.")
     if kind == OrgKind.GENERAL_BRANCH:
-        return _("A general branch can only be set up under a party committee.")
-    return _("A party committee can only be set up under a party committee.")
+        return gettext("A general branch can only be set up under a party committee.")
+    return gettext("A party committee can only be set up under a party committee.")
 
 
 def check_placement(kind: str, parent: Any, *, field: str = "parent") -> None:
@@ -71,5 +71,5 @@ def check_placement(kind: str, parent: Any, *, field: str = "parent") -> None:
 def subtree_kind_problem(node: Any, target: Any) -> str | None:
     """Why ``node`` (with its subtree) may not move under ``target``."""
     if target.path.startswith(node.path):
-        return _("An organization cannot be moved below itself or its own sub-organizations.")
+        return gettext("An organization cannot be moved below itself or its own sub-organizations.")
     return placement_problem(node.kind, target)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from dangjian.core.api.serializers import ScopedModelSerializer
@@ -30,7 +30,7 @@ class OrganizationSerializer(ScopedModelSerializer):
             if problem:
                 raise serializers.ValidationError({"parent": [problem]})
         elif "kind" in attrs and attrs["kind"] != self.instance.kind:
-            raise serializers.ValidationError({"kind": [_("The kind of an existing organization is changed on its "
+            raise serializers.ValidationError({"kind": [gettext("The kind of an existing organization is changed on its "
                                                           "screen, where its place in the tree is checked.")]})
         return attrs
 

@@ -21,7 +21,7 @@ class Command(BaseCommand):
     help = "Create the root party committee of this installation (only when the tree is empty)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--name", required=True, help="full name, e.g. 中共某市公安局委员会")
+        parser.add_argument("--name", required=True, help="full name of the root party committee")
         parser.add_argument("--code", required=True, help="organization code")
         parser.add_argument("--short-name", default="", help="short name")
 
