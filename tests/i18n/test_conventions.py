@@ -189,7 +189,6 @@ CHINESE_EXEMPT: dict[str, int] = {
     "dangjian/members/models.py": 1,
     "dangjian/members/rules.py": 4,
     "dangjian/members/views.py": 29,
-    "dangjian/orgs/api/serializers.py": 1,
     "dangjian/orgs/imports.py": 12,
     "dangjian/orgs/models.py": 4,
     "dangjian/orgs/views.py": 14,
