@@ -36,7 +36,7 @@ class Column:
     ``values_list`` instead of building model instances (see :func:`tuple_columns`).
     """
 
-    def __init__(self, header: str, getter: str | Callable[[Any], Any], width: int = 14,
+    def __init__(self, header: Any, getter: str | Callable[[Any], Any], width: int = 14,
                  transform: Callable[[Any], Any] | None = None) -> None:
         self.header = header
         self.getter = getter
@@ -162,7 +162,7 @@ def write_xlsx(path: str, sheet: str, columns: Sequence[Any], rows: Iterable[Any
     ws = workbook.add_worksheet(sheet[:31])
     for c, col in enumerate(columns):
         ws.set_column(c, c, col.width)
-        ws.write_string(0, c, col.header, header_fmt)
+        ws.write_string(0, c, str(col.header), header_fmt)  # a lazy msgid is translated here
     count = 0
     for r, row in enumerate(rows, start=1):
         for c, col in enumerate(columns):
