@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 from dangjian.accounts.api.views import RoleGrantViewSet
-from dangjian.accounts.models import RoleGrant, User
+from dangjian.accounts.models import RoleGrant
+from dangjian.accounts.tests import test_suites as screens
 from dangjian.core.testing.api_suites import ViewSetSuite, row_values
-from dangjian.core.testing.personas import Personas
-
-_n = itertools.count(1)
-
-
-def _new_user() -> User:
-    user = User(username=f"api-grantee{next(_n)}")
-    user.set_unusable_password()
-    user.save()
-    return user
 
 
 class TestRoleGrantAPISuite(ViewSetSuite):
@@ -29,19 +19,10 @@ class TestRoleGrantAPISuite(ViewSetSuite):
     outsider = "secadmin_c2"
     destroy_event = "update"
 
-    @classmethod
-    def make_row(cls, p: Personas) -> RoleGrant:
-        grant = RoleGrant(user=_new_user(), role="inspector", org=p.b1)
-        grant.save()
-        return grant
-
-    @classmethod
-    def create_data(cls, p: Personas) -> dict[str, Any]:
-        return {"user": _new_user().pk, "role": "branch_officer", "org": p.b1.pk}
-
-    @classmethod
-    def foreign_create_data(cls, p: Personas) -> dict[str, Any]:
-        return {**cls.create_data(p), "org": p.b3.pk}
+    # the rows and bodies of the screen suite: one builder per model for both suites
+    make_row = screens.TestRoleGrantSuite.make_row
+    create_data = screens.TestRoleGrantSuite.add_data
+    foreign_create_data = screens.TestRoleGrantSuite.foreign_add_data
 
     def assert_destroyed(self, pk: Any) -> None:
         values = row_values(RoleGrant, pk)

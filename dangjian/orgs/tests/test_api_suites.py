@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from typing import Any
 
 from dangjian.core.testing.api_suites import ViewSetSuite
 from dangjian.core.testing.personas import Personas
 from dangjian.orgs.api.views import OrganizationViewSet, TermViewSet
-from dangjian.orgs.models import Organization, OrganizationTerm
+from dangjian.orgs.tests import test_suites as screens
 
 _n = itertools.count(1)
 
@@ -20,11 +19,7 @@ class TestOrganizationAPISuite(ViewSetSuite):
     outsider = "officer_b2"
     change = {"name": "接口改名的党支部"}
 
-    @classmethod
-    def make_row(cls, p: Personas) -> Organization:
-        n = next(_n)
-        parent = Organization.objects.get(pk=p.c1.pk)  # fresh: treebeard reads numchild
-        return Organization.objects.add_child(parent, {"name": f"接口党支部{n}", "code": f"API{n}", "kind": "branch"})
+    make_row = screens.TestOrganizationSuite.make_row  # one row builder for both suites
 
     @classmethod
     def create_data(cls, p: Personas) -> dict[str, Any]:
@@ -42,11 +37,7 @@ class TestTermAPISuite(ViewSetSuite):
     outsider = "officer_b2"
     change = {"extended_to": "2027-06-30", "extension_reason": "上级党委批复延期"}
 
-    @classmethod
-    def make_row(cls, p: Personas) -> OrganizationTerm:
-        term = OrganizationTerm(org=p.b1, number=next(_n), started_on=dt.date(2024, 1, 1), ends_on=dt.date(2027, 1, 1))
-        term.save()
-        return term
+    make_row = screens.TestTermSuite.make_row
 
     @classmethod
     def create_data(cls, p: Personas) -> dict[str, Any]:
