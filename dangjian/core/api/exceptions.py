@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from dangjian.core import errors
-from dangjian.core.models import VersionConflict, protected_message  # noqa: F401  (re-exported for viewsets)
+from dangjian.core.models import VersionConflict
 
 
 class Conflict(exceptions.APIException):

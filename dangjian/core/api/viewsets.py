@@ -19,9 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.core import context
-from dangjian.core.api.exceptions import Conflict, PreconditionFailed, PreconditionRequired, protected_message
+from dangjian.core.api.exceptions import Conflict, PreconditionFailed, PreconditionRequired
 from dangjian.core.api.idempotency import idempotent
 from dangjian.core.api.serializers import BriefSerializer
+from dangjian.core.models import protected_message
 from dangjian.core.scoping import OutOfScope, ensure_in_scope
 
 ACTION_BY_METHOD = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add", "PUT": "change",

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext
 from rest_framework import serializers
 
-from dangjian.core.api.serializers import ScopedModelSerializer
+from dangjian.core.api.serializers import IdField, ScopedModelSerializer
 from dangjian.meetings import services
 from dangjian.meetings.choices import AttendanceStatus, ComplianceStatus
 from dangjian.meetings.models import Attendance, Meeting
@@ -123,8 +123,7 @@ class CheckinResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class ComplianceQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
-    org = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1,
-                                   help_text="Root of the subtree (default: every organization the caller sees)")
+    org = IdField(required=False, help_text="Root of the subtree (default: every organization the caller sees)")
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, help_text="Default: this year")
     period = serializers.ChoiceField(choices=[("month", "month"), ("quarter", "quarter")], default="month",
                                      help_text="The columns obligations are grouped in (``column``)")
