@@ -93,6 +93,16 @@ class ModuleParts:
     inbox: tuple[Figure, ...] = ()
     portal: tuple[PortalItem, ...] = ()
     unscoped_models: Mapping[str, str] = field(default_factory=dict)
+    #: the module's part of the demo bureau (``manage.py demo``): ``build(ctx)`` with a
+    #: ``dangjian.core.demo.DemoContext``, run after the organizations, members and accounts
+    #: and after the steps of modules it depends on (``order``, then app order)
+    demo: DemoStep | None = None
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    build: Callable[[Any], Any]
+    order: int = 100
 
 
 @cache
@@ -169,3 +179,4 @@ def unscoped_models() -> dict[str, str]:
     for _label, parts in all_parts():
         found.update(parts.unscoped_models)
     return found
+

@@ -21,6 +21,7 @@ from dangjian.members.models import CommitteePost, Member
 from dangjian.orgs.choices import OrgKind, UnitKind
 from dangjian.orgs.models import Organization, OrganizationTerm, PoliceUnit
 
+DEMO_REASON = "演示数据"
 DEMO_PASSWORD = "Hongqi#2026"  # noqa: S105  (demo database only; printed by the run command)
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -78,7 +79,7 @@ def build_demo(seed: int = 2026) -> DemoResult:
     rng = random.Random(seed)
     result = DemoResult()
     used_ids: set[str] = set()
-    with acting_as(None, reason="演示数据", source="command"), transaction.atomic():
+    with acting_as(None, reason=DEMO_REASON, source="command"), transaction.atomic():
         root_unit = PoliceUnit.objects.create(name="示范市公安局", kind=UnitKind.ORGAN)
         root = Organization.objects.add_root({
             "name": "中共示范市公安局委员会", "short_name": "市局党委", "code": "SJ", "kind": OrgKind.COMMITTEE,
