@@ -321,6 +321,11 @@ DANGJIAN = {
     "ROOT_ORG_PATH": os.environ.get("ROOT_ORG_PATH", "0001"),
     # URLs reachable without login (SECURITY.md AC-01); the URL-walk test holds views to it.
     "PUBLIC_URL_NAMES": ["accounts:login", "core:health", "core:ready", "api:token"],
+    # An export of more rows than this runs as a background job (progress page, file to
+    # download); smaller ones are written within the request (docs/jobs.md "Large exports").
+    "EXPORT_JOB_ROWS": int(os.environ.get("EXPORT_JOB_ROWS", "10000")),
+    # Hours an export job's file stays downloadable; the scheduler's prune_job_files removes it.
+    "EXPORT_FILE_HOURS": int(os.environ.get("EXPORT_FILE_HOURS", "24")),
 }
 
 # --- Logs: one JSON line per request and per job (dangjian/core/logs.py, docs/backup.md) ------

@@ -152,8 +152,10 @@ def write_cell(ws: Any, r: int, c: int, value: Any, *, money: Any = None, date: 
         ws.write_string(r, c, neutralize(str(value)), text)
 
 
-def write_xlsx(path: str, sheet: str, columns: Sequence[Any], rows: Iterable[Any]) -> int:
-    """Write rows to ``path``; returns the number of data rows."""
+def write_xlsx(path: str, sheet: str, columns: Sequence[Any], rows: Iterable[Any],
+               progress: Callable[[int], object] | None = None) -> int:
+    """Write rows to ``path``; returns the number of data rows. ``progress(rows written)`` is
+    called every 500 rows and at the end (a background export's progress bar)."""
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
                                           "strings_to_urls": False, "tmpdir": tempfile.gettempdir()})
     header_fmt = workbook.add_format({"bold": True, "bg_color": "#F2DEDE", "border": 1})
@@ -168,6 +170,10 @@ def write_xlsx(path: str, sheet: str, columns: Sequence[Any], rows: Iterable[Any
         for c, col in enumerate(columns):
             write_cell(ws, r, c, col.value(row), money=money_fmt, date=date_fmt)
         count = r
+        if progress is not None and r % 500 == 0:
+            progress(r)
+    if progress is not None:
+        progress(count)
     ws.freeze_panes(1, 0)
     workbook.close()
     return count

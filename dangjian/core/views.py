@@ -20,12 +20,11 @@ from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.views import View
 
-from dangjian.core import audit, errors
-from dangjian.core.excel import Column, tuple_columns, xlsx_response
+from dangjian.core import audit, errors, exports
+from dangjian.core.excel import Column, xlsx_response
 from dangjian.core.models import VersionConflict, protected_message
 from dangjian.core.scoping import OutOfScope, ensure_in_scope, get_scoped_or_404, scope_for
 
@@ -290,23 +289,19 @@ class ObjectDeleteView(SpecView):
 
 
 class ObjectExportView(SpecView):
-    """The filtered rows the user may export, streamed as .xlsx and audited."""
+    """The filtered rows the user may export, streamed as .xlsx and audited; more rows than
+    ``DANGJIAN["EXPORT_JOB_ROWS"]`` become a background job (its progress page, then the file:
+    ``dangjian.core.exports``)."""
 
     def get(self, request: HttpRequest) -> HttpResponseBase:
         spec = self.spec
         if not can(request.user, spec.model, "export"):
             raise Http404
         qs, _fs = spec.filtered(request, "export")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        name = f"{spec.model._meta.verbose_name_plural}-{stamp}.xlsx"
-        columns: Any = spec.export_columns
-        rows: Any = None
-        fast = tuple_columns(spec.model, spec.export_columns)
-        if fast is not None:  # every column is a field path: read tuples, build no model instances
-            paths, columns = fast
-            rows = qs.values_list(*paths).iterator(chunk_size=2000)
-        else:
-            rows = qs.iterator(chunk_size=2000)
-        response, count = xlsx_response(name, str(spec.model._meta.verbose_name_plural), columns, rows)
+        if exports.is_large(qs):
+            job = exports.start(request, spec)
+            return HttpResponseRedirect(reverse("core:job_detail", args=[job.pk]))
+        rows, columns = exports.rows_and_columns(spec, qs)
+        response, count = xlsx_response(exports.file_name(spec), str(spec.model._meta.verbose_name_plural), columns, rows)
         spec.audit_export(request, count)
         return response

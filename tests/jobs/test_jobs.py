@@ -141,7 +141,8 @@ def test_the_seeded_schedule_runs_the_housekeeping(personas: Any) -> None:
     fresh = IdempotencyRecord.objects.create(user_id=1, key="k2", method="POST", path="/x", request_hash="h")
     started = schedule.tick(timezone.now() + dt.timedelta(minutes=1))
     names = {j.scheduled.name for j in started if j.scheduled}
-    assert {"clear_sessions", "prune_idempotency", "purge_stale_imports", "recover_stale_jobs", "prune_jobs"} <= names
+    assert {"clear_sessions", "prune_idempotency", "purge_stale_imports", "recover_stale_jobs", "prune_jobs",
+            "prune_job_files"} <= names
     assert all(j.status == Job.Status.SUCCEEDED for j in started), [(j.title, j.error) for j in started]
     assert list(IdempotencyRecord.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert "dues_arrears_scan" not in names  # off until an account is set to run it as

@@ -58,3 +58,18 @@ def prune_jobs(ctx: runner.JobContext) -> runner.Outcome:
     if isinstance(task_backends["default"], DatabaseBackend):
         call_command("prune_db_task_results", min_age_days=TASK_RESULT_KEEP_DAYS, verbosity=0)
     return runner.Outcome(message=gettext("%(n)d finished jobs removed.") % {"n": deleted})
+
+
+@runner.job(title=_("Remove expired job files"), atomic=False)
+def prune_job_files(ctx: runner.JobContext) -> runner.Outcome:
+    """Result files past their download period (large exports: ``EXPORT_FILE_HOURS``) leave the
+    storage; the job row stays (its page says the file expired)."""
+    removed = 0
+    rows = Job.objects.filter(status=Job.Status.SUCCEEDED).exclude(result_file="")  # scope-ok: housekeeping
+    for row in rows.only("pk", "result", "result_file"):
+        if runner.file_expires(row) is None or runner.file_available(row):
+            continue
+        default_storage.delete(row.result_file)
+        Job.objects.filter(pk=row.pk, result_file=row.result_file).update(result_file="")
+        removed += 1
+    return runner.Outcome(message=gettext("%(n)d expired job files removed.") % {"n": removed})

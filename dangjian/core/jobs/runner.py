@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import socket
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
@@ -49,7 +50,12 @@ class Outcome:
     message: str = ""
     figures: Sequence[tuple[str, Any]] = ()
     url: str = ""
-    file: tuple[str, bytes] | None = None
+    #: (name shown to the user, content): bytes, or an open ``File`` (a large export streamed
+    #: from its temporary file into the storage; closed once stored).
+    file: tuple[str, bytes | File] | None = None
+    #: The file may be downloaded for this many hours only (``None``: as long as the job is kept);
+    #: the scheduler's ``prune_job_files`` removes it afterwards.
+    keep_hours: int | None = None
 
 
 @dataclass
@@ -114,6 +120,17 @@ def start(handler: Handler, *, actor: Any, params: dict[str, Any] | None = None,
     return row
 
 
+def file_expires(row: Job) -> dt.datetime | None:
+    """When the job's file stops being downloadable (``None``: kept with the job)."""
+    value = (row.result or {}).get("file_expires")
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def file_available(row: Job) -> bool:
+    expires = file_expires(row)
+    return bool(row.result_file) and (expires is None or timezone.now() < expires)
+
+
 def url(row: Job) -> str:
     """Where to send the user: the result when the job already ended well, else its page."""
     if row.status == Job.Status.SUCCEEDED and row.result_url:
@@ -165,15 +182,21 @@ def execute(job_id: int) -> str:
 
 def _succeed(row: Job, outcome: Outcome) -> str:
     file_name = stored = ""
+    result: dict[str, Any] = {"message": str(outcome.message), "figures": [[str(k), v] for k, v in outcome.figures]}
     if outcome.file is not None:
         file_name, content = outcome.file
         suffix = PurePosixPath(file_name).suffix.lower()[:10]
-        stored = default_storage.save(f"{FILE_FOLDER}/{row.pk}/{uuid.uuid4().hex}{suffix}", ContentFile(content))
+        body = ContentFile(content) if isinstance(content, bytes) else content
+        try:
+            stored = default_storage.save(f"{FILE_FOLDER}/{row.pk}/{uuid.uuid4().hex}{suffix}", body)
+        finally:
+            body.close()
+        if outcome.keep_hours is not None:
+            result["file_expires"] = (timezone.now() + dt.timedelta(hours=outcome.keep_hours)).isoformat()
     with transaction.atomic():
         Job.objects.filter(pk=row.pk).update(
             status=Job.Status.SUCCEEDED, progress=100, finished_at=timezone.now(), result_url=outcome.url[:300],
-            result={"message": str(outcome.message), "figures": [[str(k), v] for k, v in outcome.figures]},
-            result_file=stored, result_file_name=file_name[:200])
+            result=result, result_file=stored, result_file_name=file_name[:200])
         audit.record("job_done", object_type="core.job", object_id=row.pk, object_repr=row.title, actor=row.user,
                      changes={"status": "succeeded"})
     live = progress.read(row.pk) or {}

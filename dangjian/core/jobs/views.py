@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
@@ -15,9 +16,11 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from dangjian.core.jobs import progress
+from dangjian.core.jobs import progress, runner
 from dangjian.core.jobs.models import Job
 
 POLL_SECONDS = 1
@@ -35,6 +38,7 @@ def state(job: Job) -> dict[str, Any]:
     live = progress.read(job.pk) if not job.finished else None
     percent = 100 if job.status == Job.Status.SUCCEEDED else (live or {}).get("percent", job.progress)
     return {"job": job, "percent": percent, "stage": (live or {}).get("stage", ""),
+            "file_available": runner.file_available(job), "file_expires": runner.file_expires(job),
             "done": (live or {}).get("done"), "total": (live or {}).get("total"), "poll": POLL_SECONDS}
 
 
@@ -74,6 +78,9 @@ def job_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     job = _own(request, pk)
     if job.status != Job.Status.SUCCEEDED or not job.result_file:
         raise Http404
+    if not runner.file_available(job):  # expired (an export's personal data is not kept for ever)
+        messages.error(request, gettext("The file has expired and was removed; start the export again."))
+        return HttpResponseRedirect(reverse("core:job_detail", args=[job.pk]))
     if not default_storage.exists(job.result_file):
         return HttpResponseRedirect(job.result_url or "/")
     return FileResponse(default_storage.open(job.result_file, "rb"), as_attachment=True,
