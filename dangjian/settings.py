@@ -231,6 +231,13 @@ if not DEBUG and not TESTING:
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Several app nodes: every stored file in an S3-compatible store (MinIO) when S3_BUCKET is set
+# (dangjian/core/storage.py, docs/deploy.md); otherwise MEDIA_ROOT on the local disk.
+from dangjian.core.storage import s3_storage  # noqa: E402  (settings-free helper)
+
+_s3 = s3_storage(os.environ)
+if _s3 is not None:
+    STORAGES["default"] = _s3
 
 # --- Security headers (IO-03) -------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
@@ -323,9 +330,9 @@ DANGJIAN = {
     "PUBLIC_URL_NAMES": ["accounts:login", "core:health", "core:ready", "api:token"],
     # An export of more rows than this runs as a background job (progress page, file to
     # download); smaller ones are written within the request (docs/jobs.md "Large exports").
-    "EXPORT_JOB_ROWS": int(os.environ.get("EXPORT_JOB_ROWS", "10000")),
+    "EXPORT_JOB_ROWS": int(os.environ.get("EXPORT_JOB_ROWS") or 10_000),
     # Hours an export job's file stays downloadable; the scheduler's prune_job_files removes it.
-    "EXPORT_FILE_HOURS": int(os.environ.get("EXPORT_FILE_HOURS", "24")),
+    "EXPORT_FILE_HOURS": int(os.environ.get("EXPORT_FILE_HOURS") or 24),
 }
 
 # --- Logs: one JSON line per request and per job (dangjian/core/logs.py, docs/backup.md) ------
