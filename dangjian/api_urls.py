@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from dangjian.accounts.api.views import RoleGrantViewSet, TokenRevokeView, TokenView
 from dangjian.accounts.imports import RoleGrantImporter
 from dangjian.core.api.imports import ImportAPIView
+from dangjian.development.api.views import CaseViewSet, StepViewSet
 from dangjian.dues.api.views import ArrearsCaseViewSet, AssessmentViewSet, BillViewSet, PaymentViewSet
 from dangjian.meetings.api.views import AttendanceViewSet, ComplianceView, MeetingViewSet
 from dangjian.members.api.views import MemberViewSet, PostViewSet, TransferViewSet
@@ -23,6 +24,8 @@ router.register("posts", PostViewSet, basename="post")
 router.register("role-grants", RoleGrantViewSet, basename="rolegrant")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("attendance", AttendanceViewSet, basename="attendance")
+router.register("development/cases", CaseViewSet, basename="development-case")
+router.register("development/steps", StepViewSet, basename="development-step")
 router.register("dues/assessments", AssessmentViewSet, basename="dues-assessment")
 router.register("dues/bills", BillViewSet, basename="dues-bill")
 router.register("dues/arrears-cases", ArrearsCaseViewSet, basename="dues-arrearscase")

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "dangjian.members",
     "dangjian.dues",
     "dangjian.meetings",
+    "dangjian.development",
 ]
 
 MIDDLEWARE = [

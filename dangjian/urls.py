@@ -10,4 +10,5 @@ urlpatterns = [
     path("members/", include("dangjian.members.urls")),
     path("dues/", include("dangjian.dues.urls")),
     path("meetings/", include("dangjian.meetings.urls")),
+    path("development/", include("dangjian.development.urls")),
 ]

@@ -43,6 +43,15 @@ class MemberForm(ScopedModelForm):
         else:
             self.fields["id_number"].required = True
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.instance.pk is not None:
+            from dangjian.members.rules import status_change_errors
+
+            for field, message in status_change_errors(self.instance, self.data).items():
+                self.add_error(field if field in self.fields else None, message)
+        return data
+
     def clean_id_number(self) -> str:
         value: str = self.cleaned_data.get("id_number", "")
         if not value and self.instance.pk is not None:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from dangjian.members.choices import Education, MemberStatus, PersonnelType
 from dangjian.members.models import Member
@@ -49,3 +50,19 @@ def filters(today: dt.date) -> dict[str, Q]:
     for value in Education.values:
         result[f"education_{value}"] = Q(education=value)
     return result
+
+
+def status_change_errors(member: Any, data: Any) -> dict[str, str]:
+    """Errors for a profile edit (screen or API) that tries to change a member's status or set
+    a probationary member's full-membership date: both change only through the development
+    pipeline's approved full-membership step (转正), never by editing the profile."""
+    errors: dict[str, str] = {}
+    status = data.get("status") if hasattr(data, "get") else None
+    if status not in (None, "") and status != member.status:
+        errors["status"] = gettext("The member status cannot be edited. A probationary member becomes a full member "
+                                   "only through the approved full-membership step of member development.")
+    full_on = data.get("full_member_on") if hasattr(data, "get") else None
+    if member.status == MemberStatus.PROBATIONARY and full_on not in (None, ""):
+        errors["full_member_on"] = gettext("A probationary member's full-membership date is set by the approved "
+                                           "full-membership step of member development, not by editing the profile.")
+    return errors

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from dangjian.core import audit, idcard
+from dangjian.core.errors import RuleError
 from dangjian.core.scoping import OutOfScope, ensure_in_scope
 from dangjian.members.choices import TransferDirection
 from dangjian.members.models import Member, Transfer, id_number_index, pinyin_initials
@@ -98,3 +99,44 @@ def import_members(*, actor: Any, members: Sequence[Member]) -> list[Member]:
         if Member.objects.filter(pk__in=pks).visible_to(actor, "add").count() != len(pks):
             raise OutOfScope
     return created
+
+
+def admit_probationary(*, actor: Any, member: Member) -> Member:
+    """Save a new probationary member admitted by the development pipeline (预备党员): the
+    only way a member is created as probationary outside adding an existing one."""
+    from dangjian.members.choices import MemberStatus
+
+    if member.status != MemberStatus.PROBATIONARY or member.pk is not None:
+        raise ValueError("admit_probationary saves a new probationary member")
+    with transaction.atomic():
+        member.clean()
+        member.save()
+        ensure_in_scope(actor, member, "view")
+    return member
+
+
+def convert_to_full(*, actor: Any, member: Member, full_member_on: dt.date) -> Member:
+    """The member becomes a full member from ``full_member_on`` (the day the probation ends;
+    党龄 counts from it). Called only by the approved full-membership step of the development
+    pipeline, inside its transaction; screens, the API and imports cannot set the status."""
+    from dangjian.members.choices import MemberStatus
+
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        if member.status != MemberStatus.PROBATIONARY:
+            raise RuleError(gettext("Only a probationary member can become a full member."))
+        member.status = MemberStatus.FULL
+        member.full_member_on = full_member_on
+        member.save()
+    return member
+
+
+def leave_probation(*, actor: Any, member: Member, on: dt.date) -> Member:
+    """取消预备党员资格: the member leaves the roll (kept for history)."""
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        member.is_active = False
+        member.left_on = on
+        member.group = None
+        member.save()
+    return member

@@ -49,6 +49,7 @@ class MemberViews(ModelViews):
     related = (
         Related(_("Committee posts"), "members:post_list", "member"),
         Related(_("Relationship transfers"), "members:transfer_list", "member"),
+        Related(_("How they came to join (development steps)"), "development:step_list", "member"),
     )
 
     @classmethod

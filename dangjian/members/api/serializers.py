@@ -36,6 +36,10 @@ class MemberSerializer(ScopedModelSerializer):
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            refused = status_change_refused(self.instance, self.initial_data)
+            if refused:
+                raise serializers.ValidationError(refused)
         candidate = Member(**{**self._current(), **attrs})
         try:
             candidate.clean()
@@ -53,6 +57,15 @@ class MemberSerializer(ScopedModelSerializer):
         values["pk"] = inst.pk
         values.pop("id", None)
         return values
+
+
+def status_change_refused(member: Member, data: Any) -> dict[str, str]:
+    """A profile change may not make a member full (DRF would ignore the read-only status
+    silently): the status and the full-membership date change only through the development
+    pipeline's approved full-membership step."""
+    from dangjian.members.rules import status_change_errors
+
+    return status_change_errors(member, data)
 
 
 class TransferSerializer(ScopedModelSerializer):

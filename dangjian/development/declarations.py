@@ -1,0 +1,48 @@
+"""What member development declares to the core (see dangjian/core/modules.py)."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.accounts.roles import Role
+from dangjian.core.modules import Area, DemoStep, Figure, ModuleParts
+from dangjian.core.navigation import MenuGroup, MenuItem
+
+
+def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
+    return MenuGroup(_("Member development"), (
+        MenuItem(_("Development cases"), "development:case_list", "user-plus", "development"),
+        MenuItem(_("Pipeline board"), "development:board", "layout-kanban", "development"),
+        MenuItem(_("Development rules"), "development:rules_list", "settings", "config"),
+        MenuItem(_("Holiday calendar"), "development:calendarday_list", "calendar", "config"),
+    ))
+
+
+def _inbox_due(user: Any) -> Any:
+    from dangjian.development.board import inbox_due
+
+    return inbox_due(user)
+
+
+def _demo(ctx: Any) -> Any:
+    from dangjian.development.demo import build
+
+    return build(ctx)
+
+
+_BRANCH = frozenset({"view", "add", "change", "export"})
+
+parts = ModuleParts(
+    areas=(
+        # applicants' and candidates' files: the branch and the committees above, never members
+        Area("development", _("member development"), {
+            Role.BRANCH_OFFICER: _BRANCH,
+            Role.COMMITTEE_STAFF: _BRANCH | {"delete"},
+            Role.INSPECTOR: frozenset({"view"}),
+        }, member_data=True),
+    ),
+    navigation=menu,
+    nav_order=25,
+    inbox=(Figure("development_due", "development/inbox_due.html", _inbox_due, place="right", order=30),),
+    demo=DemoStep(_demo, order=30),
+)

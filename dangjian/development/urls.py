@@ -1,0 +1,14 @@
+from django.urls import path
+
+from dangjian.development import views
+
+app_name = "development"
+
+urlpatterns = [
+    path("board/", views.board_view, name="board"),
+    *views.StepViews.urls("steps/"),
+    *views.RulesViews.urls("rules/"),
+    *views.CalendarDayViews.urls("calendar/"),
+    *views.AdoptionViews.urls("adoptions/"),
+    *views.CaseViews.urls(""),
+]
