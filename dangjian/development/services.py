@@ -41,9 +41,8 @@ def _today() -> dt.date:
 
 def open_case(*, actor: Any, org: Organization, name: str, gender: str, ethnicity: str, birth_date: dt.date,
               id_number: str, personnel_type: str, applied_on: dt.date, police_number: str = "",
-              education: str = "", phone: str = "", decided_by: str = "", note: str = "",
-              today: dt.date | None = None) -> Case:
-    """Record an application for membership (入党申请): the case and its first step."""
+              education: str = "", phone: str = "", today: dt.date | None = None) -> Case:
+    """Record an application for membership (入党申请): the case, dated by the application."""
     today = today or _today()
     if org.kind != OrgKind.BRANCH:
         raise RuleError(gettext("An application is made to a branch: choose a branch."), field="org")
@@ -64,8 +63,6 @@ def open_case(*, actor: Any, org: Organization, name: str, gender: str, ethnicit
                     education=education, phone=phone, applied_on=applied_on, stage=Stage.APPLICANT,
                     stage_since=applied_on)
         case.save()
-        Step(case=case, kind=StepKind.APPLICATION, on=applied_on, decided_by=decided_by or case.name, note=note,
-             rules=row, recorded_by=_user(actor)).save()
         ensure_in_scope(actor, case, "add")
         signals.stage_reached.send(actor=actor, evidence=case, stage=Stage.APPLICANT, step=StepKind.APPLICATION)
     return case

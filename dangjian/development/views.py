@@ -35,6 +35,7 @@ class CaseViews(ModelViews):
     filterset = CaseFilterSet
     form = CaseForm
     add_form = CaseCreateForm
+    actions = ("list", "detail", "add", "edit", "export")  # a file is closed by a step, never deleted
     detail_template = "development/case_detail.html"
     detail_fields = ("name", "gender", "ethnicity", "birth_date", "personnel_type", "police_number", "education",
                      "phone", "org", "applied_on", "stage", "stage_since", "member", "probation_ends_on",
@@ -95,7 +96,7 @@ class CalendarDayViews(ModelViews):
     namespace = "development"
     table = CalendarDayTable
     form = CalendarDayForm
-    actions = ("list", "detail", "add", "edit", "delete")
+    actions = ("list", "detail", "add", "edit")
     detail_fields = ("day", "kind", "name")
 
 

@@ -29,9 +29,9 @@ from dangjian.core.testing.api_suites import ViewSetSuite, api_token, registered
 from tests.security.conftest import all_routes, login
 
 AREAS = ("members", "orgs", "posts", "config", "users", "grants", "security", "audit", "meetings", "attendance",
-         "dlm", "dues")
+         "dlm", "dues", "development")
 #: Areas holding business personal data, which no administrator role reaches.
-BUSINESS_AREAS = ("members", "posts", "meetings", "attendance", "dlm", "dues")
+BUSINESS_AREAS = ("members", "posts", "meetings", "attendance", "dlm", "dues", "development")
 ACTIONS = ("view", "add", "change", "delete", "export", "reveal")
 V, A, C, D, E, R = ACTIONS
 ALL = {V, A, C, D, E}
@@ -41,11 +41,13 @@ EXPECTED: dict[str, tuple[str, dict[str, set[str]]]] = {
     "member": ("self", {"members": {V}, "orgs": {V}, "posts": {V}, "meetings": {V}, "attendance": {V},
                         "dues": {V}}),
     "branch_officer": ("subtree", {"members": ALL, "orgs": {V, C, E}, "posts": {V, C, E}, "config": {V},
-                                   "meetings": ALL, "attendance": ALL, "dlm": ALL, "dues": ALL}),
+                                   "meetings": ALL, "attendance": ALL, "dlm": ALL, "dues": ALL,
+                                   "development": {V, A, C, E}}),
     "committee_staff": ("subtree", {"members": ALL | {R}, "orgs": ALL, "posts": ALL, "config": {V, A, C},
-                                    "meetings": ALL, "attendance": ALL, "dlm": ALL, "dues": ALL}),
+                                    "meetings": ALL, "attendance": ALL, "dlm": ALL, "dues": ALL,
+                                    "development": ALL}),
     "inspector": ("subtree", {"members": {V}, "orgs": {V}, "posts": {V}, "meetings": {V}, "attendance": {V},
-                              "dlm": {V}, "dues": {V}}),
+                              "dlm": {V}, "dues": {V}, "development": {V}}),
     "system_admin": ("subtree", {"orgs": ALL, "users": {V, A, C}, "config": {V, A, C}}),
     "security_admin": ("subtree", {"grants": ALL, "users": {V}, "security": {V, C}, "orgs": {V}}),
     "audit_admin": ("subtree", {"audit": {V, E}}),

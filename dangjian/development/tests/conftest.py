@@ -16,6 +16,9 @@ from dangjian.development.models import Case, DevelopmentRules, RuleAdoption, St
 
 TODAY = dt.date(2026, 12, 1)
 D = dt.date
+APPLIED = dt.date(2024, 1, 10)
+BIRTH = dt.date(2000, 5, 1)
+LONG_AGO = dt.date(2020, 1, 1)
 
 #: the standard path under the 2014 rules: (kind, date, by the committee above?, extra fields)
 PATH: list[tuple[str, dt.date, dict[str, Any]]] = [
@@ -47,7 +50,7 @@ def actor_for(p: Personas, kind: str) -> Any:
     return p.user("c1_staff") if kind in rules.HIGHER_STEPS else p.user("officer_b1")
 
 
-def open_case(p: Personas, *, applied_on: dt.date = D(2024, 1, 10), birth: dt.date = D(2000, 5, 1),
+def open_case(p: Personas, *, applied_on: dt.date = APPLIED, birth: dt.date = BIRTH,
               org: Any = None, name: str = "申请人") -> Case:
     actor = p.user("officer_b1") if org is None else p.user("c1_staff")
     with acting_as(actor):
@@ -89,7 +92,7 @@ def walk(p: Personas, case: Case, *, until: str | None = None, since: str | None
     return case
 
 
-def adopt_2026(p: Personas, since: dt.date = D(2020, 1, 1)) -> None:
+def adopt_2026(p: Personas, since: dt.date = LONG_AGO) -> None:
     with acting_as(p.user("root_staff")):
         RuleAdoption(org=p.c1, rules=DevelopmentRules.objects.get(code="2026.05"), adopted_from=since).save()
 

@@ -13,7 +13,6 @@ from dangjian.development import signals
 from dangjian.development.choices import Stage
 from dangjian.development.choices import StepKind as K
 from dangjian.development.tests.conftest import D, open_case, record, walk
-from dangjian.members.models import Member
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +32,8 @@ def test_full_path_makes_a_probationary_then_a_full_member(p: Any) -> None:
         case = open_case(p)
         case = walk(p, case, until=K.CONVERSION_APPLICATION)
         assert case.stage == Stage.PROBATIONARY and case.probation_ends_on == D(2026, 5, 10)
-        member = Member.objects.get(pk=case.member_id)
+        member = case.member
+        assert member is not None
         assert member.status == "probationary" and member.joined_party_on == D(2025, 5, 10)
         assert member.full_member_on is None and member.org_id == p.b1.pk
         case = walk(p, case, since=K.CONVERSION_APPLICATION)
@@ -51,7 +51,7 @@ def test_steps_out_of_order_are_refused_with_what_to_do(p: Any) -> None:
         record(p, case, K.CANDIDATE, D(2025, 3, 1))
     assert exc.value.field == "kind"
     record(p, case, K.ACTIVIST, D(2024, 3, 1))
-    with pytest.raises(RuleError, match="earlier"):
+    with pytest.raises(RuleError, match="不能早于“确定为入党积极分子”"):
         record(p, case, K.ACTIVIST_FILING, D(2024, 2, 1))
 
 
@@ -62,6 +62,6 @@ def test_the_branch_cannot_record_the_higher_committees_decision(p: Any) -> None
 
     case = walk(p, open_case(p), until=K.ACTIVIST_FILING)
     officer = p.user("officer_b1")
-    with acting_as(officer), pytest.raises(RuleError, match="one level above"):
+    with acting_as(officer), pytest.raises(RuleError, match="上一级党委"):
         services.record_step(actor=officer, case=case, data=StepInput(kind=K.ACTIVIST_FILING, on=D(2024, 3, 5),
                                                                        decided_by="x"), today=dt.date(2026, 12, 1))
