@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "dangjian.dues",
     "dangjian.meetings",
     "dangjian.development",
+    "dangjian.supervision",
 ]
 
 MIDDLEWARE = [

@@ -11,4 +11,5 @@ urlpatterns = [
     path("dues/", include("dangjian.dues.urls")),
     path("meetings/", include("dangjian.meetings.urls")),
     path("development/", include("dangjian.development.urls")),
+    path("supervision/", include("dangjian.supervision.urls")),
 ]
