@@ -15,7 +15,7 @@ def generated(seed: int) -> tuple[list[Target], list[tuple[int, int, dt.date | N
     rng = random.Random(seed)
     targets = [Target(pk=i, name=f"t{i}", kind=rng.choice(["committee", "branch"]), path=f"0001{i:04d}",
                       required=rng.choice([1, 2])) for i in range(1, rng.randint(5, 30))]
-    inspections = []
+    inspections: list[tuple[int, int, dt.date | None, int]] = []
     for n in range(rng.randint(0, 40)):
         target = rng.choice(targets)
         year = rng.randint(2026, 2030)
@@ -50,7 +50,7 @@ def test_a_proposal_meets_the_rule_within_capacity_or_names_what_cannot(seed: in
     load = Counter(slot for slot, placed in proposal.schedule.items() for _t in placed)
     assert all(n <= capacity for n in load.values())
     placed = Counter(t.pk for placed in proposal.schedule.values() for t in placed)
-    short = dict((t.pk, n) for t, n in proposal.uncovered)
+    short = {t.pk: n for t, n in proposal.uncovered}
     for row in rows:
         assert placed[row.target.pk] + short.get(row.target.pk, 0) == row.missing
         # a target is never placed twice in one round
