@@ -2,6 +2,7 @@
 and its infrastructure tables (see dangjian/core/modules.py)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.modules import ModuleParts, PortalItem
 from dangjian.core.navigation import core_menu
@@ -18,6 +19,10 @@ parts = ModuleParts(
         "restore": _("Backup restored"),
         "job_start": _("Background job started"),
         "job_done": _("Background job ended"),
+        # decisions of the approvals facility (dangjian.core.approvals)
+        "approve": pgettext_lazy("audit event", "Approved"),
+        "reject": pgettext_lazy("audit event", "Rejected"),
+        "withdraw": pgettext_lazy("audit event", "Withdrawn"),
     },
     audit_object_types={"system.backup": _("Backup archive")},
     navigation=core_menu,

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core import approvals as _approvals
+
 
 class DuesKind(models.TextChoices):
     """How a member's monthly dues are determined (DUES08 art. 2-6, DOMAIN 1.8)."""
@@ -68,10 +70,8 @@ class ReliefKind(models.TextChoices):
     WAIVE = "waive", _("Waiver")       # 免交
 
 
-class ApprovalStatus(models.TextChoices):
-    PENDING = "pending", _("Awaiting approval")  # 待审批
-    APPROVED = "approved", _("Approved")        # 已批准
-    REJECTED = "rejected", _("Rejected")        # 未批准
+#: the statuses of a relief, a spending or a budget: the core approvals facility's
+ApprovalStatus = _approvals.ApprovalStatus
 
 
 class CaseStatus(models.TextChoices):
@@ -90,6 +90,3 @@ class CaseDecision(models.TextChoices):
     PROPOSE_REMOVAL = "propose_removal", _("Refer to the branch general meeting as lapsed membership")  # 提请支部大会按自行脱党处理
 
 
-class BudgetStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")        # 草稿
-    APPROVED = "approved", _("Approved")  # 已批准

@@ -38,8 +38,6 @@ parts = ModuleParts(
         "reassess": pgettext_lazy("audit event", "Reassessed"),
         "generate_bills": pgettext_lazy("audit event", "Bills generated"),
         "void": pgettext_lazy("audit event", "Voided"),
-        "approve": pgettext_lazy("audit event", "Approved"),
-        "reject": pgettext_lazy("audit event", "Rejected"),
     },
     audit_object_types={"dues.disclosure": _("Dues disclosure")},
     navigation=menu,

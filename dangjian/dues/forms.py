@@ -348,20 +348,8 @@ class ReliefForm(ScopedModelForm):
         )
 
 
-class DecisionForm(StyledForm):
-    approve = forms.TypedChoiceField(choices=(("1", _("Approve")), ("0", _("Reject"))), coerce=lambda v: v == "1",
-                                     label=_("decision"))
-    reference = forms.CharField(max_length=200, label=_("decision (meeting, document)"))
-    decided_on = forms.DateField(label=_("date"))
-
-
 class VoidForm(StyledForm):
     reason = forms.CharField(max_length=200, label=_("reason"))
-
-
-class BudgetApprovalForm(StyledForm):
-    reference = forms.CharField(max_length=200, label=_("approval (meeting, document)"))
-    decided_on = forms.DateField(label=_("approval date"))
 
 
 class CaseForm(ScopedModelForm):
@@ -526,6 +514,11 @@ class BudgetForm(ScopedModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         restrict(self, "org", orgs_where(self.user, "dues", "add"))
+
+    def save(self, commit: bool = True) -> DuesBudget:
+        if self.instance.pk is None:
+            self.instance.requested_by = self.user
+        return super().save(commit)
 
 
 class BudgetLineForm(ScopedModelForm):

@@ -16,16 +16,17 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.approvals import ApprovalBase
+from dangjian.core.errors import RuleError
 from dangjian.core.models import ScopedModel
 from dangjian.core.rules import RulesTable
 from dangjian.dues.choices import (
-    ApprovalStatus,
     Arrangement,
     AuxiliaryMethod,
     BandKind,
-    BudgetStatus,
     CaseDecision,
     CaseStatus,
     DuesKind,
@@ -396,13 +397,16 @@ class DuesBaseComponent(ScopedModel):
         return f"{self.item} {self.amount}"
 
 
-class HardshipRelief(ScopedModel):
+class HardshipRelief(ApprovalBase):
     """A reduction or waiver of a member's dues for hardship (DUES08 art. 7): decided by the
-    branch, approved by the next-higher committee; takes effect only once approved."""
+    branch, approved by the next-higher committee (the core approvals facility); takes effect
+    only once approved, and approving it re-bills the months it covers."""
 
     scope_area = "dues"
     scope_path = "member__org"
     owner_path = "member"
+    approval_level_message = _("A dues relief must be approved by the party committee one level up.")
+    approval_decided_message = _("This relief request has already been decided.")
 
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="dues_reliefs",
                                verbose_name=_("member"))
@@ -413,12 +417,10 @@ class HardshipRelief(ScopedModel):
     reason = models.CharField(_("reason"), max_length=300)
     branch_decided_on = models.DateField(_("branch decision date"))
     branch_decision_ref = models.CharField(_("branch decision (meeting, minutes)"), max_length=200)
-    status = models.CharField(_("status"), max_length=10, choices=ApprovalStatus.choices,
-                              default=ApprovalStatus.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("approved by"))
     decided_on = models.DateField(_("approval date"), null=True, blank=True)
-    approval_ref = models.CharField(_("approval (document number)"), max_length=200, blank=True)
+    decision_ref = models.CharField(_("approval (document number)"), max_length=200, blank=True)
 
     class Meta:
         ordering = ("-from_month", "member__name")
@@ -430,6 +432,12 @@ class HardshipRelief(ScopedModel):
 
     def covers(self, month: dt.date) -> bool:
         return self.from_month <= month and (self.to_month is None or month <= self.to_month)
+
+    def after_decision(self, *, actor: Any, approve: bool) -> None:
+        if approve:
+            from dangjian.dues.services import rebill
+
+            rebill(self.member, self.from_month, self.to_month or dt.date(self.from_month.year + 1, 12, 1))
 
 
 # --- Collection ----------------------------------------------------------------------------
@@ -670,18 +678,21 @@ class DuesRemittance(ScopedModel):
 # --- Budget and spending ----------------------------------------------------------------------
 
 
-class DuesBudget(ScopedModel):
-    """An organization's annual dues budget plan (年度党费预算计划), by category."""
+class DuesBudget(ApprovalBase):
+    """An organization's annual dues budget plan (年度党费预算计划), by category; approved by
+    the level above (the core approvals facility)."""
 
     scope_area = "dues"
     scope_path = "org"
+    approval_reference_message = _("Give the meeting or document that approved the budget.")
 
     org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="dues_budgets",
                             verbose_name=_("organization"))
     year = models.PositiveSmallIntegerField(_("year"))
-    status = models.CharField(_("status"), max_length=10, choices=BudgetStatus.choices, default=BudgetStatus.DRAFT)
-    approved_on = models.DateField(_("approval date"), null=True, blank=True)
-    approval_ref = models.CharField(_("approval (meeting, document)"), max_length=200, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("approved by"))
+    decided_on = models.DateField(_("approval date"), null=True, blank=True)
+    decision_ref = models.CharField(_("approval (meeting, document)"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -725,12 +736,16 @@ class DuesBudgetLine(ScopedModel):
         return f"{self.category} {self.amount:.2f}元"
 
 
-class DuesSpending(ScopedModel):
-    """Spending of dues (党费支出): requested, then approved by a collective decision (DUES08
-    art. 19); only approved spending counts in the budget comparison and the disclosure."""
+class DuesSpending(ApprovalBase):
+    """Spending of dues (党费支出): requested, then approved by a collective decision of the
+    level above (DUES08 art. 19, the core approvals facility), not by the requester; only
+    approved spending counts in the budget comparison and the disclosure."""
 
     scope_area = "dues"
     scope_path = "org"
+    approval_self_message = _("Spending cannot be approved by the person who requested it.")
+    approval_decided_message = _("This spending has already been decided.")
+    approval_reference_message = _("Give the meeting (minutes) where the collective decision was taken.")
 
     org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="dues_spending",
                             verbose_name=_("organization"))
@@ -742,10 +757,6 @@ class DuesSpending(ScopedModel):
     purpose = models.CharField(_("purpose"), max_length=300)
     voucher_number = models.CharField(_("voucher number"), max_length=40, blank=True)
     from_care_fund = models.BooleanField(_("paid from the care fund"), default=False)
-    status = models.CharField(_("status"), max_length=10, choices=ApprovalStatus.choices,
-                              default=ApprovalStatus.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name=_("requested by"))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("approved by"))
     decided_on = models.DateField(_("approval date"), null=True, blank=True)
@@ -762,3 +773,13 @@ class DuesSpending(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.org} {self.spent_on:%Y-%m-%d} {self.category} {self.amount:.2f}元"
+
+    def check_decision(self, *, approve: bool) -> None:
+        """Spending from the care fund may not overdraw it."""
+        if approve and self.from_care_fund:
+            from dangjian.dues import rules
+
+            fund = rules.care_fund(self.org, self.spent_on.year)
+            if fund.closing < self.amount:
+                raise RuleError(gettext("The care fund holds %(balance)s yuan, not enough to pay %(amount)s yuan.")
+                                % {"balance": fund.closing, "amount": self.amount})

@@ -19,11 +19,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from dangjian.core import audit
+from dangjian.core import approvals, audit
 from dangjian.core.errors import RuleError
 from dangjian.core.scoping import covers, ensure_in_scope
 from dangjian.dues import rules, signals
-from dangjian.dues.choices import ApprovalStatus, Arrangement, BudgetStatus, CaseStatus, DuesKind, ReliefKind
+from dangjian.dues.choices import ApprovalStatus, Arrangement, CaseStatus, DuesKind, ReliefKind
 from dangjian.dues.models import (
     ArrearsCase,
     DuesAllocation,
@@ -127,11 +127,11 @@ def assess_member(
                 "monthly_amount": [str(existing[-1].monthly_amount), str(assessment.monthly_amount)],
                 "effective_month": str(effective_month),
             })
-        _rebill(member, effective_month, dt.date(year, 12, 1))
+        rebill(member, effective_month, dt.date(year, 12, 1))
     return assessment
 
 
-def _rebill(member: Member, first: dt.date, last: dt.date) -> int:
+def rebill(member: Member, first: dt.date, last: dt.date) -> int:
     """Bring existing bills of the months in line with the assessment and relief governing them."""
     changed = 0
     for bill in DuesBill.objects.select_for_update().filter(member=member, month__gte=first, month__lte=last):
@@ -168,6 +168,7 @@ def propose_relief(
             to_month=rules.month_start(to_month) if to_month else None,
             reduced_amount=reduced_amount if kind == ReliefKind.REDUCE else None, reason=reason,
             branch_decided_on=branch_decided_on, branch_decision_ref=branch_decision_ref,
+            requested_by=actor if getattr(actor, "pk", None) else None,
         )
         relief.save()
         ensure_in_scope(actor, relief, "add")
@@ -176,28 +177,9 @@ def propose_relief(
 
 def decide_relief(*, actor: Any, relief: HardshipRelief, approve: bool, approval_ref: str = "",
                   decided_on: dt.date | None = None) -> HardshipRelief:
-    """The next-higher committee approves or rejects a relief; approval re-bills the months.
-
-    The approver must hold dues rights on the committee above the member's branch: a branch
-    officer cannot approve their own branch's decision.
-    """
-    with transaction.atomic():
-        relief = HardshipRelief.objects.select_for_update().select_related("member__org").get(pk=relief.pk)
-        if relief.status != ApprovalStatus.PENDING:
-            raise RuleError(gettext("This relief request has already been decided."))
-        parent = Organization.objects.get_parent(relief.member.org)
-        if parent is None or not covers(actor, "dues", "change", parent):
-            raise RuleError(gettext("A dues relief must be approved by the party committee one level up."))
-        relief.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
-        relief.decided_by = actor
-        relief.decided_on = decided_on or _today()
-        relief.approval_ref = approval_ref
-        relief.save()
-        audit.record("approve" if approve else "reject", obj=relief, reason=approval_ref)
-        if approve:
-            last = relief.to_month or dt.date(relief.from_month.year + 1, 12, 1)
-            _rebill(relief.member, relief.from_month, last)
-    return relief
+    """The next-higher committee approves or rejects a relief (the core approvals rule);
+    approval re-bills the months (``HardshipRelief.after_decision``)."""
+    return approvals.decide(actor=actor, row=relief, approve=approve, reference=approval_ref, decided_on=decided_on)
 
 
 # --- bills ------------------------------------------------------------------------------------
@@ -585,37 +567,13 @@ def record_remittance(*, actor: Any, from_org: Organization, period_start: dt.da
 
 
 def approve_budget(*, actor: Any, budget: DuesBudget, approved_on: dt.date, approval_ref: str) -> DuesBudget:
-    with transaction.atomic():
-        budget = DuesBudget.objects.select_for_update().get(pk=budget.pk)
-        require(actor, "change", budget.org)
-        if not approval_ref.strip():
-            raise RuleError(gettext("Give the meeting or document that approved the budget."))
-        budget.status, budget.approved_on, budget.approval_ref = BudgetStatus.APPROVED, approved_on, approval_ref
-        budget.save()
-        audit.record("approve", obj=budget, reason=approval_ref)
-    return budget
+    """The level above approves a budget (the core approvals rule)."""
+    return approvals.decide(actor=actor, row=budget, approve=True, reference=approval_ref, decided_on=approved_on)
 
 
 def decide_spending(*, actor: Any, spending: DuesSpending, approve: bool, decision_ref: str,
                     decided_on: dt.date | None = None) -> DuesSpending:
-    """Approve or reject a spending request by collective decision (DUES08 art. 19): not by
-    the person who requested it; spending from the care fund may not overdraw it."""
-    with transaction.atomic():
-        spending = DuesSpending.objects.select_for_update().select_related("org").get(pk=spending.pk)
-        require(actor, "change", spending.org)
-        if spending.status != ApprovalStatus.PENDING:
-            raise RuleError(gettext("This spending has already been decided."))
-        if spending.requested_by_id and spending.requested_by_id == getattr(actor, "pk", None):
-            raise RuleError(gettext("Spending cannot be approved by the person who requested it."))
-        if not decision_ref.strip():
-            raise RuleError(gettext("Give the meeting (minutes) where the collective decision was taken."))
-        if approve and spending.from_care_fund:
-            fund = rules.care_fund(spending.org, spending.spent_on.year)
-            if fund.closing < spending.amount:
-                raise RuleError(gettext("The care fund holds %(balance)s yuan, not enough to pay %(amount)s yuan.")
-                                % {"balance": fund.closing, "amount": spending.amount})
-        spending.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
-        spending.decided_by, spending.decided_on, spending.decision_ref = actor, decided_on or _today(), decision_ref
-        spending.save()
-        audit.record("approve" if approve else "reject", obj=spending, reason=decision_ref)
-    return spending
+    """Approve or reject a spending request by collective decision of the level above (DUES08
+    art. 19; the core approvals rule): not by the person who requested it; spending from the
+    care fund may not overdraw it (``DuesSpending.check_decision``)."""
+    return approvals.decide(actor=actor, row=spending, approve=approve, reference=decision_ref, decided_on=decided_on)

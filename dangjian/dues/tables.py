@@ -224,7 +224,7 @@ class BudgetTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = DuesBudget
-        fields = ("org", "year", "total", "status", "approved_on")
+        fields = ("org", "year", "total", "status", "decided_on")
 
     def render_total(self, value: Any) -> str:
         return str(rules.cents(value))

@@ -1,5 +1,7 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.approvals import DecisionView, WithdrawView
 from dangjian.dues.imports import DuesBaseImporter
 from dangjian.dues.views import decisions, declarations, reports, work
 
@@ -21,9 +23,16 @@ urlpatterns = [
     path("disclosure.xlsx", reports.disclosure_xlsx, name="disclosure_xlsx"),
     path("disclosure.docx", reports.disclosure_docx, name="disclosure_docx"),
     path("templates/default.docx", reports.default_template, name="default_template"),
-    path("reliefs/<int:pk>/decide/", decisions.relief_decide, name="relief_decide"),
-    path("spending/<int:pk>/decide/", decisions.spending_decide, name="spending_decide"),
-    path("budgets/<int:pk>/approve/", decisions.budget_approve, name="budget_approve"),
+    path("reliefs/<int:pk>/decide/", DecisionView.as_view(views=declarations.ReliefViews,
+         title=_("Approve a hardship relief: %(obj)s")), name="relief_decide"),
+    path("reliefs/<int:pk>/withdraw/", WithdrawView.as_view(views=declarations.ReliefViews), name="relief_withdraw"),
+    path("spending/<int:pk>/decide/", DecisionView.as_view(views=declarations.SpendingViews,
+         title=_("Approve spending: %(obj)s")), name="spending_decide"),
+    path("spending/<int:pk>/withdraw/", WithdrawView.as_view(views=declarations.SpendingViews),
+         name="spending_withdraw"),
+    path("budgets/<int:pk>/approve/", DecisionView.as_view(views=declarations.BudgetViews,
+         title=_("Approve the budget: %(obj)s")), name="budget_approve"),
+    path("budgets/<int:pk>/withdraw/", WithdrawView.as_view(views=declarations.BudgetViews), name="budget_withdraw"),
     path("payments/<int:pk>/void/", decisions.payment_void, name="payment_void"),
     *declarations.StandardViews.urls("standards/"),
     *declarations.BandViews.urls("bands/"),

@@ -1,4 +1,4 @@
-"""Generated suites of the shared facilities (attachments, rectification items, the inbox).
+"""Generated suites of the shared facilities (attachments, rectification items, approvals, the inbox).
 
 ``RectificationSuite`` is a ``ModelSuite`` with the rectification rules added: declare it
 exactly like one (see dangjian.core.testing.suites).
@@ -39,6 +39,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from dangjian.core.approvals import ApprovalStatus
 from dangjian.core.context import acting_as
 from dangjian.core.models import AuditEntry
 from dangjian.core.modules import inbox_sections
@@ -235,6 +236,141 @@ class RectificationSuite(ModelSuite):
         assert late.pk in overdue and on_time.pk not in overdue
         not_overdue = listed_pks(client.get(self.url("list") + "?overdue=false"))
         assert on_time.pk in not_overdue and late.pk not in not_overdue
+
+
+class ApprovalSuite(FacilitySuite):
+    """A request model on the approvals facility (dangjian.core.approvals): decided through its
+    decision screen by the level above, never by the requester, once, with its reference,
+    version-checked and audited; withdrawn by its requester. Declare::
+
+        class TestReliefApprovalSuite(ApprovalSuite):
+            model = HardshipRelief
+            allowed = "c1_staff"      # holds the grant on the level above the request's organization
+            peer = "officer_b1"       # holds the grant on the requesting organization only
+            outsider = "officer_b2"   # sees nothing of it
+
+            @classmethod
+            def make_request(cls, p, requested_by): ...   # a pending row, requested by that user
+            @classmethod
+            def decide_url(cls, row): return reverse("dues:relief_decide", args=[row.pk])
+            @classmethod
+            def withdraw_url(cls, row): return reverse("dues:relief_withdraw", args=[row.pk])
+    """
+
+    peer: ClassVar[str]
+
+    @classmethod
+    def make_request(cls, p: Personas, requested_by: Any) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def decide_url(cls, row: Any) -> str:
+        raise NotImplementedError
+
+    @classmethod
+    def withdraw_url(cls, row: Any) -> str:
+        raise NotImplementedError
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cookie = settings.SESSION_COOKIE_NAME
+        cls._sessions[cls.peer] = login(cls.peer).cookies[cookie].value
+
+    def new_request(self, requested_by: str | None = None) -> Any:
+        with acting_as(None, reason="test fixture"):
+            return self.make_request(self.p, self.p.user(requested_by or self.peer))
+
+    def post_decision(self, username: str, row: Any, *, approve: bool = True, reference: str = "党委会议纪要第8号",
+                      version: int | None = None) -> Any:
+        data = {"approve": "1" if approve else "0", "reference": reference,
+                "decided_on": timezone.localdate().isoformat(), "version": row.version if version is None else version}
+        return self.client_as(username).post(self.decide_url(row), data)
+
+    def assert_pending(self, row: Any) -> None:
+        row.refresh_from_db()
+        assert row.status == ApprovalStatus.PENDING and row.decided_by_id is None, row.status
+
+    def assert_refused(self, response: Any, message: Any) -> None:
+        assert response.status_code == 400, response.status_code
+        assert self.chinese(str(message)) in response.content.decode(), f"expected {message!r} on the page"
+
+    def test_anonymous_goes_to_login_and_decides_nothing(self) -> None:
+        row = self.new_request()
+        response = Client().post(self.decide_url(row), {"approve": "1", "reference": "x", "version": row.version})
+        assert response.status_code == 302 and response["Location"].startswith(LOGIN_URL)
+        self.assert_pending(row)
+
+    def test_outsider_gets_404_and_decides_nothing(self) -> None:
+        row = self.new_request()
+        assert self.client_as(self.outsider).get(self.decide_url(row)).status_code == 404
+        assert self.post_decision(self.outsider, row).status_code == 404
+        self.assert_pending(row)
+
+    def test_the_level_above_approves_with_its_reference_and_audit(self) -> None:
+        row = self.new_request()
+        assert self.client_as(self.allowed).get(self.decide_url(row)).status_code == 200
+        response = self.post_decision(self.allowed, row, reference="党委会议纪要第8号")
+        assert response.status_code == 302, response.content.decode()[:3000]
+        row.refresh_from_db()
+        assert row.status == ApprovalStatus.APPROVED and row.decided_by.username == self.allowed
+        assert row.decided_on == timezone.localdate() and row.decision_ref == "党委会议纪要第8号"
+        assert AuditEntry.objects.filter(event="approve", object_type=self.model._meta.label_lower,
+                                         object_id=str(row.pk), actor_name=self.allowed,
+                                         reason="党委会议纪要第8号").exists()
+
+    def test_the_level_above_rejects(self) -> None:
+        row = self.new_request()
+        assert self.post_decision(self.allowed, row, approve=False).status_code == 302
+        row.refresh_from_db()
+        assert row.status == ApprovalStatus.REJECTED
+        assert AuditEntry.objects.filter(event="reject", object_id=str(row.pk), actor_name=self.allowed).exists()
+
+    def test_the_requesting_level_cannot_decide(self) -> None:
+        row = self.new_request(requested_by=self.allowed)  # so the peer is not the requester
+        self.assert_refused(self.post_decision(self.peer, row), self.model.approval_level_message)  # type: ignore[attr-defined]
+        self.assert_pending(row)
+
+    def test_the_requester_cannot_decide_even_from_above(self) -> None:
+        row = self.new_request(requested_by=self.allowed)
+        self.assert_refused(self.post_decision(self.allowed, row), self.model.approval_self_message)  # type: ignore[attr-defined]
+        self.assert_pending(row)
+
+    def test_a_decision_needs_its_reference_beside_the_field(self) -> None:
+        row = self.new_request()
+        response = self.post_decision(self.allowed, row, reference=" ")
+        assert response.status_code == 400
+        assert response.context["form"].errors.get("reference")
+        self.assert_pending(row)
+
+    def test_a_request_is_decided_once(self) -> None:
+        row = self.new_request()
+        assert self.post_decision(self.allowed, row).status_code == 302
+        row.refresh_from_db()
+        again = self.post_decision(self.allowed, row, approve=False)
+        self.assert_refused(again, self.model.approval_decided_message)  # type: ignore[attr-defined]
+        row.refresh_from_db()
+        assert row.status == ApprovalStatus.APPROVED
+
+    def test_a_stale_page_is_the_conflict_page(self) -> None:
+        row = self.new_request()
+        assert self.post_decision(self.allowed, row, version=row.version - 1 or 0).status_code == 409
+        assert self.post_decision(self.allowed, row, version=0).status_code == 409
+        self.assert_pending(row)
+
+    def test_the_requester_withdraws_and_then_nobody_decides(self) -> None:
+        row = self.new_request()
+        response = self.client_as(self.peer).post(self.withdraw_url(row), {"version": row.version})
+        assert response.status_code == 302
+        row.refresh_from_db()
+        assert row.status == ApprovalStatus.WITHDRAWN
+        assert AuditEntry.objects.filter(event="withdraw", object_id=str(row.pk), actor_name=self.peer).exists()
+        self.assert_refused(self.post_decision(self.allowed, row), self.model.approval_decided_message)  # type: ignore[attr-defined]
+
+    def test_an_outsider_cannot_withdraw(self) -> None:
+        row = self.new_request()
+        assert self.client_as(self.outsider).post(self.withdraw_url(row), {"version": row.version}).status_code == 404
+        self.assert_pending(row)
 
 
 class InboxSuite(FacilitySuite):

@@ -97,15 +97,22 @@ def _declared_suites(base: type) -> list[Any]:
 
 
 def test_every_facility_user_declares_the_facility_suite() -> None:
-    """A model built on a shared facility (attachments, rectification items) is tested by that
-    facility's generated suite, and every declared inbox section by an InboxSuite."""
+    """A model built on a shared facility (attachments, rectification items, approvals) is
+    tested by that facility's generated suite, and every declared inbox section by an InboxSuite."""
+    from dangjian.core.approvals import ApprovalBase
     from dangjian.core.attachments import AttachmentBase
     from dangjian.core.modules import inbox_sections
     from dangjian.core.rectification import RectificationBase
-    from dangjian.core.testing.facilities import AttachmentSuite, InboxSuite, RectificationSuite
+    from dangjian.core.testing.facilities import (
+        ApprovalSuite,
+        AttachmentSuite,
+        InboxSuite,
+        RectificationSuite,
+    )
 
     ours = [m for m in apps.get_models() if m.__module__.startswith("dangjian.")]
-    for base, suite in ((AttachmentBase, AttachmentSuite), (RectificationBase, RectificationSuite)):
+    for base, suite in ((AttachmentBase, AttachmentSuite), (RectificationBase, RectificationSuite),
+                        (ApprovalBase, ApprovalSuite)):
         users = {m._meta.label_lower for m in ours if issubclass(m, base)}
         tested = {(s.views.model if hasattr(s, "views") else s.model)._meta.label_lower
                   for s in _declared_suites(suite)}

@@ -269,13 +269,20 @@ def test_spending_approval_and_care_fund(personas: Any, officer: Any, staff: Any
     from dangjian.dues.models import DuesSpending, SpendingCategory
 
     hardship = SpendingCategory.objects.get(code="hardship")
+    root_staff = personas.user("root_staff")
     with acting_as(staff):
         spending = DuesSpending(org=personas.c1, category=hardship, spent_on=dt.date(2026, 3, 1), amount=D("10.00"),
                                 payee="困难党员", purpose="慰问", from_care_fund=True, requested_by=staff)
         spending.save()
-        with pytest.raises(RuleError, match="本人"):
+        # the committee asks the level above (DOMAIN 1.6: requests go to the next level up)
+        with pytest.raises(RuleError, match="上一级"):
             services.decide_spending(actor=staff, spending=spending, approve=True, decision_ref="党委会")
-    root_staff = personas.user("root_staff")
+    with acting_as(root_staff):
+        own = DuesSpending(org=personas.c1, category=hardship, spent_on=dt.date(2026, 3, 2), amount=D("10.00"),
+                           payee="困难党员", purpose="慰问", requested_by=root_staff)
+        own.save()
+        with pytest.raises(RuleError, match="本人"):
+            services.decide_spending(actor=root_staff, spending=own, approve=True, decision_ref="党委会")
     with acting_as(root_staff), pytest.raises(RuleError, match="余额"):
         services.decide_spending(actor=root_staff, spending=spending, approve=True, decision_ref="党委会纪要")
 

@@ -23,6 +23,7 @@ from dangjian.dues.models import (
     DuesBill,
     DuesPayment,
     DuesSpending,
+    HardshipRelief,
     SpendingCategory,
 )
 from dangjian.dues.tests.conftest import assess, bill_months, pay
@@ -279,10 +280,11 @@ def test_relief_and_spending_decisions(personas: Personas, client_for: Any, year
     assert response.status_code == 302
     relief_pk = int(response["Location"].rstrip("/").split("/")[-1])
     decide = reverse("dues:relief_decide", args=[relief_pk])
-    refused = officer.post(decide, {"approve": "1", "reference": "自批", "decided_on": "2026-02-01"})
+    version = HardshipRelief.objects.get(pk=relief_pk).version  # the decision screen carries the version it showed
+    refused = officer.post(decide, {"approve": "1", "reference": "自批", "decided_on": "2026-02-01", "version": version})
     assert refused.status_code == 400 and "上一级党委" in refused.content.decode()
-    assert client_for("c1_staff").post(decide, {"approve": "1", "reference": "党委批复",
-                                                "decided_on": "2026-02-01"}).status_code == 302
+    assert client_for("c1_staff").post(decide, {"approve": "1", "reference": "党委批复", "decided_on": "2026-02-01",
+                                                "version": version}).status_code == 302
     assert DuesBill.objects.get(member=personas.members["m_b1_2"], month=dt.date(2026, 2, 1)).amount_due == 0
     category = SpendingCategory.objects.get(code="training")
     with acting_as(personas.user("officer_b1")):
@@ -290,9 +292,9 @@ def test_relief_and_spending_decisions(personas: Personas, client_for: Any, year
                                 payee="书店", purpose="学习资料", requested_by=personas.user("officer_b1"))
         spending.save()
     url = reverse("dues:spending_decide", args=[spending.pk])
-    assert officer.post(url, {"approve": "1", "reference": "支委会", "decided_on": "2026-03-02"}).status_code == 400
-    assert client_for("c1_staff").post(url, {"approve": "1", "reference": "支委会",
-                                             "decided_on": "2026-03-02"}).status_code == 302
+    data = {"approve": "1", "reference": "支委会", "decided_on": "2026-03-02", "version": spending.version}
+    assert officer.post(url, data).status_code == 400
+    assert client_for("c1_staff").post(url, data).status_code == 302
 
 
 def test_anonymous_is_sent_to_login() -> None:

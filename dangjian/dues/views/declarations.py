@@ -8,11 +8,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.approvals import can_decide, can_withdraw
 from dangjian.core.excel import Column
 from dangjian.core.scoping import covers
 from dangjian.core.views import ModelViews, Related
 from dangjian.dues import forms, rules
-from dangjian.dues.choices import ApprovalStatus, BudgetStatus
 from dangjian.dues.filtersets import (
     AssessmentFilterSet,
     AuxiliaryBandFilterSet,
@@ -73,7 +73,6 @@ from dangjian.dues.tables import (
     StandardTable,
     StatementTable,
 )
-from dangjian.orgs.models import Organization
 
 CONFIG_ACTIONS = ("list", "detail", "add", "edit")
 
@@ -219,20 +218,18 @@ class ReliefViews(DuesViews):
     actions = ("list", "detail", "add", "export")
     detail_template = "dues/relief_detail.html"
     detail_fields = ("member", "kind", "from_month", "to_month", "reduced_amount", "reason", "branch_decided_on",
-                     "branch_decision_ref", "status", "decided_by", "decided_on", "approval_ref")
+                     "branch_decision_ref", "status", "requested_by", "decided_by", "decided_on", "decision_ref")
     export_columns = (
         Column("姓名", "member__name", 10), Column("类别", "get_kind_display", 8),
         Column("起始月份", lambda r: month_label(r.from_month), 12),
         Column("结束月份", lambda r: month_label(r.to_month), 12), Column("减交后月缴纳额", "reduced_amount"),
         Column("原因", "reason", 30), Column("支部决定日期", "branch_decided_on", 12),
-        Column("状态", "get_status_display"), Column("批复", "approval_ref", 24),
+        Column("状态", "get_status_display"), Column("批复", "decision_ref", 24),
     )
 
     @classmethod
     def detail_context(cls, request: HttpRequest, obj: Any) -> dict[str, Any]:
-        parent = Organization.objects.get_parent(obj.member.org)  # scope-ok: tree lookup; covers() decides
-        return {"can_decide": obj.status == ApprovalStatus.PENDING and parent is not None
-                and covers(request.user, "dues", "change", parent)}
+        return {"can_decide": can_decide(request.user, obj), "can_withdraw": can_withdraw(request.user, obj)}
 
 
 def _bills(request: HttpRequest) -> QuerySet[DuesBill]:
@@ -374,10 +371,10 @@ class BudgetViews(DuesViews):
     form = forms.BudgetForm
     actions = ("list", "detail", "add", "edit", "export")
     detail_template = "dues/budget_detail.html"
-    detail_fields = ("org", "year", "status", "approved_on", "approval_ref", "note")
+    detail_fields = ("org", "year", "status", "decided_by", "decided_on", "decision_ref", "note")
     export_columns = (
         Column("组织", "org__name", 26), Column("年度", "year", 6), Column("预算合计", "total"),
-        Column("状态", "get_status_display", 8), Column("批准日期", "approved_on", 12),
+        Column("状态", "get_status_display", 8), Column("批准日期", "decided_on", 12),
     )
     related = (Related(_("Budget lines"), "dues:budgetline_list", "budget"),)
 
@@ -386,7 +383,7 @@ class BudgetViews(DuesViews):
         summary = rules.budget_summary(obj.org, obj.year)
         return {
             "budget_rows": summary.rows, "budget_total": summary.budget, "actual_total": summary.actual,
-            "can_approve": obj.status == BudgetStatus.DRAFT and covers(request.user, "dues", "change", obj.org),
+            "can_approve": can_decide(request.user, obj), "can_withdraw": can_withdraw(request.user, obj),
         }
 
 
@@ -421,5 +418,4 @@ class SpendingViews(DuesViews):
 
     @classmethod
     def detail_context(cls, request: HttpRequest, obj: Any) -> dict[str, Any]:
-        return {"can_decide": obj.status == ApprovalStatus.PENDING and covers(request.user, "dues", "change", obj.org)
-                and obj.requested_by_id != request.user.pk}
+        return {"can_decide": can_decide(request.user, obj), "can_withdraw": can_withdraw(request.user, obj)}
