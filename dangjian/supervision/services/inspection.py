@@ -98,7 +98,8 @@ def transfer_clue(*, actor: Any, inspection: Inspection, department: Any, summar
             raise RuleError(gettext("The finding belongs to another inspection."), field="finding")
         clue = Clue(inspection=row, finding=finding, department=department, summary=summary.strip())
         clue.save()
-        ensure_in_scope(actor, clue, "view")
+        if actor is not None:
+            ensure_in_scope(actor, clue, "view")
     return clue
 
 
@@ -122,7 +123,8 @@ def open_item(*, actor: Any, finding: Finding, content: str, owner: Any,
         item = InspectionRectification(org=row.inspection.target, finding=row, content=content, owner=owner,
                                        deadline=deadline or default_deadline(row.inspection))
         item.save()
-        ensure_in_scope(actor, item, "add")
+        if actor is not None:
+            ensure_in_scope(actor, item, "add")
     return item
 
 

@@ -77,7 +77,8 @@ def clue(insp: Inspection, department: Any, summary: str | None = None) -> Clue:
 
 
 def filing(org: Any, year: int = 2026, quarter: int = 1, **fields: Any) -> Filing:
-    row = Filing(org=org, year=year, quarter=quarter, due_on=dt.date(year, 4, 15), **fields)
+    fields.setdefault("due_on", dt.date(year, 4, 15))
+    row = Filing(org=org, year=year, quarter=quarter, **fields)
     row.save()
     for requirement in FilingRequirement.rows_in_force(year).filter(org_kind=org.kind):
         FilingItem(filing=row, requirement=requirement).save()
