@@ -162,7 +162,7 @@ def test_approval_never_beyond_six_months(p: Any, version: str, day: dt.date, ok
 
 # -- 转正 not before the probation ends ------------------------------------------------------------
 
-CONVERT = {"should_attend": 2, "present": 2, "yes_votes": 2, "secret_ballot": True, "outcome": "convert"}
+CONVERT: dict[str, Any] = {"should_attend": 2, "present": 2, "yes_votes": 2, "secret_ballot": True, "outcome": "convert"}
 
 
 @pytest.mark.parametrize(("day", "ok"), [(D(2026, 5, 9), False), (D(2026, 5, 10), True), (D(2026, 5, 11), True)])
@@ -212,7 +212,7 @@ def test_cancellation_takes_the_member_off_the_roll(p: Any, version: str) -> Non
     record(p, case, K.CONVERSION_MEETING, D(2026, 5, 10), **{**CONVERT, "outcome": "cancel"})
     record(p, case, K.CONVERSION_APPROVAL, D(2026, 6, 1), passed=True)
     case.refresh_from_db()
-    member = Member.objects.get(pk=case.member_id)
+    member = Member.objects.get(pk=case.member_id or 0)
     assert case.stage == Stage.CANCELLED and not member.is_active and member.status == "probationary"
 
 
