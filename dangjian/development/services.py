@@ -55,6 +55,9 @@ def open_case(*, actor: Any, org: Organization, name: str, gender: str, ethnicit
     if idcard.birth_date(id_number) != birth_date:
         raise RuleError(gettext("The birth date inside the ID number does not match the birth date entered."),
                         field="id_number")
+    if idcard.gender(id_number) != gender:
+        raise RuleError(gettext("The gender digit of the ID number does not match the gender entered."),
+                        field="id_number")
     row = rules.rules_for(org, applied_on)
     rules.check_application(rules=row, birth_date=birth_date, applied_on=applied_on, today=today)
     with transaction.atomic():
