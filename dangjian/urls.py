@@ -12,4 +12,5 @@ urlpatterns = [
     path("meetings/", include("dangjian.meetings.urls")),
     path("development/", include("dangjian.development.urls")),
     path("supervision/", include("dangjian.supervision.urls")),
+    path("points/", include("dangjian.points.urls")),
 ]

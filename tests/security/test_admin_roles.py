@@ -29,9 +29,11 @@ from dangjian.core.testing.api_suites import ViewSetSuite, api_token, registered
 from tests.security.conftest import all_routes, login
 
 AREAS = ("members", "orgs", "posts", "config", "users", "grants", "security", "audit", "meetings", "attendance",
-         "dlm", "dues", "development", "filings", "mistakes", "inspection_plans", "inspection", "clues")
+         "dlm", "dues", "development", "filings", "mistakes", "inspection_plans", "inspection", "clues", "points",
+         "discipline")
 #: Areas holding business personal data, which no administrator role reaches.
-BUSINESS_AREAS = ("members", "posts", "meetings", "attendance", "dlm", "dues", "development", "inspection")
+BUSINESS_AREAS = ("members", "posts", "meetings", "attendance", "dlm", "dues", "development", "inspection", "points",
+                  "discipline")
 ACTIONS = ("view", "add", "change", "delete", "export", "reveal")
 V, A, C, D, E, R = ACTIONS
 ALL = {V, A, C, D, E}
@@ -39,19 +41,21 @@ ALL = {V, A, C, D, E}
 #: role -> (reach, {area: actions}); anything not listed is denied.
 EXPECTED: dict[str, tuple[str, dict[str, set[str]]]] = {
     "member": ("self", {"members": {V}, "orgs": {V}, "posts": {V}, "meetings": {V}, "attendance": {V},
-                        "dues": {V}, "mistakes": {V}}),
+                        "dues": {V}, "mistakes": {V}, "points": {V}, "discipline": {V}}),
     "branch_officer": ("subtree", {"members": ALL, "orgs": {V, C, E}, "posts": {V, C, E}, "config": {V},
                                    "meetings": ALL, "attendance": ALL, "dlm": ALL, "dues": ALL,
-                                   "development": {V, A, C, E}, "filings": ALL, "mistakes": {V}, "inspection": {V, C}}),
+                                   "development": {V, A, C, E}, "filings": ALL, "mistakes": {V}, "inspection": {V, C},
+                                   "points": ALL, "discipline": {V, A, C, E}}),
     "committee_staff": ("subtree", {"members": ALL | {R}, "orgs": ALL, "posts": ALL, "config": {V, A, C},
                                     "meetings": ALL, "attendance": ALL, "dlm": ALL, "dues": ALL,
                                     "development": ALL, "filings": ALL, "mistakes": ALL, "inspection_plans": ALL,
-                                    "inspection": ALL, "clues": {V, A, C, E}}),
+                                    "inspection": ALL, "clues": {V, A, C, E}, "points": ALL, "discipline": ALL}),
     # the inspector's inspection and clue rights reach only the inspections of its teams
     # (dangjian/supervision/models/visibility.py), not the granted subtree
     "inspector": ("subtree", {"members": {V}, "orgs": {V}, "posts": {V}, "meetings": {V}, "attendance": {V},
                               "dlm": {V}, "dues": {V}, "development": {V}, "filings": {V}, "mistakes": {V},
-                              "inspection": {V, A, C, E}, "clues": {V, A, C, E}}),
+                              "inspection": {V, A, C, E}, "clues": {V, A, C, E}, "points": {V},
+                              "discipline": {V, A}}),
     "system_admin": ("subtree", {"orgs": ALL, "users": {V, A, C}, "config": {V, A, C}}),
     "security_admin": ("subtree", {"grants": ALL, "users": {V}, "security": {V, C}, "orgs": {V}}),
     "audit_admin": ("subtree", {"audit": {V, E}}),

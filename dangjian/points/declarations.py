@@ -1,0 +1,53 @@
+"""What the points module declares to the core (see dangjian/core/modules.py)."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from dangjian.accounts.roles import ALL, Role
+from dangjian.core.modules import Area, DemoStep, ModuleParts, PortalItem
+from dangjian.core.navigation import MenuGroup, MenuItem
+
+
+def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
+    return MenuGroup(_("Member points"), (
+        MenuItem(_("My points"), "points:mine", "star", "points"),
+        MenuItem(_("Points workbench"), "points:index", "list-check", "points"),
+        MenuItem(_("Points ledger"), "points:entry_list", "list", "points"),
+        MenuItem(_("Points ranking"), "points:ranking", "trophy", "points"),
+        MenuItem(_("Points publications"), "points:publication_list", "speakerphone", "points"),
+        MenuItem(_("Violation records"), "points:violation_list", "alert-octagon", "discipline"),
+        MenuItem(_("Measure proposals"), "points:proposal_list", "gavel", "discipline"),
+        MenuItem(_("Points rules"), "points:rule_list", "settings", "config"),
+    ))
+
+
+def _build_demo(ctx):  # type: ignore[no-untyped-def]
+    from dangjian.points.demo import build
+
+    return build(ctx)
+
+
+parts = ModuleParts(
+    areas=(
+        # member points: a member sees only their own entries and balance
+        Area("points", _("Member points"), {
+            Role.MEMBER: frozenset({"view"}),
+            Role.BRANCH_OFFICER: ALL,
+            Role.COMMITTEE_STAFF: ALL,
+            Role.INSPECTOR: frozenset({"view"}),
+        }, own_rows=True, member_data=True),
+        # violation records: the officer concerned, the branch secretary, the committee's discipline
+        # staff and above; never peers of the same branch (own rows)
+        Area("discipline", _("Violation scoring"), {
+            Role.MEMBER: frozenset({"view"}),
+            Role.BRANCH_OFFICER: frozenset({"view", "add", "change", "export"}),
+            Role.COMMITTEE_STAFF: ALL,
+            Role.INSPECTOR: frozenset({"view", "add"}),
+        }, own_rows=True, member_data=True),
+    ),
+    audit_events={"publish": pgettext_lazy("audit event", "Published")},
+    navigation=menu,
+    nav_order=35,
+    portal=(PortalItem(_("My points"), "points:mine", "star", "points", order=35),),
+    demo=DemoStep(_build_demo, order=60),
+)

@@ -1,0 +1,68 @@
+"""The ledger's subscriptions: entries derived inside the writing transaction (``derive``).
+
+Each receiver finds the rules in force for the evidence's year with the matching trigger and
+writes (or, when the evidence changed, reverses) the automatic entry keyed by (rule, evidence,
+member). A later module plugs in the same way: declare an event in its ``signals.py``, add a
+``Trigger`` and a rule row, and subscribe here (docs/points.md).
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from dangjian.core.events import Occurrence
+from dangjian.dues.signals import bill_paid
+from dangjian.meetings.choices import AttendanceStatus
+from dangjian.meetings.signals import attendance_recorded
+from dangjian.points import services
+from dangjian.points.choices import Trigger
+from dangjian.points.signals import violation_confirmed, violation_withdrawn
+
+
+@attendance_recorded.derive
+def points_for_attendance(occurrence: Occurrence) -> None:
+    attendance = occurrence.evidence
+    meeting = attendance.meeting
+    day = timezone.localtime(meeting.starts_at).date()
+    kind = meeting.kind.code
+    wanted = {AttendanceStatus.PRESENT: Trigger.ATTENDANCE_PRESENT,
+              AttendanceStatus.ABSENT: Trigger.ATTENDANCE_ABSENT}.get(attendance.status)
+    rules = [r for r in services.rules_for(day.year, Trigger.ATTENDANCE_PRESENT, Trigger.ATTENDANCE_ABSENT)
+             if kind in r.kind_list]
+    target = next((r for r in rules if r.trigger == wanted), None)
+    services.withdraw(actor=occurrence.actor, member=attendance.member, evidence=occurrence.evidence_key,
+                      year=day.year, keep=[target.pk] if target else [],
+                      reason=gettext("Attendance changed to: %(status)s") % {"status": attendance.get_status_display()})
+    if target is not None:
+        services.derive(actor=occurrence.actor, rule=target, member=attendance.member,
+                        evidence=occurrence.evidence_key, day=day,
+                        evidence_label=str(meeting)[:200])
+
+
+@bill_paid.derive
+def points_for_dues(occurrence: Occurrence) -> None:
+    bill = occurrence.evidence
+    trigger = Trigger.DUES_ON_TIME if occurrence["on_time"] else Trigger.DUES_LATE
+    rule = next(iter(services.rules_for(bill.month.year, trigger)), None)
+    if rule is None:
+        return
+    services.derive(actor=occurrence.actor, rule=rule, member=bill.member, evidence=occurrence.evidence_key,
+                    day=bill.month, evidence_label=gettext("Dues of %(month)s") % {"month": f"{bill.month:%Y-%m}"})
+
+
+@violation_confirmed.derive
+def points_for_violation(occurrence: Occurrence) -> None:
+    row = occurrence.evidence
+    rule = next(iter(services.rules_for(row.occurred_on.year, Trigger.VIOLATION)), None)
+    if rule is None:
+        return
+    services.derive(actor=occurrence.actor, rule=rule, member=row.member, evidence=occurrence.evidence_key,
+                    day=row.occurred_on, multiplier=row.points, evidence_label=str(row.kind.name))
+
+
+@violation_withdrawn.derive
+def withdraw_violation_points(occurrence: Occurrence) -> None:
+    row = occurrence.evidence
+    services.withdraw(actor=occurrence.actor, member=row.member, evidence=occurrence.evidence_key,
+                      year=row.occurred_on.year, reason=gettext("Appeal upheld"))

@@ -1,0 +1,46 @@
+from django.urls import path
+
+from dangjian.points import screens, views
+
+app_name = "points"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("mine/", views.mine, name="mine"),
+    path("members/<int:pk>/", views.member_points, name="member_points"),
+    path("ranking/", views.ranking, name="ranking"),
+    path("ranking.xlsx", views.ranking_xlsx, name="ranking_xlsx"),
+    path("award/", views.award, name="award"),
+    path("claim/", views.claim, name="claim"),
+    path("entries/<int:pk>/confirm/", views.entry_action, {"action": "confirm"}, name="entry_confirm"),
+    path("entries/<int:pk>/dispute/", views.entry_action, {"action": "dispute"}, name="entry_dispute"),
+    path("entries/<int:pk>/approve/", views.entry_action, {"action": "approve"}, name="entry_approve"),
+    path("entries/<int:pk>/reject/", views.entry_action, {"action": "reject"}, name="entry_reject"),
+    path("entries/<int:pk>/reverse/", views.entry_action, {"action": "reverse"}, name="entry_reverse"),
+    path("entries/<int:pk>/object/", views.entry_action, {"action": "object"}, name="entry_object"),
+    path("entries/<int:pk>/attachments/", views.entry_attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>/", views.entry_attachment_download, name="attachment_download"),
+    path("publish/", views.publish, name="publish"),
+    path("publications/<int:pk>/close/", views.publication_close, name="publication_close"),
+    path("publications/<int:pk>/list.xlsx", views.publication_xlsx, name="publication_xlsx"),
+    path("publications/<int:pk>/list.docx", views.publication_docx, name="publication_docx"),
+    path("objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
+    path("rules/copy/", views.copy_catalog, name="copy_catalog"),
+    path("violations/add/", views.violation_add, name="violation_add"),
+    path("violations/<int:pk>/confirm/", views.violation_action, {"action": "confirm"}, name="violation_confirm"),
+    path("violations/<int:pk>/reject/", views.violation_action, {"action": "reject"}, name="violation_reject"),
+    path("violations/<int:pk>/appeal/", views.violation_action, {"action": "appeal"}, name="violation_appeal"),
+    path("violations/<int:pk>/uphold/", views.violation_action, {"action": "uphold"}, name="violation_uphold"),
+    path("violations/<int:pk>/dismiss/", views.violation_action, {"action": "dismiss"}, name="violation_dismiss"),
+    path("proposals/<int:pk>/decide/", views.proposal_decide, name="proposal_decide"),
+    *screens.EntryViews.urls("entries/"),
+    *screens.PublicationViews.urls("publications/"),
+    *screens.ObjectionViews.urls("objections/"),
+    *screens.ViolationViews.urls("violations/"),
+    *screens.ProposalViews.urls("proposals/"),
+    *screens.SchemeViews.urls("schemes/"),
+    *screens.CategoryViews.urls("categories/"),
+    *screens.RuleViews.urls("rules/"),
+    *screens.ViolationKindViews.urls("violation-kinds/"),
+    *screens.OrgSettingsViews.urls("settings/"),
+]
