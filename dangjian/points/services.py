@@ -306,7 +306,14 @@ def confirm(*, actor: Any, entry: PointEntry, accept: bool, note: str = "") -> P
     """The member confirms (or disputes) what the scorer recorded for them."""
     entry, balance = _locked_entry(entry)
     if _own_member_id(actor) != entry.member_id:
-        raise RuleError(gettext("Only the member concerned confirms an entry."))
+        # a member without an account signs the paper 登记表; the branch records that signature
+        from dangjian.accounts.models import User
+
+        has_account = User.objects.filter(member_id=entry.member_id, is_active=True).exists()
+        if has_account or not covers(actor, "points", "change", entry.org):
+            raise RuleError(gettext("Only the member concerned confirms an entry."))
+        if not note.strip():
+            raise RuleError(gettext("Note where the member signed (the paper registration form)."), field="note")
     if entry.status != EntryStatus.RECORDED:
         raise RuleError(gettext("This entry is not waiting for your confirmation."))
     if not accept:
@@ -314,6 +321,8 @@ def confirm(*, actor: Any, entry: PointEntry, accept: bool, note: str = "") -> P
         return entry
     entry.status = EntryStatus.CONFIRMED if entry.rule.needs_approval else EntryStatus.APPROVED
     entry.confirmed_at = timezone.now()
+    if note.strip() and _own_member_id(actor) != entry.member_id:
+        entry.note = f"{entry.note} / {note.strip()}"[:300]
     entry.save()
     return entry
 
