@@ -144,7 +144,7 @@ def build(version: str, commit: str, requirements: Path, package_lock: Path) -> 
             "timestamp": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
             "tools": {"components": [{"type": "application", "name": "dangjian scripts/sbom.py"}]},
             "component": {"type": "application", "bom-ref": app_ref, "name": "dangjian", "version": version,
-                          "description": "智慧党建", "purl": app_ref,
+                          "description": "Party-building work platform (zhihui dangjian)", "purl": app_ref,
                           "properties": [{"name": "dangjian:commit", "value": commit}] if commit else []},
         },
         "components": components,

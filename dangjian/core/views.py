@@ -83,6 +83,8 @@ class ModelViews:
     # -- hooks -----------------------------------------------------------------------------
     @classmethod
     def get_queryset(cls, request: HttpRequest) -> models.QuerySet[Any]:
+        """The rows before scoping. Uses only ``request.user`` and ``request.GET``: a large
+        export's background job calls it with a request carrying nothing else."""
         qs = cls.queryset if cls.queryset is not None else cls.model._default_manager.all()  # scope-ok: see scoped()
         return qs.all()
 
