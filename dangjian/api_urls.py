@@ -4,7 +4,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from dangjian.accounts.api.views import RoleGrantViewSet, TokenRevokeView, TokenView
+from dangjian.accounts.api.views import (
+    RoleGrantViewSet,
+    TokenDetailView,
+    TokenListView,
+    TokenRefreshView,
+    TokenRevokeView,
+    TokenView,
+)
 from dangjian.accounts.imports import RoleGrantImporter
 from dangjian.core.api.imports import ImportAPIView
 from dangjian.development.api.views import CaseViewSet, StepViewSet
@@ -36,6 +43,9 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("auth/token/revoke/", TokenRevokeView.as_view(), name="token_revoke"),
+    path("auth/token/refresh/", TokenRefreshView.as_view(), name="token_refresh"),
+    path("auth/tokens/", TokenListView.as_view(), name="token_list"),
+    path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="token_detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Excel imports: one path per kind (explicit; the importer declares the kind's columns and checks)

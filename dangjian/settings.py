@@ -94,6 +94,8 @@ MIDDLEWARE = [
     # Load-balancer probes (/health/, /ready/) answer before host validation and the HTTPS
     # redirect: a probe by IP over plain http gets 200, never 400 or 301 (core/probes.py).
     "dangjian.core.probes.ProbeMiddleware",
+    # A body over the limit is refused before it is read (nginx: client_max_body_size).
+    "dangjian.core.middleware.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -295,7 +297,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "dangjian.core.api.exceptions.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["dangjian.core.api.throttles.SharedScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"login": "30/min"},
 }
 SPECTACULAR_SETTINGS = {
@@ -336,6 +338,11 @@ DANGJIAN = {
     "EXPORT_JOB_ROWS": int(os.environ.get("EXPORT_JOB_ROWS") or 10_000),
     # Hours an export job's file stays downloadable; the scheduler's prune_job_files removes it.
     "EXPORT_FILE_HOURS": int(os.environ.get("EXPORT_FILE_HOURS") or 24),
+    # Largest request body (MB); deploy/nginx has the same client_max_body_size.
+    "MAX_REQUEST_BODY_MB": int(os.environ.get("MAX_REQUEST_BODY_MB", "32")),
+    # How long an Idempotency-Key stays claimed by a request whose worker may have died: longer
+    # than gunicorn's timeout (60 s), so only a dead request loses its claim (core/api/idempotency.py).
+    "IDEMPOTENCY_LEASE_SECONDS": int(os.environ.get("IDEMPOTENCY_LEASE_SECONDS", "120")),
 }
 
 # --- Logs: one JSON line per request and per job (dangjian/core/logs.py, docs/backup.md) ------

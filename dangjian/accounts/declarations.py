@@ -52,6 +52,8 @@ parts = ModuleParts(
         "account_unlocked": _("Account unlocked"),
         "password_change": _("Password changed"),
         "token_revoked": _("Access token revoked"),
+        "token_refreshed": _("Access token refreshed"),
+        "login_throttled": _("Logins throttled (too many failures from one address)"),
     },
     navigation=menu,
     nav_order=90,

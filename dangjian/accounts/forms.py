@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.accounts.backends import LOGIN_FAILED
+from dangjian.accounts.backends import LOGIN_FAILED, LOGIN_THROTTLED
 from dangjian.accounts.models import RoleGrant, User
 from dangjian.core.forms import ScopedModelForm, restrict
 
@@ -32,6 +32,8 @@ class LoginForm(forms.Form):
         if self.errors:
             return data
         user = authenticate(self.request, username=data["username"], password=data["password"])
+        if getattr(self.request, "login_throttled", False):
+            raise ValidationError(LOGIN_THROTTLED, code="throttled")
         if user is None or not user.is_active:
             raise ValidationError(LOGIN_FAILED, code="invalid_login")
         self.user = user  # type: ignore[assignment]

@@ -106,6 +106,15 @@ class SecurityPolicy(ScopedModel):
     password_max_age_days = models.PositiveSmallIntegerField(_("password expiry (days, 0 = never)"), default=90)
     lockout_threshold = models.PositiveSmallIntegerField(_("failed logins before lockout"), default=5)
     lockout_minutes = models.PositiveSmallIntegerField(_("lockout duration (minutes)"), default=30)
+    account_lockout_threshold = models.PositiveSmallIntegerField(
+        _("failed logins from all addresses before the account itself is locked"), default=20
+    )
+    address_failure_limit = models.PositiveSmallIntegerField(
+        _("failed logins per source address before the address is throttled"), default=20
+    )
+    address_window_minutes = models.PositiveSmallIntegerField(_("address throttle window (minutes)"), default=15)
+    token_idle_days = models.PositiveSmallIntegerField(_("API token idle expiry (days)"), default=7)
+    token_max_days = models.PositiveSmallIntegerField(_("API token absolute lifetime (days)"), default=30)
     idle_timeout_minutes = models.PositiveSmallIntegerField(_("idle session timeout (minutes)"), default=30)
     absolute_timeout_hours = models.PositiveSmallIntegerField(_("absolute session lifetime (hours)"), default=12)
 
@@ -122,15 +131,24 @@ class SecurityPolicy(ScopedModel):
 
 
 class LoginLock(models.Model):
-    """Consecutive failed logins per username, known or not (AUTH-02)."""
+    """Consecutive failed logins of a username, known or not (AUTH-02): one row per (username,
+    source address) and one account-wide row (``address`` empty). Attempts are counted here
+    *before* the password is checked, under a row lock, so a burst cannot exceed the threshold.
+    """
 
-    username = models.CharField(max_length=150, unique=True)
+    username = models.CharField(max_length=150)
+    address = models.CharField(max_length=45, blank=True, default="")
     failures = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_failure_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["username", "address"], name="one_login_lock_per_address")
+        ]
+
     def __str__(self) -> str:
-        return self.username
+        return f"{self.username} {self.address}".strip()
 
     def is_locked(self, now: dt.datetime | None = None) -> bool:
         return bool(self.locked_until and self.locked_until > (now or timezone.now()))
@@ -151,14 +169,20 @@ class PasswordHistory(models.Model):
 
 
 class ApiToken(models.Model):
-    """A revocable API token. Only its SHA-256 is stored; the key is shown once at creation."""
+    """A revocable API token. Only its SHA-256 is stored; the key is shown once at creation.
+
+    It expires when unused for the policy's idle days and at its absolute expiry; it is revoked
+    when its user changes the password or is deactivated (SESS-01, AUTH-05).
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
-    name = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    name = models.CharField(_("device"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(_("revoked because"), max_length=32, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.name}"

@@ -10,11 +10,12 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from dangjian.accounts.models import LoginLock, PasswordHistory, RoleGrant, User
+from dangjian.accounts.api.authentication import revoke_tokens
+from dangjian.accounts.models import ApiToken, LoginLock, PasswordHistory, RoleGrant, User
 from dangjian.accounts.roles import ADMIN_ROLES, Role
 from dangjian.core import audit
 
@@ -63,7 +64,9 @@ def change_password(*, actor: Any, user: User, new_password: str) -> None:
         user.initial_password_expires_at = None
         user.password_changed_at = timezone.now()
         user.save(update_fields=["password", "must_change_password", "initial_password_expires_at", "password_changed_at"])
-        audit.record("password_change", obj=user, actor=actor, org_path="")
+        revoked = revoke_tokens(user, "password_change")
+        audit.record("password_change", obj=user, actor=actor, org_path="",
+                     changes={"revoked_tokens": [None, revoked]} if revoked else None)
 
 
 def update_user(*, actor: Any, user: User, data: dict[str, Any]) -> None:
@@ -76,6 +79,7 @@ def update_user(*, actor: Any, user: User, data: dict[str, Any]) -> None:
         user.save()
         if not user.is_active:
             end_sessions(user)
+            revoke_tokens(user, "deactivated")
         audit.record("update", obj=user, actor=actor, org_path="", changes=audit.diff(before, _user_snapshot(user)))
 
 
@@ -102,6 +106,30 @@ def revoke_role(*, actor: Any, grant: RoleGrant) -> None:
     with transaction.atomic():
         grant.revoked_at = timezone.now()
         grant.save()
+
+
+def revoke_token(*, actor: Any, token: ApiToken) -> None:
+    """Revoke one API token (its owner, or the security admin)."""
+    with transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_reason="revoked" if actor == token.user else "security_admin")
+        audit.record("token_revoked", obj=token.user, actor=actor, org_path="", reason=token.name)
+
+
+def prune_tokens(*, older_than: dt.timedelta = dt.timedelta(days=30)) -> int:
+    """Delete tokens revoked or expired longer than ``older_than`` ago (the scheduler's line)."""
+    from dangjian.accounts.models import SecurityPolicy
+
+    now = timezone.now()
+    policy = SecurityPolicy.current()
+    cutoff = now - older_than
+    dead = ApiToken.objects.filter(models.Q(revoked_at__lt=cutoff) | models.Q(expires_at__lt=cutoff))
+    if policy.token_idle_days:
+        idle_cutoff = cutoff - dt.timedelta(days=policy.token_idle_days)
+        dead = dead | ApiToken.objects.filter(
+            models.Q(last_used_at__lt=idle_cutoff) | models.Q(last_used_at__isnull=True, created_at__lt=idle_cutoff))
+    deleted, _by_model = ApiToken.objects.filter(pk__in=dead.values("pk")).delete()
+    return deleted
 
 
 def unlock(*, actor: Any, username: str) -> None:

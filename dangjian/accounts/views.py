@@ -49,7 +49,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = reverse("core:home")
         return HttpResponseRedirect(target)
-    status = 400 if request.method == "POST" else 200
+    status = 200 if request.method != "POST" else 429 if getattr(request, "login_throttled", False) else 400
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}, status=status)
 
 

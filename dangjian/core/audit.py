@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hmac
 import json
 import re
 import uuid
@@ -20,7 +21,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from dangjian.core import context
-from dangjian.core.crypto import mac
+from dangjian.core.crypto import all_refs, current_ref, mac
 from dangjian.core.scoping import org_path_of
 
 #: Field names whose values never reach the audit log.
@@ -99,11 +100,28 @@ def _canonical(entry: Any) -> bytes:
         "reason": entry.reason,
         "prev": entry.prev_hash,
     }
+    if getattr(entry, "key_ref", None):
+        payload["key"] = entry.key_ref  # the key named is covered by the hash too
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def entry_hash(entry: Any) -> str:
-    return mac(_canonical(entry), purpose="audit-chain")
+    """The entry's chain hash with the key it names (the current key for a new entry)."""
+    return mac(_canonical(entry), purpose="audit-chain", ref=getattr(entry, "key_ref", None) or None)
+
+
+def _verifies(entry: Any) -> bool:
+    """Each entry is checked with the key it was chained with; an entry from before key ids
+    were stored is accepted under any loaded key."""
+    canonical = _canonical(entry)
+    refs = [entry.key_ref] if entry.key_ref else all_refs()
+    for ref in refs:
+        try:
+            if hmac.compare_digest(mac(canonical, purpose="audit-chain", ref=ref), entry.hash):
+                return True
+        except Exception:  # noqa: BLE001, S112 — a key that is not loaded, or a provider OpenSSL lacks
+            continue
+    return False
 
 
 def record(
@@ -156,6 +174,7 @@ def record(
             source=ctx.source,
             reason=_clean(reason or ctx.reason, 255),
             prev_hash=last or "",
+            key_ref=current_ref(),
         )
         entry.hash = entry_hash(entry)
         entry.save(force_insert=True)
@@ -184,7 +203,7 @@ def verify_chain() -> int | None:
 
     prev = ""
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
-        if entry.prev_hash != prev or entry.hash != entry_hash(entry):
+        if entry.prev_hash != prev or not _verifies(entry):
             return int(entry.pk)
         prev = entry.hash
     return None
@@ -205,6 +224,7 @@ def record_created(instances: Sequence[models.Model], *, batch_size: int = 500) 
     ctx = context.current()
     user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
     actor_name = _clean(user.get_username() if user is not None else "", 150)
+    ref = current_ref()
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -217,10 +237,72 @@ def record_created(instances: Sequence[models.Model], *, batch_size: int = 500) 
                 object_type=obj._meta.label_lower, object_id=_clean(str(obj.pk), 64),
                 object_repr=_clean(str(obj), 200), org_path=org_path_of(obj),
                 changes=_json_value(diff(None, snapshot(obj))), ip=ctx.ip, request_id=ctx.request_id,
-                source=ctx.source, reason=_clean(ctx.reason, 255), prev_hash=prev,
+                source=ctx.source, reason=_clean(ctx.reason, 255), prev_hash=prev, key_ref=ref,
             )
             entry.hash = entry_hash(entry)
             prev = entry.hash
             entries.append(entry)
         AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
     return len(entries)
+
+
+# --- Anchoring the head of the chain outside the table (truncation from the end) -----------
+
+
+def anchor_file() -> Any:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(str(settings.DANGJIAN.get("AUDIT_ANCHOR_FILE") or Path(settings.VAR_DIR) / "audit-anchors.jsonl"))
+
+
+def anchor_head() -> dict[str, Any] | None:
+    """Write the newest entry's id and hash to the anchor file and the log.
+
+    A chain cut off at its end still verifies by itself; the anchors outside the table (and the
+    log lines, which syslog may forward) show that entries up to the anchored one existed.
+    Run by the scheduler (``anchor_audit_chain``) and by every backup.
+    """
+    import logging
+
+    from dangjian.core.models import AuditEntry
+
+    head = AuditEntry.objects.order_by("-id").values("id", "hash").first()
+    if head is None:
+        return None
+    anchor = {"id": int(head["id"]), "hash": head["hash"], "at": timezone.now().isoformat()}
+    path = anchor_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(anchor) + "\n")
+    logging.getLogger("dangjian.audit").info("audit chain head id=%s hash=%s", anchor["id"], anchor["hash"])
+    return anchor
+
+
+def last_anchor() -> dict[str, Any] | None:
+    path = anchor_file()
+    if not path.exists():
+        return None
+    last = None
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if line:
+                try:
+                    last = json.loads(line)
+                except ValueError:
+                    continue
+    return last
+
+
+def verify_anchor() -> int | None:
+    """The id of the last anchored entry when it is no longer in the table as anchored (the
+    chain was truncated or rewritten after it); ``None`` when it is, or nothing was anchored."""
+    from dangjian.core.models import AuditEntry
+
+    anchor = last_anchor()
+    if anchor is None:
+        return None
+    found = AuditEntry.objects.filter(pk=anchor["id"]).values_list("hash", flat=True).first()
+    return None if found == anchor["hash"] else int(anchor["id"])

@@ -91,10 +91,19 @@ class CryptoProvider:
         name, kid, _ = token.split(":", 2)
         return name != self.name or kid != self.current_kid
 
-    def blind_index(self, value: str, *, purpose: str) -> str:
+    @property
+    def current_ref(self) -> str:
+        """``<provider>:<key id>`` of the current key: stored beside every MAC made with it."""
+        return f"{self.name}:{self.current_kid}"
+
+    def blind_index(self, value: str, *, purpose: str, kid: str | None = None) -> str:
         """Deterministic keyed digest for equality lookups; the index key is derived per purpose."""
-        index_key = hmac.new(self.keys[self.current_kid], b"blind-index:" + purpose.encode(), "sha256").digest()
+        index_key = hmac.new(self.keys[kid or self.current_kid], b"blind-index:" + purpose.encode(), "sha256").digest()
         return self._mac(index_key, value.encode())
+
+    def keyed_mac(self, data: bytes, *, purpose: str, kid: str | None = None) -> str:
+        key = hmac.new(self.keys[kid or self.current_kid], purpose.encode(), "sha256").digest()
+        return self._mac(key, data)
 
 
 class AesGcmProvider(CryptoProvider):
@@ -144,8 +153,41 @@ def get_provider_by_name(name: str) -> CryptoProvider:
     return _PROVIDERS[name](_load_keys())
 
 
-def mac(data: bytes, *, purpose: str) -> str:
-    """A keyed digest with the current key (used by the audit hash chain)."""
-    provider = get_provider()
-    key = hmac.new(provider.keys[provider.current_kid], purpose.encode(), "sha256").digest()
-    return provider._mac(key, data)
+def mac(data: bytes, *, purpose: str, ref: str | None = None) -> str:
+    """A keyed digest (used by the audit hash chain) with the current key, or with the key
+    named by ``ref`` (``<provider>:<key id>``, as stored beside the digest)."""
+    if ref is None:
+        return get_provider().keyed_mac(data, purpose=purpose)
+    name, _, kid = ref.partition(":")
+    try:
+        provider = get_provider() if name == get_provider().name else get_provider_by_name(name)
+        return provider.keyed_mac(data, purpose=purpose, kid=kid)
+    except KeyError as exc:
+        raise DecryptionError(f"key {ref} is not loaded") from exc
+
+
+def current_ref() -> str:
+    return get_provider().current_ref
+
+
+def all_refs() -> list[str]:
+    """Every (provider, key) pair that may have made a stored digest: the loaded keys under
+    both providers (values written before key ids were stored are checked against each)."""
+    keys = [kid for kid, _key in _load_keys()]
+    return [f"{name}:{kid}" for name in _PROVIDERS for kid in keys]
+
+
+def blind_index_candidates(value: str, *, purpose: str) -> list[str]:
+    """The blind index of ``value`` under every loaded key and provider, current first: a
+    lookup finds rows indexed before a rotation finished (``manage.py rotate_keys``)."""
+    found: list[str] = []
+    current = get_provider()
+    for provider in [current, *(cls(_load_keys()) for name, cls in _PROVIDERS.items() if name != current.name)]:
+        for kid in provider.keys:
+            try:
+                digest = provider.blind_index(value, purpose=purpose, kid=kid)
+            except Exception:  # noqa: BLE001, S112 — a provider this OpenSSL cannot run
+                continue
+            if digest not in found:
+                found.append(digest)
+    return found

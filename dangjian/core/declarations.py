@@ -30,6 +30,7 @@ parts = ModuleParts(
     nav_order=0,
     unscoped_models={
         "core.idempotencyrecord": "an API client's idempotency keys, read only by the request that sent them",
+        "core.throttlecounter": "attempt counters keyed by a digest, read only by the throttles",
         "core.importbatch": "reached only by its uploader (dangjian.core.imports), never through a list",
         "core.job": "reached only by the user who started it (dangjian.core.jobs), never through a list",
         "core.scheduledtask": "the schedule: infrastructure read by manage.py scheduler, no page",

@@ -9,6 +9,8 @@ from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from dangjian.core import text
+
 
 class FastSelect(forms.Select):
     """A select that renders its options in Python.
@@ -85,12 +87,29 @@ class ScopedModelForm(forms.ModelForm):  # type: ignore[type-arg]
                 field.widget.format = "%Y-%m-%d"  # type: ignore[attr-defined]
 
     def _post_clean(self) -> None:
+        self._clean_text()
         super()._post_clean()  # type: ignore[misc]
         if self.instance._state.adding or not hasattr(self.instance, "version") or not hasattr(self, "cleaned_data"):
             return
         # The conditional UPDATE in ChangeLoggedModel.save compares this with the stored version:
         # a missing or zero version can never match, so the save raises VersionConflict.
         self.instance.version = self.cleaned_data.get("version") or 0
+
+
+    def _clean_text(self) -> None:
+        """NFC, and no invisible or direction-changing characters in names, codes, titles (IO-01)."""
+        if not hasattr(self, "cleaned_data"):
+            return
+        model = getattr(self._meta, "model", None)
+        for name, value in list(self.cleaned_data.items()):
+            if not isinstance(value, str) or not value:
+                continue
+            value = text.normalize(value)
+            wrong = text.problem(value, one_line=not text.is_free_text(model, name))
+            if wrong:
+                self.add_error(name, wrong)
+            else:
+                self.cleaned_data[name] = value
 
 
 def restrict(form: forms.BaseForm, name: str, queryset: Any) -> None:

@@ -33,6 +33,31 @@ def client_ip(request: HttpRequest) -> str | None:
     return peer
 
 
+class BodyLimitMiddleware:
+    """Refuse a request whose declared body is larger than ``DANGJIAN["MAX_REQUEST_BODY_MB"]``
+    with 413 before reading a byte of it (nginx has the same limit, the app keeps it without
+    nginx). Uploads have their own smaller caps (imports, attachments)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = int(str(settings.DANGJIAN.get("MAX_REQUEST_BODY_MB", 32))) * 1024 * 1024
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            from django.http import JsonResponse
+            from django.utils.translation import gettext
+
+            detail = gettext("The request is too large (at most %(mb)d MB).") % {"mb": limit // (1024 * 1024)}
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "too_large", "detail": detail}, status=413)
+            return HttpResponse(detail, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
 class RequestContextMiddleware:
     """Give every request an id, put (user, IP, request id) into the actor context, and write
     the request's one JSON log line (request id, user id, status, duration) when it ends."""

@@ -175,6 +175,9 @@ class AuditEntry(DetailUrlMixin, models.Model):
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, blank=True)
+    # ``<provider>:<key id>`` the hash was made with (key rotation, DP-01); null on entries
+    # written before key ids were stored. Nullable so adding it keeps SQLite's append-only triggers.
+    key_ref = models.CharField(max_length=40, null=True, blank=True)  # noqa: DJ001
 
     objects = ScopedQuerySet.as_manager()
 
@@ -202,6 +205,8 @@ class IdempotencyRecord(models.Model):
     path = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64)
     completed = models.BooleanField(default=False)
+    attempt = models.PositiveSmallIntegerField(default=1)
+    lease_until = models.DateTimeField(null=True, blank=True)
     response_status = models.PositiveSmallIntegerField(null=True)
     response_body = models.JSONField(null=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -213,6 +218,18 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class ThrottleCounter(models.Model):
+    """A fixed-window attempt counter shared by every process (core/throttle.py) when there is
+    no Redis: login attempts per address, API rates, ID-number reveals."""
+
+    key = models.CharField(max_length=64, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.count}"
 
 
 class ImportBatch(models.Model):

@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 
 from dangjian.core import idcard
-from dangjian.core.crypto import get_provider
+from dangjian.core.crypto import blind_index_candidates, get_provider
 from dangjian.core.fields import EncryptedTextField
 from dangjian.core.models import ScopedModel
+from dangjian.core.rotation import register_blind_index
 from dangjian.members.choices import (
     Education,
     Gender,
@@ -31,6 +32,11 @@ ID_INDEX_PURPOSE = "member.id_number"
 def id_number_index(number: str) -> str:
     """The blind index of an ID number: equality lookups without the plaintext."""
     return get_provider().blind_index(idcard.normalize(number), purpose=ID_INDEX_PURPOSE)
+
+
+def id_number_indexes(number: str) -> list[str]:
+    """Its blind index under every loaded key: lookups keep finding rows during a rotation."""
+    return blind_index_candidates(idcard.normalize(number), purpose=ID_INDEX_PURPOSE)
 
 
 def pinyin_initials(name: str) -> str:
@@ -106,8 +112,8 @@ class Member(ScopedModel):
                     errors.setdefault("id_number", []).append(
                         gettext("The gender digit of the ID number does not match the gender entered.")
                     )
-                index = id_number_index(self.id_number)
-                if Member.objects.filter(id_number_index=index).exclude(pk=self.pk).exists():
+                indexes = id_number_indexes(self.id_number)
+                if Member.objects.filter(id_number_index__in=indexes).exclude(pk=self.pk).exists():
                     errors.setdefault("id_number", []).append(gettext("A member with this ID number already exists."))
         if self.status == MemberStatus.FULL and not self.full_member_on:
             errors.setdefault("full_member_on", []).append(gettext("A full member needs the date they became full."))
@@ -181,3 +187,6 @@ class Transfer(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.member} {self.get_direction_display()} {self.transferred_on}"
+
+
+register_blind_index("members.Member", source="id_number", index="id_number_index", compute=id_number_index)

@@ -48,7 +48,7 @@ def test_four_failures_do_not_lock(personas: Any) -> None:
 
 
 def test_lock_refuses_correct_password_of_another_client(personas: Any) -> None:
-    """The lock is on the username, not on the browser that failed."""
+    """The lock is on the username and its source address, not on the browser that failed."""
     fail_five_times("c1_staff")
     assert Client().post("/accounts/login/", {"username": "c1_staff", "password": PASSWORD}).status_code == 400
 
@@ -94,5 +94,5 @@ def test_others_cannot_unlock(personas: Any, persona: str) -> None:
     client = login(persona)
     assert client.get("/accounts/locks/").status_code == 404
     assert client.post("/accounts/locks/unlock/", {"username": "officer_b2"}).status_code == 404
-    assert LoginLock.objects.get(username="officer_b2").is_locked()
+    assert LoginLock.objects.get(username="officer_b2", address="127.0.0.1").is_locked()
     assert not AuditEntry.objects.filter(event="account_unlocked").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
@@ -19,11 +20,28 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def issue_token(user: User, name: str = "") -> str:
-    """Create a token for ``user``; the returned key is never stored and shown once."""
+def issue_token(user: User, name: str = "", *, expires_at: dt.datetime | None = None) -> str:
+    """Create a token for ``user``; the returned key is never stored and shown once. It expires
+    at the policy's absolute lifetime (or at ``expires_at``, for a refresh)."""
     key = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_hash=hash_key(key), name=name[:100])
+    if expires_at is None:
+        expires_at = timezone.now() + dt.timedelta(days=SecurityPolicy.current().token_max_days)
+    ApiToken.objects.create(user=user, key_hash=hash_key(key), name=name[:100], expires_at=expires_at)
     return key
+
+
+def token_expired(token: ApiToken, policy: SecurityPolicy, now: dt.datetime) -> bool:
+    """Past its absolute expiry, or unused for longer than the idle days (SESS-01)."""
+    if token.expires_at is not None and token.expires_at <= now:
+        return True
+    last = token.last_used_at or token.created_at
+    return bool(policy.token_idle_days and last and now - last > dt.timedelta(days=policy.token_idle_days))
+
+
+def revoke_tokens(user: User, reason: str) -> int:
+    """Revoke every live token of ``user`` (password change, deactivation, an admin's decision)."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_reason=reason[:32])
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -42,7 +60,10 @@ class TokenAuthentication(authentication.BaseAuthentication):
         token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key), revoked_at__isnull=True).first()
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(gettext("The token is invalid or has been revoked."))
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if token_expired(token, SecurityPolicy.current(), now):
+            raise exceptions.AuthenticationFailed(gettext("The token has expired. Please log in again."))
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
 
     def authenticate_header(self, request: Any) -> str:

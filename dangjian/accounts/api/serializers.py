@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from dangjian.accounts.models import RoleGrant
+from dangjian.accounts.models import ApiToken, RoleGrant
 from dangjian.core.api.serializers import ScopedModelSerializer
 
 
@@ -17,6 +17,21 @@ class TokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
 class TokenResponseSerializer(serializers.Serializer):  # type: ignore[type-arg]
     token = serializers.CharField()
     username = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """One device's token as its owner sees it (never the key)."""
+
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApiToken
+        fields = ("id", "name", "created_at", "last_used_at", "expires_at", "current")
+        read_only_fields = fields
+
+    def get_current(self, obj: ApiToken) -> bool:
+        return bool(getattr(self.context.get("request"), "auth", None) == obj)
 
 
 class RoleGrantSerializer(ScopedModelSerializer):

@@ -7,6 +7,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from dangjian.core import text
+
 
 class ScopedModelSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """A ModelSerializer for scoped models.
@@ -33,6 +35,22 @@ class ScopedModelSerializer(serializers.ModelSerializer):  # type: ignore[type-a
 
     def get_display(self, obj: Any) -> str:
         return str(obj)
+
+    def to_internal_value(self, data: Any) -> Any:
+        """NFC, and no invisible or direction-changing characters in names, codes, titles (IO-01)."""
+        values = super().to_internal_value(data)
+        model = getattr(getattr(self, "Meta", None), "model", None)
+        errors: dict[str, list[str]] = {}
+        for name, value in list(values.items()):
+            if isinstance(value, str) and value:
+                value = text.normalize(value)
+                wrong = text.problem(value, one_line=not text.is_free_text(model, name))
+                if wrong:
+                    errors[name] = [wrong]
+                values[name] = value
+        if errors:
+            raise serializers.ValidationError(errors)
+        return values
 
     def include_extra_kwargs(self, kwargs: MutableMapping[str, Any],
                              extra_kwargs: MutableMapping[str, Any]) -> MutableMapping[str, Any]:

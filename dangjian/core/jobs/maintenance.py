@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core import imports
+from dangjian.core import audit, imports, throttle
 from dangjian.core.jobs import runner
 from dangjian.core.jobs.models import Job
 from dangjian.core.models import IdempotencyRecord
@@ -73,3 +73,30 @@ def prune_job_files(ctx: runner.JobContext) -> runner.Outcome:
         Job.objects.filter(pk=row.pk, result_file=row.result_file).update(result_file="")
         removed += 1
     return runner.Outcome(message=gettext("%(n)d expired job files removed.") % {"n": removed})
+
+
+@runner.job(title=_("Prune expired API tokens and login counters"), atomic=False)
+def prune_security(ctx: runner.JobContext) -> runner.Outcome:
+    """API tokens revoked or expired over 30 days ago, login counters of old windows."""
+    from dangjian.accounts.services import prune_tokens  # the core schedules; accounts owns tokens
+
+    tokens = prune_tokens()
+    counters = throttle.prune()
+    return runner.Outcome(message=gettext("%(t)d expired API tokens and %(c)d old counters removed.")
+                          % {"t": tokens, "c": counters})
+
+
+@runner.job(title=_("Anchor the audit chain head"), atomic=False)
+def anchor_audit_chain(ctx: runner.JobContext) -> runner.Outcome:
+    anchor = audit.anchor_head()
+    return runner.Outcome(message=gettext("Audit chain head anchored at entry %(id)s.") % {"id": anchor["id"] if anchor else "-"})
+
+
+@runner.job(title=_("Re-encrypt under the current field key"), atomic=False)
+def rotate_keys(ctx: runner.JobContext, *, batch: int = 500) -> runner.Outcome:
+    """``manage.py rotate_keys --enqueue``: batches of one transaction each, resumable."""
+    from dangjian.core import rotation
+
+    result = rotation.rotate_all(batch=batch, progress=ctx.progress)
+    return runner.Outcome(message=gettext("%(n)d values re-encrypted or re-indexed.") % {"n": sum(result.values())},
+                          figures=list(result.items()))

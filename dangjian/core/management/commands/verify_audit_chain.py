@@ -1,7 +1,8 @@
 """Verify the HMAC hash chain of the audit log (SECURITY.md AUD-03).
 
 Prints ``OK`` with the number of entries, or names the first entry that does not verify
-(edited, deleted or inserted out of order) and exits with status 1.
+(edited, deleted or inserted out of order) and exits with status 1; also when the last head
+anchored outside the table (``audit.anchor_head``) is gone: the chain was cut off at its end.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dangjian.core.audit import verify_chain
+from dangjian.core.audit import verify_anchor, verify_chain
 from dangjian.core.models import AuditEntry
 
 
@@ -21,4 +22,7 @@ class Command(BaseCommand):
         broken = verify_chain()
         if broken is not None:
             raise CommandError(f"BROKEN: audit chain fails at entry id={broken}", returncode=1)
+        missing = verify_anchor()
+        if missing is not None:
+            raise CommandError(f"TRUNCATED: anchored entry id={missing} is missing or changed", returncode=1)
         self.stdout.write(f"OK: {AuditEntry.objects.count()} audit entries verified")
