@@ -216,7 +216,7 @@ def test_calendar_and_inbox(personas: Personas, client_for: Login) -> None:
 def test_the_matrix_pages_its_organizations(personas: Personas, client_for: Login, monkeypatch: Any) -> None:
     from dangjian.meetings import views
 
-    monkeypatch.setattr(views, "MATRIX_ROWS_PER_PAGE", 2)
+    monkeypatch.setattr(views.reports, "MATRIX_ROWS_PER_PAGE", 2)  # where the matrix reads it
     client = client_for("root_staff")
     first = client.get(reverse("meetings:compliance") + "?year=2026").content.decode()
     last = client.get(reverse("meetings:compliance") + "?year=2026&page=99").content.decode()
