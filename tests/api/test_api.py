@@ -109,10 +109,14 @@ def test_bad_id_number_gets_a_chinese_field_error(personas: Personas) -> None:
 def test_org_and_status_cannot_be_mass_assigned_on_update(personas: Personas) -> None:
     member = personas.members["m_b1"]
     client = api_as("c1_staff")
-    response = client.patch(f"/api/v1/members/{member.pk}/", {"org": personas.b2.pk, "status": "probationary",
-                                                               "phone": "13800000000"}, format="json",
-                            HTTP_IF_MATCH=f'"{member.version}"')
-    assert response.status_code == 200
+    refused = client.patch(f"/api/v1/members/{member.pk}/", {"status": "probationary", "phone": "13800000000"},
+                           format="json", HTTP_IF_MATCH=f'"{member.version}"')
+    assert refused.status_code == 400 and "status" in str(refused.json())
+    member.refresh_from_db()
+    assert member.status == "full" and member.phone != "13800000000"
+    moved = client.patch(f"/api/v1/members/{member.pk}/", {"org": personas.b2.pk, "phone": "13800000000"},
+                         format="json", HTTP_IF_MATCH=f'"{member.version}"')
+    assert moved.status_code == 200
     member.refresh_from_db()
     assert member.org_id == personas.b1.pk and member.status == "full" and member.phone == "13800000000"
 
