@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "dangjian.development",
     "dangjian.supervision",
     "dangjian.points",
+    "dangjian.library",
 ]
 
 MIDDLEWARE = [
@@ -343,6 +344,14 @@ DANGJIAN = {
     # How long an Idempotency-Key stays claimed by a request whose worker may have died: longer
     # than gunicorn's timeout (60 s), so only a dead request loses its claim (core/api/idempotency.py).
     "IDEMPOTENCY_LEASE_SECONDS": int(os.environ.get("IDEMPOTENCY_LEASE_SECONDS", "120")),
+    # The rules library's optional language model on the intranet (OpenAI-compatible HTTP,
+    # dangjian/library/llm.py): off unless DANGJIAN_LLM_URL is set.
+    "LLM": {
+        "URL": os.environ.get("DANGJIAN_LLM_URL", ""),
+        "MODEL": os.environ.get("DANGJIAN_LLM_MODEL", "local"),
+        "KEY": os.environ.get("DANGJIAN_LLM_KEY", ""),
+        "TIMEOUT": os.environ.get("DANGJIAN_LLM_TIMEOUT", "20"),
+    },
 }
 
 # --- Logs: one JSON line per request and per job (dangjian/core/logs.py, docs/backup.md) ------

@@ -13,4 +13,5 @@ urlpatterns = [
     path("development/", include("dangjian.development.urls")),
     path("supervision/", include("dangjian.supervision.urls")),
     path("points/", include("dangjian.points.urls")),
+    path("library/", include("dangjian.library.urls")),
 ]
