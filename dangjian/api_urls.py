@@ -16,6 +16,7 @@ from dangjian.accounts.imports import RoleGrantImporter
 from dangjian.core.api.imports import ImportAPIView
 from dangjian.development.api.views import CaseViewSet, StepViewSet
 from dangjian.dues.api.views import ArrearsCaseViewSet, AssessmentViewSet, BillViewSet, PaymentViewSet
+from dangjian.library.api.views import AskView, FlagListView
 from dangjian.meetings.api.views import AttendanceViewSet, ComplianceView, MeetingViewSet
 from dangjian.members.api.views import MemberViewSet, PostViewSet, TransferViewSet
 from dangjian.members.imports import MemberImporter
@@ -52,5 +53,7 @@ urlpatterns = [
     *[path(f"imports/{importer.kind}/", ImportAPIView.as_view(importer=importer), name=f"import_{importer.name}")
       for importer in (MemberImporter, OrganizationImporter, RoleGrantImporter)],
     path("compliance/", ComplianceView.as_view(), name="compliance"),
+    path("library/ask/", AskView.as_view(), name="library_ask"),
+    path("library/flags/", FlagListView.as_view(), name="library_flags"),
     path("", include(router.urls)),
 ]

@@ -112,7 +112,7 @@ def checked_quotes(reply: str, articles: list[Article]) -> list[Any]:
     quotes = []
     # a sentence is the text up to and including its citation mark
     for m in re.finditer(r"(.+?)\[(\d+)\]", reply.replace("\n", " "), flags=re.S):
-        text, number = m.group(1).strip(" \u3000\t"), int(m.group(2))
+        text, number = m.group(1).strip(" \u3000\t"), int(m.group(2))  # zh-ok: text pattern of regulations, not a message
         if not 1 <= number <= len(articles) or not text:
             continue
         article = articles[number - 1]

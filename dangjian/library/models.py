@@ -49,7 +49,7 @@ class Document(ScopedModel):
         verbose_name_plural = _("regulations")
 
     def __str__(self) -> str:
-        return f"\u300a{self.title}\u300b"
+        return f"\u300a{self.title}\u300b"  # zh-ok: text pattern of regulations, not a message
 
     def get_absolute_url(self) -> str:
         return reverse("library:document", args=[self.pk])
@@ -89,7 +89,7 @@ class Version(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.document}\uff08{self.label}\uff09"
+        return f"{self.document}\uff08{self.label}\uff09"  # zh-ok: text pattern of regulations, not a message
 
 
 class Article(ScopedModel):
@@ -124,7 +124,7 @@ class Article(ScopedModel):
 
     @property
     def citation_text(self) -> str:
-        return f"{self.edition.document}\uff08{self.edition.label}\uff09{self.label}"
+        return f"{self.edition.document}\uff08{self.edition.label}\uff09{self.label}"  # zh-ok: text pattern of regulations, not a message
 
 
 class Posting(models.Model):

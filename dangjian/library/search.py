@@ -142,7 +142,7 @@ def search(query: str, *, limit: int = 10, at: dt.date | None = None, version_id
     articles = Article.objects.select_related("edition__document").in_bulk([pk for pk, _s in ranked])
 
     # 3. A verbatim phrase lifts the articles that hold it.
-    phrase = re.sub(r"[\s?？!！。，,]+", "", rest)
+    phrase = re.sub(r"[\s?？!！。，,]+", "", rest)  # zh-ok: text pattern of regulations, not a message
     final = []
     for pk, score in ranked:
         article = articles[pk]

@@ -20,7 +20,7 @@ NUM = r"[0-9" + NUMERAL + r"]+"
 CHAPTER = re.compile(r"^\s*\u7b2c\s*(" + NUM + r")\s*[\u7ae0\u7f16]\s*(.*)$")  # 第X章 / 第X编
 SECTION = re.compile(r"^\s*\u7b2c\s*(" + NUM + r")\s*\u8282\s*(.*)$")  # 第X节
 ARTICLE = re.compile(r"^\s*\u7b2c\s*(" + NUM + r")\s*\u6761[\s\u3000]*(.*)$")  # 第X条
-ITEM = re.compile(r"^\s*(?:[（(]\s*(" + NUM + r")\s*[）)]|([0-9]+)\s*[.．、])")  # （一） / 1.
+ITEM = re.compile(r"^\s*(?:[（(]\s*(" + NUM + r")\s*[）)]|([0-9]+)\s*[.．、])")  # （一） / 1.  # zh-ok: text pattern of regulations, not a message
 
 
 class SplitError(ValueError):
@@ -49,7 +49,7 @@ class ParsedDocument:
 
 def split_text(text: str) -> ParsedDocument:
     """The articles of ``text`` in order. Raises :class:`SplitError` when there are none."""
-    lines = [line.strip().replace("\u3000", " ") for line in text.replace("\r\n", "\n").split("\n")]
+    lines = [line.strip().replace("\u3000", " ") for line in text.replace("\r\n", "\n").split("\n")]  # zh-ok: text pattern of regulations, not a message
     preamble: list[str] = []
     articles: list[ParsedArticle] = []
     chapter = ""

@@ -9,30 +9,18 @@ nothing else (a one-character query). Stop words are the function words of regul
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from functools import cache
+from pathlib import Path
 
-#: Function words and question words that say nothing about which article is meant.
-STOP_WORDS = frozenset(  # zh-ok: vocabulary of the segmenter, not a message
-    "的 了 和 与 及 或 是 在 对 由 为 以 等 其 之 应当 应 可以 可 不 得 把 被 将 从 向 按 按照 "
-    "有 有关 本 该 并 并且 一般 多少 什么 怎么 怎样 如何 哪些 哪个 几 多久 多长 吗 呢 么 是否 "
-    "要 需要 能 能否 会 人 个 时 中 上 下 后 前 内 以上 以下 规定 一 二".split()
-)
-
-#: Words a question uses for the same thing the regulations say differently.
-SYNONYMS: dict[str, tuple[str, ...]] = {  # zh-ok: vocabulary of the segmenter, not a message
-    "支委会": ("支部委员会",),
-    "到会": ("到会", "出席"),
-    "有效": ("方能", "召开"),
-    "延长": ("延长",),
-    "最长": ("超过", "不能"),
-    "退休": ("离退休", "退休"),
-    "比例": ("交纳", "缴纳"),
-    "党费": ("党费",),
-    "预备期": ("预备期",),
-    "多久": (),
-}
+#: The vocabulary of the segmenter (data, not messages): stop words of regulation prose, the
+#: regulation's words for a question's colloquial ones, the example questions of the search page.
+VOCABULARY = json.loads((Path(__file__).with_name("vocabulary.json")).read_text(encoding="utf-8"))
+STOP_WORDS = frozenset(VOCABULARY["stop_words"])
+SYNONYMS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in VOCABULARY["synonyms"].items()}
+EXAMPLES: tuple[str, ...] = tuple(VOCABULARY["examples"])
 
 DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}  # zh-ok: numerals of article numbers
 UNITS = {"十": 10, "百": 100, "千": 1000}  # zh-ok: numerals of article numbers
@@ -115,7 +103,7 @@ def chinese_number(text: str) -> int | None:
 
 def number_label(number: int, unit: str) -> str:
     """12 -> 第十二条 (unit 条) / 第十二章 (unit 章)."""
-    return f"\u7b2c{to_chinese(number)}{unit}"
+    return f"\u7b2c{to_chinese(number)}{unit}"  # zh-ok: text pattern of regulations, not a message
 
 
 def to_chinese(number: int) -> str:
@@ -137,7 +125,7 @@ def to_chinese(number: int) -> str:
 #: "第十二条" / "第12条" in a question: an article number.
 ARTICLE_REF = re.compile(r"\u7b2c\s*([0-9" + NUMERAL + r"]+)\s*\u6761")
 
-SENTENCE_END = re.compile(r"(?<=[。；！？!?;])")
+SENTENCE_END = re.compile(r"(?<=[。；！？!?;])")  # zh-ok: text pattern of regulations, not a message
 
 
 def sentences(text: str) -> list[str]:

@@ -25,7 +25,7 @@ from dangjian.library.filtersets import QualityFlagFilterSet
 from dangjian.library.models import Article, Citation, Document, QualityFlag, QualityRule, Version
 from dangjian.library.search import highlight, versions_in_force
 from dangjian.library.tables import DocumentTable, QualityFlagTable, QualityRuleTable
-from dangjian.library.text import query_terms
+from dangjian.library.text import EXAMPLES, query_terms
 
 
 def _library_reader(request: HttpRequest) -> None:
@@ -46,11 +46,6 @@ def ask(request: HttpRequest) -> HttpResponse:
         "form": form, "result": result, "hits": hits,
         "can_upload": can(request.user, Version, "add"), "examples": EXAMPLES,
     })
-
-
-EXAMPLES = ("\u9884\u5907\u671f\u6700\u957f\u80fd\u5ef6\u957f\u591a\u4e45?",
-            "\u652f\u59d4\u4f1a\u5230\u4f1a\u591a\u5c11\u4eba\u6709\u6548?",
-            "\u9000\u4f11\u515a\u5458\u515a\u8d39\u6309\u4ec0\u4e48\u6bd4\u4f8b?")
 
 
 def article(request: HttpRequest, pk: int) -> HttpResponse:

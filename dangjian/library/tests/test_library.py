@@ -281,3 +281,31 @@ def test_every_reader_role_may_ask_and_the_audit_admin_may_not(personas: Persona
         assert login(username).get("/library/", {"q": "党费"}).status_code == 200
     assert login("auditadmin").get("/library/", {"q": "党费"}).status_code == 404
     assert Client().get("/library/").status_code == 302
+
+
+def _api_as(name: str) -> Any:
+    from dangjian.core.testing.api import SchemaValidatingClient
+    from dangjian.core.testing.personas import PASSWORD
+
+    client = SchemaValidatingClient()
+    response = client.post("/api/v1/auth/token/", {"username": name, "password": PASSWORD}, format="json")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    return client
+
+
+def test_the_api_answers_with_citations_and_lists_flags_in_scope(personas: Personas) -> None:
+    body = _api_as("member_b1").get("/api/v1/library/ask/", {"q": "支委会多少人到会有效"}).json()
+    assert any("半数以上委员到会" in q["text"] for q in body["quotes"])
+    assert all(q["text"] in Article.objects.get(pk=q["article"]["id"]).text for q in body["quotes"])
+    assert _api_as("auditadmin").get("/api/v1/library/ask/", {"q": "党费"}).status_code == 404
+    assert _api_as("officer_b1").get("/api/v1/library/flags/").json() == []
+
+
+def test_the_citation_tag_shows_the_source_of_a_rule_row(personas: Personas) -> None:
+    from django.template import Context, Template
+
+    from dangjian.meetings.models import MeetingKind
+
+    html = Template("{% load library %}{% citation kind %}").render(
+        Context({"kind": MeetingKind.objects.get(code="branch_committee")}))
+    assert "第十二条" in html and "/library/articles/" in html
