@@ -57,13 +57,13 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     newer = None
     if not in_force:
         current_pk = versions_in_force().get(version.document_id)
-        current = Version.objects.filter(pk=current_pk).first() if current_pk else None
-        newer = Article.objects.filter(edition=current, number=row.number).first() if current else None
-    citations = Citation.objects.filter(article=row)
+        current = Version.objects.visible_to(request.user, "view").filter(pk=current_pk).first() if current_pk else None
+        newer = Article.objects.visible_to(request.user, "view").filter(edition=current, number=row.number).first() if current else None
+    citations = Citation.objects.visible_to(request.user, "view").filter(article=row)
     return render(request, "library/article.html", {
         "article": row, "version": version, "document": version.document, "in_force": in_force,
         "text": highlight(row.text, words), "newer": newer, "citations": citations,
-        "siblings": Article.objects.filter(edition=version).only("pk", "label", "number").order_by("number"),
+        "siblings": Article.objects.visible_to(request.user, "view").filter(edition=version).only("pk", "label", "number").order_by("number"),
     })
 
 
