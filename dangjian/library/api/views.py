@@ -33,7 +33,7 @@ class QuoteSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class FactSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     value = serializers.CharField(help_text="The value the platform's rule row holds now")
     rule = serializers.CharField(help_text="app.model:id of the rule row")
     article = ArticleRefSerializer(allow_null=True)

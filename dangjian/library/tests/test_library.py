@@ -149,7 +149,7 @@ def test_a_rule_rows_citation_opens_the_right_article_and_version(personas: Pers
 
     client = login("officer_b1")
     kind = MeetingKind.objects.get(code="branch_committee")
-    response = client.get("/library/cite/", {"rule": "meetings.meetingkind", "id": kind.pk})
+    response = client.get("/library/cite/", {"rule": "meetings.meetingkind", "id": str(kind.pk)})
     found = re.search(r"/articles/(\d+)/", response["Location"])
     assert found is not None
     article = Article.objects.get(pk=int(found.group(1)))
@@ -158,7 +158,7 @@ def test_a_rule_rows_citation_opens_the_right_article_and_version(personas: Pers
     assert "第十二条" in page and "半数以上委员到会" in page
     band = DuesBand.objects.filter(kind="retired").first()
     assert band is not None
-    response = client.get("/library/cite/", {"rule": "dues.duesband", "id": band.pk})
+    response = client.get("/library/cite/", {"rule": "dues.duesband", "id": str(band.pk)})
     assert Article.objects.get(pk=int(response["Location"].split("/")[-2])).number == 5
     assert client.get("/library/cite/", {"rule": "nothing.here", "id": 1}).status_code == 404
     assert Citation.objects.filter(rule_model="meetings.meetingrequirement").count() >= 7
