@@ -160,7 +160,7 @@ def test_a_rule_rows_citation_opens_the_right_article_and_version(personas: Pers
     assert band is not None
     response = client.get("/library/cite/", {"rule": "dues.duesband", "id": str(band.pk)})
     assert Article.objects.get(pk=int(response["Location"].split("/")[-2])).number == 5
-    assert client.get("/library/cite/", {"rule": "nothing.here", "id": 1}).status_code == 404
+    assert client.get("/library/cite/", {"rule": "nothing.here", "id": "1"}).status_code == 404
     assert Citation.objects.filter(rule_model="meetings.meetingrequirement").count() >= 7
 
 
