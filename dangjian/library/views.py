@@ -50,7 +50,7 @@ def ask(request: HttpRequest) -> HttpResponse:
 
 def article(request: HttpRequest, pk: int) -> HttpResponse:
     """The permanent page of one article of one version."""
-    row = get_scoped_or_404(request.user, Article.objects.select_related("edition__document"), "view", pk=pk)
+    row = get_scoped_or_404(request.user, Article.objects.select_related("edition__document"), "view", pk=pk)  # scope-ok: get_scoped_or_404
     version = row.edition
     in_force = versions_in_force().get(version.document_id) == version.pk
     words = query_terms(request.GET.get("q", ""))[:20] if request.GET.get("q") else []
