@@ -46,13 +46,13 @@ def test_same_token_from_two_concurrent_requests_records_once(flushable_audit_lo
 
     # Both requests pass the "already recorded?" check, then meet inside their transactions.
     barrier = threading.Barrier(2, timeout=20)
-    original = services.require
+    original = services.billing.require  # where record_payment looks it up
 
     def require_then_wait(user: Any, action: str, org: Any) -> None:
         original(user, action, org)
         barrier.wait()
 
-    monkeypatch.setattr(services, "require", require_then_wait)
+    monkeypatch.setattr(services.billing, "require", require_then_wait)
     responses: list[Any] = [None, None]
     failures: list[BaseException] = []
 
