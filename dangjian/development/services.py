@@ -88,7 +88,7 @@ def record_step(*, actor: Any, case: Case, data: rules.StepInput, today: dt.date
     """Check a step against the rule version in force on its date and record it with its effects."""
     today = today or _today()
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("org", "member").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("org", "member").get(pk=case.pk)
         ensure_in_scope(actor, case, "view")
         if not may_record(actor, case, data.kind):
             if data.kind in rules.HIGHER_STEPS:
