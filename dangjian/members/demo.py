@@ -177,7 +177,7 @@ def _demo_accounts(root: Organization, branches: list[Organization]) -> dict[str
         ("sysadmin", "系统管理员", None, Role.SYSTEM_ADMIN, root, "系统管理员（三员）"),
         ("secadmin", "安全管理员", None, Role.SECURITY_ADMIN, root, "安全管理员（三员）"),
         ("auditadmin", "审计管理员", None, Role.AUDIT_ADMIN, root, "审计管理员（三员）"),
-        ("dangwei", "市局党委党务干部", None, Role.COMMITTEE_STAFF, root, f"党委党务干部：{root.name}"),
+        ("shi", "市局党委党务干部", None, Role.COMMITTEE_STAFF, root, f"党委党务干部：{root.name}"),
         ("danwei", "单位党委党务干部", None, Role.COMMITTEE_STAFF, unit_committee, f"党委党务干部：{unit_committee}"),
         ("zhibu", secretary_a.name if secretary_a else "支部书记", secretary_a, Role.BRANCH_OFFICER, branch_a, f"支部书记：{branch_a.name}"),
         ("zhibu2", secretary_b.name if secretary_b else "支部书记", secretary_b, Role.BRANCH_OFFICER, branch_b, f"支部书记：{branch_b.name}"),

@@ -2,7 +2,7 @@
 
 Runs as a named user (their dues scope decides which organizations are scanned; every change
 is audited with that user and the reason), e.g. nightly from cron:
-``manage.py dues_scan_arrears --user dangwei``.
+``manage.py dues_scan_arrears --user shi``.
 """
 
 from __future__ import annotations
