@@ -43,6 +43,7 @@ def resolve_scope(user: Any, area: str, action: str) -> Scope:
     """
     paths: list[str] = []
     member_ids: list[int] = []
+    officer = False  # reached through a grant on organizations, not only as a member
     for role, path, depth in active_grants(user):
         spec = ROLE_MATRIX.get(role)
         if spec is None or action not in spec.areas.get(area, frozenset()):
@@ -60,6 +61,7 @@ def resolve_scope(user: Any, area: str, action: str) -> Scope:
             return Scope(everything=True)
         elif path:
             paths.append(path)
+            officer = True
     if not paths and not member_ids:
         return NO_SCOPE
-    return Scope(org_paths=collapse_paths(paths), member_ids=tuple(member_ids))
+    return Scope(org_paths=collapse_paths(paths), member_ids=tuple(member_ids), extra={"own_only": not officer})

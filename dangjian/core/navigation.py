@@ -1,6 +1,12 @@
 """Sidebar navigation: each module declares its menu group (``navigation`` in its
 ``declarations.py``); entries the user has no scope for are hidden (the pages themselves still
-enforce scope)."""
+enforce scope).
+
+The same rule as scoping decides what a user is shown: an entry is visible when the user has
+scope for its (area, action). ``staff`` entries (registers, reports, settings of a module)
+need scope through a grant on organizations: a member, who reaches only their own records and
+their branch, does not see them. ``member_only`` entries ("my dues") need a member record.
+``tests/authz/test_menu_walk.py`` opens every entry and button as every persona."""
 
 from __future__ import annotations
 
@@ -21,9 +27,16 @@ class MenuItem:
     icon: str = "circle"
     area: str | None = None
     action: str = "view"
+    staff: bool = False
+    member_only: bool = False
 
     def visible(self, user: Any) -> bool:
-        return self.area is None or not scope_for(user, self.area, self.action).is_empty
+        if self.member_only and not getattr(user, "member_id", None):
+            return False
+        if self.area is None:
+            return True
+        scope = scope_for(user, self.area, self.action)
+        return scope.is_officer if self.staff else not scope.is_empty
 
 
 @dataclass(frozen=True)

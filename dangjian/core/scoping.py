@@ -45,6 +45,13 @@ class Scope:
     def is_empty(self) -> bool:
         return not (self.everything or self.org_paths or self.member_ids)
 
+    @property
+    def is_officer(self) -> bool:
+        """Reached through a grant on organizations (an officer's, staff's or inspector's), not
+        only as a member reaching their own records and their branch (``extra["own_only"]``,
+        set by the resolver)."""
+        return not self.is_empty and not self.extra.get("own_only", False)
+
 
 NO_SCOPE = Scope()
 

@@ -1,27 +1,35 @@
 """What the dues module declares to the core (see dangjian/core/modules.py)."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.accounts.roles import ALL, Role
-from dangjian.core.modules import Area, ModuleParts, PortalItem
+from dangjian.core.modules import Area, DemoStep, ModuleParts, PortalItem
 from dangjian.core.navigation import MenuGroup, MenuItem
 
 
 def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
     return MenuGroup(_("Party dues"), (
-        MenuItem(_("Dues workbench"), "dues:index", "coin", "dues"),
-        MenuItem(_("My dues"), "dues:mine", "user", "dues"),
-        MenuItem(_("Dues assessments"), "dues:assessment_list", "calculator", "dues"),
-        MenuItem(_("Dues bills"), "dues:bill_list", "receipt", "dues"),
-        MenuItem(_("Dues payments"), "dues:payment_list", "cash", "dues"),
-        MenuItem(_("Arrears"), "dues:arrears", "alert-triangle", "dues"),
-        MenuItem(_("Collection report"), "dues:statement_report", "report", "dues"),
-        MenuItem(_("Reconciliation"), "dues:reconciliation", "scale", "dues"),
-        MenuItem(_("Budget and spending"), "dues:budget_report", "chart-pie", "dues"),
-        MenuItem(_("Dues disclosure"), "dues:disclosure", "speakerphone", "dues"),
-        MenuItem(_("Dues standards"), "dues:standard_list", "settings", "config"),
+        MenuItem(_("Dues workbench"), "dues:index", "coin", "dues", staff=True),
+        MenuItem(_("My dues"), "dues:mine", "user", "dues", member_only=True),
+        MenuItem(_("Dues assessments"), "dues:assessment_list", "calculator", "dues", staff=True),
+        MenuItem(_("Dues bills"), "dues:bill_list", "receipt", "dues", staff=True),
+        MenuItem(_("Dues payments"), "dues:payment_list", "cash", "dues", staff=True),
+        MenuItem(_("Arrears"), "dues:arrears", "alert-triangle", "dues", staff=True),
+        MenuItem(_("Collection report"), "dues:statement_report", "report", "dues", staff=True),
+        MenuItem(_("Reconciliation"), "dues:reconciliation", "scale", "dues", staff=True),
+        MenuItem(_("Budget and spending"), "dues:budget_report", "chart-pie", "dues", staff=True),
+        MenuItem(_("Dues disclosure"), "dues:disclosure", "speakerphone", "dues", staff=True),
+        MenuItem(_("Dues standards"), "dues:standard_list", "settings", "config", staff=True),
     ))
+
+
+def _demo(ctx: Any) -> Any:
+    from dangjian.dues.demo import build
+
+    return build(ctx)
 
 
 parts = ModuleParts(
@@ -43,4 +51,5 @@ parts = ModuleParts(
     navigation=menu,
     nav_order=30,
     portal=(PortalItem(_("My dues"), "dues:mine", "coin", "dues", order=30),),
+    demo=DemoStep(_demo, order=20),
 )

@@ -61,8 +61,28 @@ def build_dues_demo(*, year: int, months: int, seed: int = 2026, limit_branches:
     return result
 
 
+def build(ctx: Any) -> DemoDues:
+    """The demo step (``ModuleParts.demo``): the demo secretaries' branches collect their dues
+    for the year up to the demo's today, through the services — assessed in January, billed
+    monthly, most members paying within the month, some late, a few quarterly, a few not at
+    all (the arrears the branch must follow up); each closed month's statement closed and its
+    dues remitted to the unit committee. The current month is billed and partly paid."""
+    started = time.perf_counter()
+    actor = ctx.user("shi")
+    items = {i.code: i for i in PayItem.objects.all()}
+    result = DemoDues()
+    homes = sorted({u.member.org_id for u in ctx.users.values()
+                    if getattr(u, "member_id", None) and u.username.startswith("zhibu")})
+    with acting_as(actor, reason="演示数据：党费"):
+        for branch in Organization.objects.filter(pk__in=homes).order_by("path"):
+            _branch(actor, branch, ctx.year, ctx.today.month, ctx.rng, items, result, today=ctx.today)
+    result.seconds = time.perf_counter() - started
+    ctx.log(f"  党费：{result.assessments} 人核定，{result.payments} 笔交纳，用时 {result.seconds:.1f} 秒")
+    return result
+
+
 def _branch(actor: Any, branch: Organization, year: int, months: int, rng: random.Random, items: dict[str, Any],
-            result: DemoDues) -> None:
+            result: DemoDues, today: dt.date | None = None) -> None:
     members = list(Member.objects.filter(org=branch, is_active=True))
     assessed = set(DuesAssessment.objects.filter(member__in=members, year=year).values_list("member_id", flat=True))
     for member in members:
@@ -101,6 +121,8 @@ def _branch(actor: Any, branch: Organization, year: int, months: int, rng: rando
             paid_on = month + dt.timedelta(days=rng.randrange(0, 20))
             if habit == "late":
                 paid_on = rules.month_end(month) + dt.timedelta(days=rng.randrange(1, 10))
+            if today is not None and paid_on > today:
+                continue  # not paid yet: this month's dues are still being collected
             rows.append((member, assessment.monthly_amount * count, paid_on, count))
         for member, amount, paid_on, count in rows:
             services.record_payment(
@@ -109,7 +131,7 @@ def _branch(actor: Any, branch: Organization, year: int, months: int, rng: rando
                 months=[rules.add_months(month, k) for k in range(count)],
             )
             result.payments += 1
-    for m in range(1, months + 1):
+    for m in range(1, months + 1 if today is None else months):  # the current month is still open
         month = dt.date(year, m, 1)
         services.close_statement(actor=actor, org=branch, month=month)
         services.record_remittance(actor=actor, from_org=branch, period_start=month, period_end=month,

@@ -11,9 +11,9 @@ from dangjian.core.navigation import MenuGroup, MenuItem
 
 def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
     return MenuGroup(_("Members"), (
-        MenuItem(_("Member list"), "members:member_list", "users", "members"),
-        MenuItem(_("Relationship transfers"), "members:transfer_list", "transfer", "members"),
-        MenuItem(_("Committee posts"), "members:post_list", "id-badge", "posts"),
+        MenuItem(_("Member list"), "members:member_list", "users", "members", staff=True),
+        MenuItem(_("Relationship transfers"), "members:transfer_list", "transfer", "members", staff=True),
+        MenuItem(_("Committee posts"), "members:post_list", "id-badge", "posts", staff=True),
     ))
 
 

@@ -14,10 +14,10 @@ ALL = frozenset({"view", "add", "change", "delete", "export"})
 
 def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
     return MenuGroup(_("Organizations"), (
-        MenuItem(_("Organization tree"), "orgs:tree", "sitemap", "orgs"),
-        MenuItem(_("Organization list"), "orgs:organization_list", "list", "orgs"),
-        MenuItem(_("Term expiry"), "orgs:expiring_terms", "calendar", "orgs"),
-        MenuItem(_("Structure warnings"), "orgs:structure_warnings", "alert-triangle", "orgs"),
+        MenuItem(_("Organization tree"), "orgs:tree", "sitemap", "orgs", staff=True),
+        MenuItem(_("Organization list"), "orgs:organization_list", "list", "orgs", staff=True),
+        MenuItem(_("Term expiry"), "orgs:expiring_terms", "calendar", "orgs", staff=True),
+        MenuItem(_("Structure warnings"), "orgs:structure_warnings", "alert-triangle", "orgs", staff=True),
     ))
 
 
