@@ -18,14 +18,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import ScopedModel
 
 
 class RectificationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("rectification status", "Open")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done, awaiting verification")
     CLOSED = "closed", _("Verified and closed")

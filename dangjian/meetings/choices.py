@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Frequency(models.TextChoices):
@@ -24,7 +25,7 @@ class AttendeeSource(models.TextChoices):
 class Quorum(models.TextChoices):
     """The attendance a meeting of a kind needs to be valid (DOMAIN.md 2.2)."""
 
-    NONE = "none", _("No quorum")
+    NONE = "none", pgettext_lazy("quorum rule", "No quorum required")
     AT_LEAST_HALF = "at_least_half", _("At least half present")
     MORE_THAN_HALF = "more_than_half", _("More than half present")
     TWO_THIRDS = "two_thirds", _("At least two thirds present")

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_http_methods
 
 from dangjian.core.errors import RuleError, add_to_form, as_message, on_form
@@ -150,7 +150,7 @@ def bulk_payments(request: HttpRequest) -> HttpResponse:
     picker = forms.OrgMonthForm(request.GET or None, user=request.user,
                                 initial={"month": rules.month_start(timezone.localdate())})
     if not picker.is_valid():
-        return render_form(request, picker, title=gettext("Bulk entry of a month's payments"), submit=gettext("Open"),
+        return render_form(request, picker, title=gettext("Bulk entry of a month's payments"), submit=pgettext("open a form", "Open"),
                             method="get", status=400 if request.GET else 200)
     org, month = picker.cleaned_data["org"], picker.cleaned_data["month"]
     bills = {b.member_id: b for b in rules.with_paid(
