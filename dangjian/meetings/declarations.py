@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.roles import ALL, Role
-from dangjian.core.modules import Area, Figure, ModuleParts
+from dangjian.core.modules import Area, DemoStep, Figure, ModuleParts
 from dangjian.core.navigation import MenuGroup, MenuItem
 
 
@@ -32,6 +32,12 @@ def _inbox_to_act(user: Any) -> Any:
     return to_act(user)
 
 
+def _demo(ctx: Any) -> Any:
+    from dangjian.meetings.demo import build
+
+    return build(ctx)
+
+
 _READ = frozenset({"view"})
 
 parts = ModuleParts(
@@ -51,4 +57,6 @@ parts = ModuleParts(
     nav_order=40,
     inbox=(Figure("meetings_mine", "meetings/inbox/mine.html", _inbox_mine, place="left", order=40),
            Figure("meetings_to_act", "meetings/inbox/to_act.html", _inbox_to_act, place="right", order=40)),
+    # a year of organizational life; after dues (order 20), whose step is the heavier one
+    demo=DemoStep(_demo, order=30),
 )

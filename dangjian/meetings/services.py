@@ -9,9 +9,9 @@ field changes and audits them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -411,3 +411,88 @@ def publish_agenda(*, actor: Any, solicitation: Solicitation, today: dt.date | N
     solicitation.agenda_published_on = today or timezone.localdate()
     solicitation.save()
     return solicitation
+
+
+# --- Entering past records ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PastMeeting:
+    """A meeting already held, entered from its paper record (补录): the meeting, its minutes
+    and each expected member's attendance (``excused`` with the leave reason on the record)."""
+
+    org: Any
+    kind: Any
+    topic: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    minutes: str
+    place: str = ""
+    host: Member | None = None
+    recorder: Member | None = None
+    #: member id -> (status, leave reason); expected members not named were present
+    exceptions: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+
+def enter_past_meetings(*, actor: Any, meetings: Sequence[PastMeeting], now: dt.datetime | None = None) -> list[Meeting]:
+    """Enter held meetings from their paper records in one go, confirmed (a unit taking up the
+    platform mid-year enters the year's minutes book). The same rules as one by one: held
+    before now, ends after it starts, minutes present, the host and recorder present, an
+    excused member has the leave reason on record. Rows are bulk-written: each meeting gets its
+    own audit entry (``audit.record_created``), the attendance rows one entry per call listing
+    every meeting's excused and absent members (as ``sync_expected`` records the rows it adds);
+    the events of a confirmation are sent for each meeting."""
+    now = now or timezone.now()
+    problems = []
+    for past in meetings:
+        if past.starts_at > now:
+            problems.append(gettext("%(topic)s: the meeting has not started yet.") % {"topic": past.topic})
+        if past.ends_at <= past.starts_at:
+            problems.append(gettext("%(topic)s: the end must be after the start.") % {"topic": past.topic})
+        if not past.minutes.strip():
+            problems.append(gettext("%(topic)s: enter the minutes.") % {"topic": past.topic})
+        for member_id, (status, reason) in past.exceptions.items():
+            if member_id in (getattr(past.host, "pk", None), getattr(past.recorder, "pk", None)) \
+                    and status != AttendanceStatus.PRESENT:
+                problems.append(gettext("%(topic)s: the host and the recorder cannot be recorded absent or on leave.")
+                                % {"topic": past.topic})
+            if status == AttendanceStatus.EXCUSED and not reason.strip():
+                problems.append(gettext("%(topic)s: give the reason for each leave.") % {"topic": past.topic})
+    if problems:
+        raise RuleError(problems)
+    with transaction.atomic():
+        rows = [Meeting(org=p.org, kind=p.kind, topic=p.topic, starts_at=p.starts_at, ends_at=p.ends_at, place=p.place,
+                        host=p.host, recorder=p.recorder, minutes=p.minutes.strip(), status=MeetingStatus.CONFIRMED,
+                        confirmed_at=now, confirmed_by=actor if getattr(actor, "pk", None) else None)
+                for p in meetings]
+        Meeting.objects.bulk_create(rows)
+        audit.record_created(rows)
+        attendances: list[Attendance] = []
+        per_meeting: list[list[Attendance]] = []
+        for meeting, past in zip(rows, meetings, strict=True):
+            expected = list(expected_members(meeting))
+            mine = []
+            for member in expected:
+                status, reason = past.exceptions.get(member.pk, (AttendanceStatus.PRESENT, ""))
+                row = Attendance(meeting=meeting, member=member, status=status,
+                                 checkin_method=CheckinMethod.MANUAL if status == AttendanceStatus.PRESENT else "")
+                if status == AttendanceStatus.EXCUSED:
+                    row.leave_reason, row.leave_status = reason.strip(), LeaveStatus.APPROVED
+                    row.leave_decided_by = actor if getattr(actor, "pk", None) else None
+                    row.leave_requested_at = row.leave_decided_at = past.starts_at - dt.timedelta(days=1)
+                mine.append(row)
+            attendances.extend(mine)
+            per_meeting.append(mine)
+        Attendance.objects.bulk_create(attendances, batch_size=500)
+        audit.record("create", object_type="meetings.attendance", object_repr=gettext("Attendance entered from the records"),
+                     org_path=rows[0].org.path if rows else "", actor=actor, changes={
+                         "rows": len(attendances),
+                         "meetings": {str(m.pk): {s: [r.member_id for r in mine if r.status == s]
+                                                  for s in (AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT)}
+                                      for m, mine in zip(rows, per_meeting, strict=True)},
+                     })
+        for meeting, mine in zip(rows, per_meeting, strict=True):
+            for row in mine:
+                signals.attendance_recorded.send(actor=actor, evidence=row)
+            signals.meeting_confirmed.send(actor=actor, evidence=meeting, attendances=mine)
+    return rows
