@@ -135,9 +135,7 @@ class MemberImporter(Importer):
                                           gettext("Same police number as row %(row)d of this file.")):
             if police in self.taken_police:
                 self.problem(row, "police_number", gettext("A member with this police number already exists."))
-        for key in ("birth_date", "joined_party_on", "full_member_on"):
-            if v[key] is not None and v[key] > self.today:
-                self.problem(row, key, gettext("Cannot be later than today."))
+        # dates in the future, phone, branch, police number: Member.clean() (members.models.clerk_checks)
         member = Member(
             name=v["name"] or "", gender=v["gender"] or "", ethnicity=v["ethnicity"] or "汉族",
             birth_date=v["birth_date"], id_number=number or "", police_number=police or None,

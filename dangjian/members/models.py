@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError
@@ -121,6 +122,8 @@ class Member(ScopedModel):
             errors.setdefault("full_member_on", []).append(gettext("Cannot be earlier than the date of joining the party."))
         if self.group_id and self.org_id and self.group is not None and not self.group.path.startswith(self.org.path):
             errors.setdefault("group", []).append(gettext("The party group must belong to the member's branch."))
+        for name, problem in clerk_checks(self):
+            errors.setdefault(name, []).append(problem)
         if errors:
             raise ValidationError(errors)
 
@@ -190,3 +193,37 @@ class Transfer(ScopedModel):
 
 
 register_blind_index("members.Member", source="id_number", index="id_number_index", compute=id_number_index)
+
+
+PHONE_RE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}")
+#: the branch kinds a member's record sits in (a party group is the ``group`` field)
+MEMBER_ORG_KINDS = ("branch", "general_branch")
+
+
+def clerk_checks(member: Member, today: dt.date | None = None) -> list[tuple[str, str]]:
+    """The checks a clerk expects of a member record (issue 11): dates not in the future and in
+    order, a phone number that is one, the record in a branch, a police officer's 警号.
+    (field, message) pairs; the screen, the import and the API all run them through ``clean``."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    problems: list[tuple[str, str]] = []
+    for name in ("birth_date", "joined_party_on", "full_member_on"):
+        value = getattr(member, name, None)
+        if value and value > today:
+            problems.append((name, gettext("This date is in the future (today is %(today)s).")
+                             % {"today": f"{today.year}-{today.month:02d}-{today.day:02d}"}))
+    if member.birth_date and member.joined_party_on and member.joined_party_on < dt.date(
+            member.birth_date.year + 18, member.birth_date.month, min(member.birth_date.day, 28)):
+        problems.append(("joined_party_on", gettext("A member joins the Party at 18 or older; check the birth date "
+                                                    "and the date of joining.")))
+    phone = (member.phone or "").strip().replace(" ", "")
+    if phone and not PHONE_RE.fullmatch(phone):
+        problems.append(("phone", gettext("Enter an 11-digit mobile number such as 13812345678, or a landline with "
+                                          "its area code such as 0710-3456789.")))
+    if member.org_id and member.org is not None and member.org.kind not in MEMBER_ORG_KINDS:
+        problems.append(("org", gettext("A member belongs to a branch (or general branch), not to %(org)s; put "
+                                        "them in their branch and, if any, its party group.") % {"org": member.org.name}))
+    if member.personnel_type == PersonnelType.POLICE and not (member.police_number or "").strip():
+        problems.append(("police_number", gettext("A police officer's record needs the police number.")))
+    return problems
