@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from dangjian.core.testing.personas import Personas, valid_id_number
@@ -18,7 +18,7 @@ from tests.imports.conftest import api_client, member_cells, member_file, post_i
 
 pytestmark = pytest.mark.django_db
 BIRTH = dt.date(1990, 3, 7)
-NEXT_YEAR = str(dt.date.today().year + 1)
+NEXT_YEAR = str(timezone.localdate().year + 1)
 
 #: (case, field overrides, field, Chinese text the message must contain)
 CASES = [

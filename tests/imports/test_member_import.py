@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from dangjian.core import imports
@@ -78,7 +78,7 @@ def test_every_kind_of_bad_row_is_reported_exactly(personas: Personas, media: Pa
         ("党员", 14, "身份证号", "Excel 把身份证号存成了数字，末几位可能已被改变；请把该列设为文本格式后重新填写。"),
         ("党员", 15, "人员类别", "“协警”不是可选值，可选：民警、辅警。"),
         ("党员", 16, "姓名", "必填。"),
-        ("党员", 17, "入党日期", zh("This date is in the future (today is %(today)s).") % {"today": dt.date.today().isoformat()}),
+        ("党员", 17, "入党日期", zh("This date is in the future (today is %(today)s).") % {"today": timezone.localdate().isoformat()}),
         ("党员", 18, "党小组", "在“刑侦一大队党支部”下找不到党小组“不存在的小组”。"),
     ]
     assert (body["total_rows"], body["valid_rows"], body["error_rows"], body["imported_rows"]) == (18, 2, 16, 0)

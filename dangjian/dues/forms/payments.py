@@ -48,7 +48,8 @@ class PaymentForm(ScopedModelForm):
         restrict(self, "collector", dues_members(self.user, "add"))
         if not self.is_bound:
             self.initial["token"] = issue_token(self.user)
-            self.initial.setdefault("paid_on", timezone.localdate())
+            if not self.initial.get("paid_on"):  # a new payment is dated today unless told otherwise
+                self.initial["paid_on"] = timezone.localdate()
         self.order_fields(["member", "first_month", "last_month", *self.Meta.fields])
         month_inputs(self)
 
@@ -116,7 +117,8 @@ class BulkHeaderForm(StyledForm):
         restrict(self, "collector", dues_members(user, "add").filter(org=org))
         if not self.is_bound:
             self.initial["token"] = issue_token(user)
-            self.initial.setdefault("paid_on", timezone.localdate())
+            if not self.initial.get("paid_on"):  # a new payment is dated today unless told otherwise
+                self.initial["paid_on"] = timezone.localdate()
 
     def clean_token(self) -> str:
         return token_key(self.user, self.cleaned_data["token"])

@@ -27,7 +27,7 @@ from dangjian.dues.models import (
     HardshipRelief,
 )
 from dangjian.dues.rules import ZERO
-from dangjian.dues.services.common import require
+from dangjian.dues.services.common import _today, require
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 
@@ -133,6 +133,9 @@ def record_payment(
         raise RuleError(gettext("The form token is missing; reload the page and submit again."))
     if amount is None or amount <= 0:
         raise RuleError(gettext("The amount paid must be greater than 0."), field="amount")
+    if paid_on is not None and paid_on > _today():
+        raise RuleError(gettext("The payment date cannot be later than today (%(today)s).")
+                        % {"today": _today().isoformat()}, field="paid_on")
     existing = DuesPayment.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return PaymentResult(existing, False)
