@@ -11,7 +11,7 @@ finding_confirmed = Event(
 
 rectification_closed = Event(
     "supervision.rectification_closed", evidence="supervision.InspectionRectification", data=("late",),
-    doc="A rectification item was closed (销号) with the inspector's sign-off. ``late``: closed after "
+    doc="A rectification item was closed (销号) with the inspector's sign-off. ``late``: closed after "  # zh-ok: term of art
         "its deadline (a deduction for grading).",
 )
 

@@ -12,6 +12,9 @@ from django.core.management import CommandError, call_command
 from dangjian.core.models import ScheduledTask
 
 SUITE_EXEMPTIONS = {
+    "core.throttlecounter": "attempt counters without a page, keyed by a digest and read only by the login and "
+                            "token throttles; races, per-address limits and lockout are tested in "
+                            "tests/security/test_lockout_race.py",
     "core.job": "reached only by the user who started it through /jobs/; ownership, progress, result, failure and "
                 "killed workers are tested in tests/jobs/ (in process and with real worker processes)",
     "core.scheduledtask": "infrastructure without a page, changed by manage.py scheduler --set; the once-only claim "

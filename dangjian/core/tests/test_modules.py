@@ -67,7 +67,8 @@ def test_every_module_declares_its_areas_once_and_the_matrix_is_collected() -> N
     declared = areas()
     assert {"orgs", "members", "config", "users", "grants", "security", "audit", "meetings", "attendance", "dlm",
             "dues"} <= declared.keys()
-    assert {code for code, area in declared.items() if area.own_rows} == {"members", "attendance", "dues"}
+    assert {code for code, area in declared.items() if area.own_rows} == {"members", "attendance", "dues", "points",
+                                                                         "discipline"}
 
 
 def test_menu_groups_keep_their_order() -> None:
