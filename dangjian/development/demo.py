@@ -167,7 +167,8 @@ def build(ctx: Any) -> None:
             case = services.open_case(
                 actor=branch_actor, org=branch, name=chinese_name(ctx.rng), gender=gender, ethnicity="汉族",
                 birth_date=birth, id_number=_id_number(ctx.rng, birth, gender, used),
-                personnel_type=ctx.rng.choice(["police", "police", "auxiliary"]), applied_on=applied,
+                personnel_type=(kind := ctx.rng.choice(["police", "police", "auxiliary"])), applied_on=applied,
+                police_number=f"9{cases:05d}" if kind == "police" else "",
                 today=ctx.today)
             _Story(ctx, case, branch_actor, higher, full).run(extend=months == 31 and branch.pk == branch_a.pk)
             cases += 1

@@ -24,7 +24,7 @@ from dangjian.development import rules, signals
 from dangjian.development.choices import Outcome, Stage, StepKind
 from dangjian.development.models import Case, Step
 from dangjian.members import services as member_services
-from dangjian.members.choices import MemberStatus
+from dangjian.members.choices import MemberStatus, PersonnelType
 from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
@@ -58,6 +58,8 @@ def open_case(*, actor: Any, org: Organization, name: str, gender: str, ethnicit
     if idcard.gender(id_number) != gender:
         raise RuleError(gettext("The gender digit of the ID number does not match the gender entered."),
                         field="id_number")
+    if personnel_type == PersonnelType.POLICE and not police_number.strip():
+        raise RuleError(gettext("A police officer's record needs the police number."), field="police_number")
     row = rules.rules_for(org, applied_on)
     rules.check_application(rules=row, birth_date=birth_date, applied_on=applied_on, today=today)
     with transaction.atomic():

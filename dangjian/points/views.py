@@ -35,8 +35,8 @@ RANK_PAGE = 100
 
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and len(raw) == 4 else timezone.localdate().year
-    return year
+    year = int(raw) if raw.isdigit() and len(raw) == 4 else 0
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
 def _require(request: HttpRequest, area: str = "points", action: str = "view") -> None:
@@ -110,7 +110,7 @@ def member_points(request: HttpRequest, pk: int) -> HttpResponse:
 def _ranking_rows(request: HttpRequest) -> tuple[int, Any, Any]:
     _require(request, "points", "change")
     raw = request.GET.get("org", "")
-    paths, org = chosen_subtree(request.user, "points", int(raw) if raw.isdigit() else None)
+    paths, org = chosen_subtree(request.user, "points", int(raw) if raw.isdigit() and len(raw) < 10 else None)
     year = _year(request)
     return year, org, rules.ranking(year, paths)
 
@@ -119,7 +119,8 @@ def _ranking_rows(request: HttpRequest) -> tuple[int, Any, Any]:
 def ranking(request: HttpRequest) -> HttpResponse:
     """Ranks within a subtree (officers; ties share a rank), stars and branch averages."""
     year, org, rows = _ranking_rows(request)
-    page = max(1, int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1)
+    raw_page = request.GET.get("page", "")
+    page = min(max(1, int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1), 100_000)
     shown = list(rows[(page - 1) * RANK_PAGE: page * RANK_PAGE])
     scheme = PointScheme.in_force(year)
     for row in shown:

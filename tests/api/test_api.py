@@ -125,12 +125,12 @@ def test_stale_if_match_gets_412_and_does_not_overwrite(personas: Personas) -> N
     member = personas.members["m_b1"]
     client = api_as("officer_b1")
     etag = client.get(f"/api/v1/members/{member.pk}/")["ETag"]
-    first = client.patch(f"/api/v1/members/{member.pk}/", {"phone": "111"}, format="json", HTTP_IF_MATCH=etag)
+    first = client.patch(f"/api/v1/members/{member.pk}/", {"phone": "13900000111"}, format="json", HTTP_IF_MATCH=etag)
     assert first.status_code == 200
-    stale = client.patch(f"/api/v1/members/{member.pk}/", {"phone": "222"}, format="json", HTTP_IF_MATCH=etag)
+    stale = client.patch(f"/api/v1/members/{member.pk}/", {"phone": "13900000222"}, format="json", HTTP_IF_MATCH=etag)
     assert stale.status_code == 412
     member.refresh_from_db()
-    assert member.phone == "111"
+    assert member.phone == "13900000111"
 
 
 def test_idempotency_key_replays_and_refuses_other_payloads(personas: Personas) -> None:

@@ -63,7 +63,7 @@ def test_from_application_to_full_membership(live_server: Any, live_db: None, br
                         "id_number": valid_id_number(birth, "M"), "applied_on": "2024-01-10"}.items():
         page.fill(f"#id_{name}", value)
     page.select_option("#id_gender", "M")
-    page.select_option("#id_personnel_type", "police")
+    page.select_option("#id_personnel_type", "auxiliary")
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url(re.compile(r"/development/\d+/$"))
     case = Case.objects.get(name="发展甲")

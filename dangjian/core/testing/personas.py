@@ -44,7 +44,7 @@ def make_member(org: Any, **fields: Any) -> Any:
     from dangjian.members.models import Member
 
     gender = fields.pop("gender", "M")
-    birth = fields.pop("birth_date", dt.date(1980 + next(_seq) % 20, 3, 14))
+    birth = fields.pop("birth_date", dt.date(1970 + next(_seq) % 20, 3, 14))
     n = next(_seq)
     values: dict[str, Any] = {
         "name": f"测试党员{n}", "gender": gender, "birth_date": birth,

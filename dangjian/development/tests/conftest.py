@@ -55,7 +55,7 @@ def open_case(p: Personas, *, applied_on: dt.date = APPLIED, birth: dt.date = BI
     actor = p.user("officer_b1") if org is None else p.user("c1_staff")
     with acting_as(actor):
         return services.open_case(actor=actor, org=org or p.b1, name=name, gender="M", ethnicity="汉族",
-                                  birth_date=birth, id_number=valid_id_number(birth, "M"), personnel_type="police",
+                                  birth_date=birth, id_number=valid_id_number(birth, "M"), personnel_type="auxiliary",
                                   applied_on=applied_on, today=TODAY)
 
 

@@ -246,7 +246,7 @@ def _post_step(p: Any, case: Any, kind: str, on: dt.date, username: str = "offic
 def test_api_age(p: Any, version: str, applied: str, status: int) -> None:
     birth = D(2006, 6, 1)
     body = {"org": p.b1.pk, "name": "接口申请人", "gender": "M", "ethnicity": "汉族", "birth_date": birth.isoformat(),
-            "id_number": valid_id_number(birth, "M"), "personnel_type": "police", "applied_on": applied}
+            "id_number": valid_id_number(birth, "M"), "personnel_type": "auxiliary", "applied_on": applied}
     response = _api("officer_b1").post("/api/v1/development/cases/", body, format="json",
                                        HTTP_IDEMPOTENCY_KEY=new_key())
     assert response.status_code == status

@@ -33,7 +33,7 @@ def _case(p: Personas, org: Any = None, applied_on: dt.date | None = None) -> Ca
     actor = p.users["officer_b1" if org is None else "root_staff"]
     with acting_as(actor):
         return services.open_case(actor=actor, org=org or p.b1, name=f"申请人{n}号", gender="M", ethnicity="汉族",
-                                  birth_date=birth, id_number=valid_id_number(birth, "M"), personnel_type="police",
+                                  birth_date=birth, id_number=valid_id_number(birth, "M"), personnel_type="auxiliary",
                                   applied_on=applied_on or dt.date(2026, 1, 5))
 
 
@@ -41,7 +41,7 @@ def _application(p: Personas, org: Any) -> dict[str, Any]:
     n = next(_n)
     birth = dt.date(1996, 2, 1) + dt.timedelta(days=n)
     return {"org": org.pk, "name": f"新申请人{n}号", "gender": "M", "ethnicity": "汉族", "birth_date": birth.isoformat(),
-            "id_number": valid_id_number(birth, "M"), "personnel_type": "police", "applied_on": "2026-02-01"}
+            "id_number": valid_id_number(birth, "M"), "personnel_type": "auxiliary", "applied_on": "2026-02-01"}
 
 
 class TestCaseSuite(ModelSuite):

@@ -118,14 +118,14 @@ def test_payment_rule_error_is_shown_in_chinese(personas: Personas, client_for: 
     client = client_for("officer_b1")
     token = _token(client.get(reverse("dues:payment_add")).content.decode())
     response = client.post(reverse("dues:payment_add"), {
-        "token": token, "member": personas.members["m_b1"].pk, "amount": "40.00", "paid_on": "2026-12-20",
+        "token": token, "member": personas.members["m_b1"].pk, "amount": "40.00", "paid_on": "2026-11-20",
         "method": "cash", "arrangement": "monthly", "first_month": "2026-02"})
     assert response.status_code == 400
     # the service's rule error stands beside the field it names, and what was typed stays
     assert "须填写补交原因" in " ".join(response.context["form"].errors["back_payment_reason"])
     page = response.content.decode()
     assert "须填写补交原因" in page and 'value="40.00"' in page
-    assert not DuesPayment.objects.filter(member=personas.members["m_b1"], paid_on="2026-12-20").exists()
+    assert not DuesPayment.objects.filter(member=personas.members["m_b1"], paid_on="2026-11-20").exists()
 
 
 def test_bulk_entry_screen_saves_all_in_one_go(personas: Personas, client_for: Any, year: dict[str, Any]) -> None:

@@ -123,12 +123,13 @@ def filing_attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 def filing_matrix(request: HttpRequest) -> HttpResponse:
     """Per-quarter completion by organization, like the meetings compliance matrix."""
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
+    raw_year = request.GET.get("year") or ""
+    year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else 0
+    if not 2000 <= year <= 2100:
         year = today.year
     org_id = request.GET.get("org")
-    paths, chosen = chosen_subtree(request.user, "filings", int(org_id) if org_id and org_id.isdigit() else None,
+    paths, chosen = chosen_subtree(request.user, "filings",
+                                   int(org_id) if org_id and org_id.isdigit() and len(org_id) < 10 else None,
                                    "change")
     from django.db.models import Q
 
