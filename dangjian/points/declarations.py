@@ -10,11 +10,11 @@ from dangjian.core.navigation import MenuGroup, MenuItem
 
 def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
     return MenuGroup(_("Member points"), (
-        MenuItem(_("My points"), "points:mine", "star", "points"),
-        MenuItem(_("Points workbench"), "points:index", "list-check", "points"),
-        MenuItem(_("Points ledger"), "points:entry_list", "list", "points"),
-        MenuItem(_("Points ranking"), "points:ranking", "trophy", "points"),
-        MenuItem(_("Points publications"), "points:publication_list", "speakerphone", "points"),
+        MenuItem(_("My points"), "points:mine", "star", "points", member_only=True),
+        MenuItem(_("Points workbench"), "points:index", "list-check", "points", "change", staff=True),
+        MenuItem(_("Points ledger"), "points:entry_list", "list", "points", staff=True),
+        MenuItem(_("Points ranking"), "points:ranking", "trophy", "points", "change", staff=True),
+        MenuItem(_("Points publications"), "points:publication_list", "speakerphone", "points", staff=True),
         MenuItem(_("Violation records"), "points:violation_list", "alert-octagon", "discipline"),
         MenuItem(_("Measure proposals"), "points:proposal_list", "gavel", "discipline"),
         MenuItem(_("Points rules"), "points:rule_list", "settings", "config"),
