@@ -40,7 +40,7 @@ def member_rows(count: int) -> list[list[object]]:
     headers = [f.header for f in MemberImporter.fields]
     rows = []
     for i in range(count):
-        born = dt.date(1980 + i % 20, 1 + i % 12, 1 + i % 28)
+        born = dt.date(1970 + i % 20, 1 + i % 12, 1 + i % 28)
         cells = {"姓名": f"断电测试{i}", "性别": "男", "出生日期": born, "身份证号": valid_id_number(born, "M", seq=700 + i),
                  "警号": f"K{i:05d}", "人员类别": "民警", "入党日期": "2010-07-01", "转正日期": "2011-07-01",
                  "党员状态": "正式党员", "所在支部": "B1"}
