@@ -68,7 +68,7 @@ def test_branch_officer_finds_edits_and_exports_a_member(
 
     # the member roll: typing pinyin initials narrows the table (htmx, no reload)
     menu = page.locator("#sidebar-menu")
-    menu.get_by_role("link", name="党员名册").click()
+    menu.get_by_role("link", name="党员名册", exact=True).click()
     page.wait_for_url(f"{base}/members/")
     search = page.get_by_placeholder("姓名、拼音首字母或警号")
     search.press_sequentially("zs", delay=80)
@@ -95,7 +95,7 @@ def test_branch_officer_finds_edits_and_exports_a_member(
     assert "副大队长（测试）" in page.locator(".detail-grid").inner_text()
 
     # back to the list, export to Excel and read the workbook
-    menu.get_by_role("link", name="党员名册").click()
+    menu.get_by_role("link", name="党员名册", exact=True).click()
     page.wait_for_url(f"{base}/members/")
     with page.expect_download() as info:
         page.get_by_role("link", name="导出Excel").click()
@@ -142,7 +142,7 @@ def test_phone_layout_has_no_horizontal_overflow(
     # the sidebar is a top bar with a menu button on phones
     if path == "/members/":
         assert page.locator(".navbar-toggler").is_visible()
-        menu_entry = page.locator("#sidebar-menu").get_by_role("link", name="党员名册")
+        menu_entry = page.locator("#sidebar-menu").get_by_role("link", name="党员名册", exact=True)
         assert not menu_entry.is_visible()
         page.locator(".navbar-toggler").click()
         menu_entry.wait_for(state="visible")
