@@ -134,3 +134,10 @@ def periods_ending_between(frequency: str, start: dt.date, end: dt.date) -> list
 def periods_of_year(year: int, frequency: str) -> list[Period]:
     """The months, quarters, half-years or the one year of ``year``."""
     return periods_ending_between(frequency, dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+def year_from_query(raw: str | None, default: int) -> int:
+    """A year typed into a URL (``?year=``): four digits within 2000–2100, else ``default``."""
+    raw = (raw or "").strip()
+    year = int(raw) if raw.isdigit() and len(raw) == 4 else 0
+    return year if 2000 <= year <= 2100 else default

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.core import attachments
 from dangjian.core.errors import as_message, on_form
+from dangjian.core.periods import year_from_query
 from dangjian.core.scoping import chosen_subtree, covers, get_scoped_or_404, scope_for
 from dangjian.members.models import Member
 from dangjian.points import forms, rules, services, violations
@@ -34,9 +35,7 @@ RANK_PAGE = 100
 
 
 def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and len(raw) == 4 else 0
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    return year_from_query(request.GET.get("year"), timezone.localdate().year)
 
 
 def _require(request: HttpRequest, area: str = "points", action: str = "view") -> None:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core import attachments
 from dangjian.core.errors import RuleError, as_message
+from dangjian.core.periods import year_from_query
 from dangjian.core.scoping import chosen_subtree, covers, get_scoped_or_404, orgs_where
 from dangjian.orgs.models import Organization
 from dangjian.supervision import coverage
@@ -123,10 +124,7 @@ def filing_attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 def filing_matrix(request: HttpRequest) -> HttpResponse:
     """Per-quarter completion by organization, like the meetings compliance matrix."""
     today = timezone.localdate()
-    raw_year = request.GET.get("year") or ""
-    year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else 0
-    if not 2000 <= year <= 2100:
-        year = today.year
+    year = year_from_query(request.GET.get("year"), today.year)
     org_id = request.GET.get("org")
     paths, chosen = chosen_subtree(request.user, "filings",
                                    int(org_id) if org_id and org_id.isdigit() and len(org_id) < 10 else None,
