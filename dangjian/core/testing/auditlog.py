@@ -32,8 +32,13 @@ def set_triggers(*, on: bool) -> None:
 
 
 @pytest.fixture
-def flushable_audit_log(transactional_db: Any, django_db_blocker: Any, request: pytest.FixtureRequest) -> Iterator[None]:
-    """A transactional database whose end-of-test flush may empty the audit log."""
+def flushable_audit_log(django_db_serialized_rollback: None, transactional_db: Any, django_db_blocker: Any,
+                        request: pytest.FixtureRequest) -> Iterator[None]:
+    """A transactional database whose end-of-test flush may empty the audit log.
+
+    The flush also empties the rows the data migrations seed (rules, catalogs, schedules), so
+    the database is restored from its serialized state at the start of every such test
+    (serialized rollback): a browser flow finds the seeded rules whatever ran before it."""
     request.node.stash[_BLOCKER] = django_db_blocker
     yield
     set_triggers(on=False)  # torn down before transactional_db's flush

@@ -62,19 +62,3 @@ def officer(personas: Personas) -> Any:
 @pytest.fixture
 def staff(personas: Personas) -> Any:
     return personas.user("c1_staff")
-
-
-@pytest.fixture
-def dues_seed(transactional_db: Any) -> None:
-    """The seeded standard, pay items and categories, for transactional tests: an earlier
-    transactional test's flush empties every table, data-migration rows included."""
-    import importlib
-
-    from django.apps import apps
-
-    from dangjian.core.context import acting_as as _acting_as
-    from dangjian.dues.models import DuesStandard
-
-    if not DuesStandard.objects.exists():
-        with _acting_as(None, reason="test: dues seed data"):
-            importlib.import_module("dangjian.dues.migrations.0002_seed_standards").seed(apps, None)

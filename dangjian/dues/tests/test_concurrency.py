@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_same_token_from_two_concurrent_requests_records_once(flushable_audit_log: Any, dues_seed: None,
+def test_same_token_from_two_concurrent_requests_records_once(flushable_audit_log: Any,
                                                                 monkeypatch: Any) -> None:
     personas = build_personas()
     officer = personas.user("officer_b1")

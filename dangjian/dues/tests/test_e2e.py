@@ -42,7 +42,7 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             browser.close()
 
 
-def test_bulk_month_then_disclosure_workbook(live_server: Any, flushable_audit_log: Any, dues_seed: None, browser: Any,
+def test_bulk_month_then_disclosure_workbook(live_server: Any, flushable_audit_log: Any, browser: Any,
                                              tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

@@ -26,7 +26,7 @@ class LedgerDown(Exception):
 
 
 @pytest.fixture
-def world(flushable_audit_log: Any, dues_seed: None) -> tuple[Personas, Any, Any]:
+def world(flushable_audit_log: Any) -> tuple[Personas, Any, Any]:
     personas = build_personas()
     officer = personas.user("officer_b1")
     member = personas.members["m_b1"]

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import itertools
 from typing import Any
 
-import pytest
 from django.utils import timezone
 
 from dangjian.core.context import acting_as
@@ -88,18 +86,6 @@ def balance(member: Any, year: int = 2026) -> Any:
     from dangjian.points.models import PointBalance
 
     return PointBalance.objects.filter(member=member, year=year).first()
-
-
-@pytest.fixture
-def points_seed(transactional_db: Any) -> None:
-    """The seeded catalog for transactional tests (a flush empties data-migration rows)."""
-    from django.apps import apps
-
-    from dangjian.points.models import PointScheme
-
-    if not PointScheme.objects.exists():
-        with acting_as(None, reason="test: points seed"):
-            importlib.import_module("dangjian.points.migrations.0002_seed_catalog").seed(apps, None)
 
 
 __all__ = ["make_member"]

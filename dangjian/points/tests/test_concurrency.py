@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_two_concurrent_awards_over_the_cap_count_only_up_to_it(flushable_audit_log: Any, points_seed: None,
+def test_two_concurrent_awards_over_the_cap_count_only_up_to_it(flushable_audit_log: Any,
                                                                 monkeypatch: Any) -> None:
     p = build_personas()
     officer, member = p.user("officer_b1"), p.members["m_b1"]
