@@ -83,7 +83,10 @@ class Command(MakeMessagesCommand):
         before = target.read_text(encoding="utf-8") if target.exists() else ""
         super().handle(*args, **options)
         _keep_pot_date(target, before)
-        po = polib.pofile(str(target))
+        # One layout whatever GNU gettext's version: 0.21 wraps references and long msgids even
+        # with --no-wrap, which rewrites a thousand lines of a file everyone edits.
+        po = polib.pofile(str(target), wrapwidth=0)
+        po.save()
         todo = len(po.untranslated_entries()) + len(po.fuzzy_entries())
         self.stdout.write(f"{target}: {len(po)} messages, {todo} to translate")
 
