@@ -161,6 +161,12 @@ class ModelViews:
         return {}
 
     @classmethod
+    def edit_elsewhere(cls, request: HttpRequest, obj: Any) -> str | None:
+        """Hook: the URL where a record that is no longer edited by its form changes instead
+        (a locked record's amendment screen); its edit URL leads there. ``None``: edit here."""
+        return None
+
+    @classmethod
     def after_save(cls, request: HttpRequest, obj: Any, created: bool) -> None:
         """Hook for a module to add messages or follow-up work after a successful save."""
 
@@ -234,6 +240,9 @@ class ObjectEditView(SpecView):
 
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         obj = self.get_object(request, pk)
+        elsewhere = self.spec.edit_elsewhere(request, obj) if pk is not None else None
+        if elsewhere:
+            return HttpResponseRedirect(elsewhere)
         form_class = self.form_class(pk)
         initial = {k: v for k, v in request.GET.items() if k in form_class.base_fields} if pk is None else None
         form = form_class(instance=obj, user=request.user, initial=initial)

@@ -191,25 +191,53 @@ def check_in(*, user: Any, meeting: Meeting, now: dt.datetime | None = None) -> 
     return CheckinResult.CHECKED_IN, attendance
 
 
-def record_attendance(*, actor: Any, meeting: Meeting, statuses: dict[int, str]) -> list[Attendance]:
+def attendance_row_key(pk: int) -> str:
+    """The error key of one attendance row (the grid shows the error on that row)."""
+    return f"attendance-{pk}"
+
+
+def record_attendance(*, actor: Any, meeting: Meeting, statuses: dict[int, str],
+                      leave_reasons: dict[int, str] | None = None, now: dt.datetime | None = None) -> list[Attendance]:
     """The organizer's attendance grid: set present / excused / absent per attendance row.
 
-    Excused needs a leave requested before the start and approved by the organizer.
-    Returns the rows that changed; raises RuleError (nothing written) on any bad row.
+    Excused needs a leave: one requested before the start and approved, or one the organizer
+    records now, after the fact, with its reason (``leave_reasons``; recorded as approved by the
+    actor). The host and the recorder were at the meeting: they cannot be absent or excused.
+    Returns the rows that changed; raises RuleError keyed by :func:`attendance_row_key` (nothing
+    written) when any row is refused, naming every refused row at once.
     """
     if meeting.is_locked:
         raise _locked_error()
+    now = now or timezone.now()
+    reasons = {pk: text.strip() for pk, text in (leave_reasons or {}).items() if text and text.strip()}
+    officials = {meeting.host_id: gettext("the host"), meeting.recorder_id: gettext("the recorder")}
     changed: list[Attendance] = []
     with transaction.atomic():
         rows = {a.pk: a for a in meeting.attendances.select_related("member").select_for_update()}
-        errors: list[str] = []
+        errors: dict[str, list[str]] = {}
         for pk, status in statuses.items():
             attendance = rows.get(pk)
-            if attendance is None or status not in AttendanceStatus.values or status == attendance.status:
+            if attendance is None or status not in AttendanceStatus.values:
                 continue
-            if status == AttendanceStatus.EXCUSED and attendance.leave_status != LeaveStatus.APPROVED:
-                errors.append(gettext("%(name)s: excused only with a leave requested before the start and approved.")
-                              % {"name": attendance.member.name})
+            reason = reasons.get(pk, "")
+            if status == attendance.status and not (status == AttendanceStatus.EXCUSED and reason
+                                                    and reason != attendance.leave_reason):
+                continue
+            name = attendance.member.name
+            if status in (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED) and attendance.member_id in officials:
+                errors[attendance_row_key(pk)] = [
+                    gettext("%(name)s is %(role)s of this meeting and was there: mark them present.")
+                    % {"name": name, "role": officials[attendance.member_id]}]
+                continue
+            if status == AttendanceStatus.EXCUSED and reason:  # leave recorded after the fact
+                attendance.leave_reason = reason
+                attendance.leave_status = LeaveStatus.APPROVED
+                attendance.leave_decided_by = actor if getattr(actor, "pk", None) else None
+                attendance.leave_decided_at = now
+            elif status == AttendanceStatus.EXCUSED and attendance.leave_status != LeaveStatus.APPROVED:
+                errors[attendance_row_key(pk)] = [
+                    gettext("%(name)s: give the reason for the leave (or approve the leave they requested).")
+                    % {"name": name}]
                 continue
             attendance.status = status
             if status == AttendanceStatus.PRESENT and not attendance.checkin_method:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -91,6 +92,17 @@ class MeetingViews(ModelViews):
         Column("党组织", "org__name", 28), Column("地点", "place", 16), Column("主持人", "host__name", 10),
         Column("记录人", "recorder__name", 10), Column("状态", "get_status_display", 10),
     )
+
+    @classmethod
+    def edit_elsewhere(cls, request: HttpRequest, obj: Any) -> str | None:
+        """A confirmed meeting changes by amendment, a cancelled one not at all."""
+        if obj.status == MeetingStatus.CONFIRMED:
+            messages.info(request, gettext("This meeting is confirmed and locked: correct it by an amendment with the reason."))
+            return reverse("meetings:amend", args=[obj.pk])
+        if obj.status == MeetingStatus.CANCELLED:
+            messages.info(request, gettext("This meeting was cancelled; its record can no longer be changed."))
+            return cls.url("detail", obj)
+        return None
 
     @classmethod
     def detail_context(cls, request: HttpRequest, obj: Any) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -11,7 +12,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core import attachments
-from dangjian.core.errors import RuleError, as_message, on_form
+from dangjian.core.errors import RuleError, as_message, on_form, text
 from dangjian.core.scoping import get_scoped_or_404
 from dangjian.meetings import rules, services
 from dangjian.meetings.choices import MeetingStatus
@@ -41,22 +42,43 @@ def _redirect(meeting: Meeting) -> HttpResponseRedirect:
 
 @require_http_methods(["GET", "POST"])
 def attendance_grid(request: HttpRequest, pk: int) -> HttpResponse:
-    """The organizer's grid: every expected attendee with present / excused / absent."""
+    """The organizer's grid: every expected attendee with present / excused / absent.
+
+    A refused save keeps every selection and leave reason entered and shows each refused
+    row's message on that row (and linked from the top of the page)."""
     meeting = _meeting_for_change(request, pk)
     rows = list(Attendance.objects.visible_to(request.user, "change").filter(meeting=meeting)
                 .select_related("member").order_by("-expected", "member__name"))
     status = 200
+    selected = {a.pk: a.status for a in rows}
+    reasons = {a.pk: a.leave_reason for a in rows}
+    row_errors: dict[int, str] = {}
     if request.method == "POST":
         statuses = {a.pk: request.POST.get(f"status-{a.pk}", "") for a in rows if a.expected}
-        with as_message(request):
-            changed = services.record_attendance(actor=request.user, meeting=meeting, statuses=statuses)
+        leave_reasons = {a.pk: request.POST.get(f"leave-{a.pk}", "") for a in rows if a.expected}
+        try:
+            changed = services.record_attendance(actor=request.user, meeting=meeting, statuses=statuses,
+                                                 leave_reasons=leave_reasons)
+        except ValidationError as exc:
+            by_key = {services.attendance_row_key(a.pk): a.pk for a in rows}
+            for key, errors in getattr(exc, "error_dict", {}).items():
+                if key in by_key:
+                    row_errors[by_key[key]] = text(ValidationError(errors))
+            if not row_errors:
+                messages.error(request, text(exc))
+            selected.update({k: v for k, v in statuses.items() if v})
+            reasons.update(leave_reasons)
+            status = 400
+        else:
             messages.success(request, gettext("Attendance saved (%(n)d changed).") % {"n": len(changed)})
             return HttpResponseRedirect(reverse("meetings:attendance_grid", args=[meeting.pk]))
-        status = 400  # reached only when the service refused
     counts = Meeting.objects.filter(pk=meeting.pk).visible_to(request.user, "view").aggregate(**rules.attendance_counts())
+    officials = {meeting.host_id: gettext("host"), meeting.recorder_id: gettext("recorder")}
+    grid = [{"a": a, "selected": selected.get(a.pk, ""), "reason": reasons.get(a.pk, ""),
+             "error": row_errors.get(a.pk, ""), "role": officials.get(a.member_id, "")} for a in rows]
     return render(request, "meetings/attendance_grid.html", {
-        "meeting": meeting, "rows": rows, "choices": attendance_choices(),
-        "quorum": rules.quorum_state(meeting.kind, counts), "locked": meeting.is_locked,
+        "meeting": meeting, "grid": grid, "choices": attendance_choices(), "row_errors": row_errors,
+        "counts": counts, "quorum": rules.quorum_state(meeting.kind, counts), "locked": meeting.is_locked,
         "add_form": AddAttendeeForm(user=request.user), "reason_form": ReasonForm(),
     }, status=status)
 
@@ -112,13 +134,21 @@ def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(AttendanceViews.url("detail", attendance))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm and lock: the GET shows what will be locked and asks; the POST confirms."""
     meeting = _meeting_for_change(request, pk)
-    with as_message(request):
-        services.confirm_meeting(actor=request.user, meeting=meeting)
-        messages.success(request, gettext("Meeting confirmed; its record is now locked."))
-    return _redirect(meeting)
+    if meeting.is_locked:
+        return _redirect(meeting)
+    if request.method == "POST":
+        with as_message(request):
+            services.confirm_meeting(actor=request.user, meeting=meeting)
+            messages.success(request, gettext("Meeting confirmed; its record is now locked."))
+        return _redirect(meeting)
+    counts = Meeting.objects.filter(pk=meeting.pk).visible_to(request.user, "view").aggregate(**rules.attendance_counts())
+    return render(request, "meetings/confirm.html", {
+        "meeting": meeting, "counts": counts, "quorum": rules.quorum_state(meeting.kind, counts),
+    })
 
 
 @require_http_methods(["GET", "POST"])
