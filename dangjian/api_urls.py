@@ -22,6 +22,13 @@ from dangjian.members.api.views import MemberViewSet, PostViewSet, TransferViewS
 from dangjian.members.imports import MemberImporter
 from dangjian.orgs.api.views import OrganizationViewSet, TermViewSet
 from dangjian.orgs.imports import OrganizationImporter
+from dangjian.points.api.views import (
+    PointBalanceViewSet,
+    PointEntryViewSet,
+    PublicationViewSet,
+    ViolationProposalViewSet,
+    ViolationRecordViewSet,
+)
 
 router = SimpleRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
@@ -38,6 +45,11 @@ router.register("dues/assessments", AssessmentViewSet, basename="dues-assessment
 router.register("dues/bills", BillViewSet, basename="dues-bill")
 router.register("dues/arrears-cases", ArrearsCaseViewSet, basename="dues-arrearscase")
 router.register("dues/payments", PaymentViewSet, basename="dues-payment")
+router.register("points/entries", PointEntryViewSet, basename="points-entry")
+router.register("points/balances", PointBalanceViewSet, basename="points-balance")
+router.register("points/publications", PublicationViewSet, basename="points-publication")
+router.register("points/violations", ViolationRecordViewSet, basename="points-violation")
+router.register("points/proposals", ViolationProposalViewSet, basename="points-proposal")
 
 app_name = "api"
 

@@ -12,6 +12,13 @@ bill_paid = Event(
         "``payment``: the ``DuesPayment`` that completed it; ``on_time``: paid on or before the due day.",
 )
 
+bill_unpaid = Event(
+    "dues.bill_unpaid", evidence="dues.DuesBill", data=("reason",),
+    doc="A month's bill that was fully paid is no longer: the payment that paid it was voided. evidence: "
+        "the ``DuesBill`` (its ``member`` and ``month``); ``reason``: why the payment was voided. What was "
+        "derived from ``bill_paid`` for this bill is to be withdrawn (a later payment sends ``bill_paid`` again).",
+)
+
 arrears_warning = Event(
     "dues.arrears_warning", evidence="members.Member", data=("org", "months", "outstanding"),
     doc="A member's run of unpaid months reached the reminder threshold (default 3) during an arrears "

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from dangjian.core import audit, idcard
 from dangjian.core.errors import RuleError
 from dangjian.core.scoping import OutOfScope, ensure_in_scope
+from dangjian.members import signals
 from dangjian.members.choices import TransferDirection
 from dangjian.members.models import Member, Transfer, id_number_index, pinyin_initials
 from dangjian.orgs.choices import OrgKind
@@ -54,6 +55,8 @@ def record_transfer(
         member.save()
         transfer.save()
         ensure_in_scope(actor, member, "view")
+        if direction == TransferDirection.INTERNAL:
+            signals.member_moved.send(actor=actor, evidence=transfer)
     return transfer
 
 

@@ -11,7 +11,15 @@ from dangjian.core.filtersets import ScopedFilterSet
 from dangjian.members.filtersets import search_members
 from dangjian.orgs.filtersets import SubtreeFilter
 from dangjian.points.choices import EntryKind, EntryStatus, ObjectionOutcome, ProposalStatus, ViolationStatus
-from dangjian.points.models import Objection, PointEntry, PointRule, ViolationProposal, ViolationRecord
+from dangjian.points.models import (
+    Objection,
+    PointBalance,
+    PointEntry,
+    PointRule,
+    Publication,
+    ViolationProposal,
+    ViolationRecord,
+)
 
 Hidden = forms.HiddenInput
 
@@ -73,3 +81,22 @@ class ProposalFilterSet(ScopedFilterSet):
     class Meta:
         model = ViolationProposal
         fields = ("member", "status")
+
+
+class BalanceFilterSet(ScopedFilterSet):
+    member = django_filters.NumberFilter(field_name="member_id", widget=Hidden)
+    within = SubtreeFilter(field_name="org_path", label=_("within organization"))
+    year = django_filters.NumberFilter(label=_("year"))
+
+    class Meta:
+        model = PointBalance
+        fields = ("member", "within", "year")
+
+
+class PublicationFilterSet(ScopedFilterSet):
+    org = django_filters.NumberFilter(field_name="org_id", widget=Hidden)
+    within = SubtreeFilter(field_name="org__path", label=_("within organization"))
+
+    class Meta:
+        model = Publication
+        fields = ("org", "within", "month")

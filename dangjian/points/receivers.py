@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from dangjian.core.events import Occurrence
-from dangjian.dues.signals import bill_paid
+from dangjian.dues.signals import bill_paid, bill_unpaid
 from dangjian.meetings.choices import AttendanceStatus
 from dangjian.meetings.signals import attendance_recorded
+from dangjian.members.signals import member_moved
 from dangjian.points import services
 from dangjian.points.choices import Trigger
 from dangjian.points.signals import violation_confirmed, violation_withdrawn
@@ -49,6 +50,24 @@ def points_for_dues(occurrence: Occurrence) -> None:
         return
     services.derive(actor=occurrence.actor, rule=rule, member=bill.member, evidence=occurrence.evidence_key,
                     day=bill.month, evidence_label=gettext("Dues of %(month)s") % {"month": f"{bill.month:%Y-%m}"})
+
+
+@bill_unpaid.derive
+def withdraw_dues_points(occurrence: Occurrence) -> None:
+    """The payment of a bill was voided: the points derived from its ``bill_paid`` are reversed
+    (a replay finds nothing live and does nothing; a new payment derives them again)."""
+    bill = occurrence.evidence
+    services.withdraw(actor=occurrence.actor, member=bill.member, evidence=occurrence.evidence_key,
+                      year=bill.month.year,
+                      reason=gettext("Dues payment voided: %(reason)s") % {"reason": occurrence["reason"]})
+
+
+@member_moved.derive
+def balances_follow_the_member(occurrence: Occurrence) -> None:
+    """A member moved branch: their balances from the transfer's year on rank in the new branch
+    (earlier years stay with the branch they were earned in, as do the entries themselves)."""
+    transfer = occurrence.evidence
+    services.rehome_balances(member=transfer.member, from_year=transfer.transferred_on.year)
 
 
 @violation_confirmed.derive

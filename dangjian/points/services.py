@@ -130,6 +130,19 @@ def locked_balance(member: Any, year: int) -> PointBalance:
     return PointBalance.objects.select_for_update().get(member=member, year=year)
 
 
+def rehome_balances(*, member: Any, from_year: int) -> int:
+    """Move the member's balances of ``from_year`` and later to their current branch (locked,
+    saved one by one so each move is audited); returns how many moved."""
+    member = _member(member.pk)
+    moved = 0
+    for row in PointBalance.objects.select_for_update().filter(member=member, year__gte=from_year)\
+            .exclude(org_id=member.org_id).order_by("year"):
+        row.org_id, row.org_path = member.org_id, member.org.path
+        row.save()
+        moved += 1
+    return moved
+
+
 def _settle(balance: PointBalance, member: Any, *, ledger: int = 0, pending: int = 0) -> None:
     balance.ledger += ledger
     balance.pending += pending

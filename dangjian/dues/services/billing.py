@@ -246,9 +246,16 @@ def void_payment(*, actor: Any, payment: DuesPayment, reason: str) -> None:
         audit.record("void", obj=payment, reason=reason.strip(), changes={
             "amount": str(payment.amount), "paid_on": str(payment.paid_on), "receipt_number": payment.receipt_number,
         })
-        for allocation in list(payment.allocations.all()):
+        allocations = list(payment.allocations.select_related("bill"))
+        bills = {a.bill_id: a.bill for a in allocations}
+        paid_before = {b.pk: b.paid for b in rules.with_paid(DuesBill.objects.filter(pk__in=list(bills)))}
+        for allocation in allocations:
             allocation.delete()
         payment.delete()
+        paid_after = {b.pk: b.paid for b in rules.with_paid(DuesBill.objects.filter(pk__in=list(bills)))}
+        for bill_id, bill in sorted(bills.items()):
+            if paid_before.get(bill_id, ZERO) >= bill.amount_due > paid_after.get(bill_id, ZERO):
+                signals.bill_unpaid.send(actor=actor, evidence=bill, reason=reason.strip())
 
 
 @dataclass(frozen=True)

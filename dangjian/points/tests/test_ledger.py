@@ -73,6 +73,58 @@ def test_dues_paid_on_time_and_late(personas: Personas, dues_seed_db: None) -> N
     assert balance(zhang).score == 59
 
 
+def test_a_voided_payment_reverses_its_dues_points_once_and_a_new_payment_earns_them_again(
+        personas: Personas, dues_seed_db: None, client_for: Any) -> None:
+    from dangjian.dues import services as dues
+    from dangjian.dues.signals import bill_unpaid
+    from dangjian.dues.tests.conftest import assess, bill_months, pay
+
+    p, officer = personas, personas.user("officer_b1")
+    zhang = p.members["m_b1"]
+    assess(officer, zhang, 2026, "4000.00")
+    bill_months(officer, p.b1, 2026, range(3, 4))
+    paid = pay(officer, zhang, "40.00", dt.date(2026, 3, 5), months=[dt.date(2026, 3, 1)])
+    assert balance(zhang).score == 61
+    with acting_as(officer, reason="test"):
+        dues.void_payment(actor=officer, payment=paid.payment, reason="收款录错人")
+    entries = list(PointEntry.objects.filter(member=zhang).order_by("id").values_list("rule__code", "points", "live"))
+    assert entries == [("dues_on_time", 1, False), ("dues_on_time", -1, False)]
+    assert balance(zhang).score == 60 == 60 + ledger_sum(zhang)
+    # the same event again (a replay) reverses nothing more
+    bill = paid.settled[0]
+    with transaction.atomic(), acting_as(officer, reason="test"):
+        bill_unpaid.send(actor=officer, evidence=bill, reason="replay")
+    assert PointEntry.objects.filter(member=zhang).count() == 2
+    assert balance(zhang).score == 60
+    # paid again: the bill earns its point again, once
+    pay(officer, zhang, "40.00", dt.date(2026, 3, 6), months=[dt.date(2026, 3, 1)])
+    assert balance(zhang).score == 61 == 60 + ledger_sum(zhang)
+    page = client_for("officer_b1").get(f"/points/members/{zhang.pk}/?year=2026")
+    assert "收款录错人" in page.content.decode()
+
+
+def test_a_member_moved_to_another_branch_takes_the_years_balance_along(personas: Personas) -> None:
+    from dangjian.members import services as members
+
+    p, officer, staff = personas, personas.user("officer_b1"), personas.user("c1_staff")
+    zhang = p.members["m_b1"]
+    row = meeting(p.b1, day=dt.date(2026, 3, 10))
+    attend(officer, row, zhang, "present")
+    with acting_as(None, reason="test"):  # last year's balance stays where it was earned
+        services.locked_balance(services._member(zhang.pk), 2025)
+    assert balance(zhang).org_id == p.b1.pk
+    with acting_as(staff, reason="test"):
+        members.record_transfer(actor=staff, member=zhang, direction="internal", to_org=p.b2, external_org="",
+                                transferred_on=dt.date(2026, 6, 1))
+    moved = balance(zhang)
+    assert (moved.org_id, moved.org_path, moved.score) == (p.b2.pk, p.b2.path, 61)
+    assert balance(zhang, 2025).org_id == p.b1.pk
+    assert [r.member_id for r in rules.ranking(2026, [p.b2.path])] == [zhang.pk]
+    assert zhang.pk not in [r.member_id for r in rules.ranking(2026, [p.b1.path])]
+    averages = {a["org_id"]: a["members"] for a in rules.branch_averages(2026, [p.c1.path])}
+    assert averages.get(p.b2.pk) == 1 and p.b1.pk not in averages
+
+
 def test_a_category_cap_counts_the_excess_as_zero_with_the_reason(personas: Personas) -> None:
     p, officer = personas, personas.user("officer_b1")
     zhang = p.members["m_b1"]
