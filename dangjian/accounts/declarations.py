@@ -54,6 +54,7 @@ parts = ModuleParts(
         "token_revoked": _("Access token revoked"),
         "token_refreshed": _("Access token refreshed"),
         "login_throttled": _("Logins throttled (too many failures from one address)"),
+        "disabled_dormant": _("Account disabled (unused for too long)"),
     },
     navigation=menu,
     nav_order=90,

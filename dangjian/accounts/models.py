@@ -117,6 +117,9 @@ class SecurityPolicy(ScopedModel):
     token_max_days = models.PositiveSmallIntegerField(_("API token absolute lifetime (days)"), default=30)
     idle_timeout_minutes = models.PositiveSmallIntegerField(_("idle session timeout (minutes)"), default=30)
     absolute_timeout_hours = models.PositiveSmallIntegerField(_("absolute session lifetime (hours)"), default=12)
+    dormant_days = models.PositiveSmallIntegerField(
+        _("disable accounts not used for (days, 0 = never)"), default=90,
+        help_text=_("Checked every night; the three administrator accounts are reported, not disabled."))
 
     class Meta:
         verbose_name = _("security policy")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import string
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from dangjian.accounts.api.authentication import revoke_tokens
-from dangjian.accounts.models import ApiToken, LoginLock, PasswordHistory, RoleGrant, User
+from dangjian.accounts.models import ApiToken, LoginLock, PasswordHistory, RoleGrant, SecurityPolicy, User
 from dangjian.accounts.roles import ADMIN_ROLES, Role
 from dangjian.core import audit
 
@@ -81,6 +82,43 @@ def update_user(*, actor: Any, user: User, data: dict[str, Any]) -> None:
             end_sessions(user)
             revoke_tokens(user, "deactivated")
         audit.record("update", obj=user, actor=actor, org_path="", changes=audit.diff(before, _user_snapshot(user)))
+
+
+@dataclass(frozen=True)
+class DormantResult:
+    disabled: list[str]
+    admins_dormant: list[str]
+
+
+def disable_dormant(*, actor: Any = None, now: dt.datetime | None = None) -> DormantResult:
+    """AUTH-05: disable every account not used for the policy's ``dormant_days`` (last login,
+    or creation when it never logged in), ending its sessions and revoking its tokens in the
+    same transaction, one audit entry per account. Accounts holding an administrator role
+    (三员) are listed instead: disabling them could leave nobody to re-enable the others."""
+    days = SecurityPolicy.current().dormant_days
+    if not days:
+        return DormantResult([], [])
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    dormant = User.objects.filter(is_active=True).filter(  # scope-ok: nightly housekeeping over every account
+        models.Q(last_login__lt=cutoff) | models.Q(last_login__isnull=True, date_joined__lt=cutoff)).order_by("username")
+    admins = set(RoleGrant.objects.filter(revoked_at__isnull=True, role__in=ADMIN_ROLES)  # scope-ok: see above
+                 .values_list("user_id", flat=True))
+    disabled: list[str] = []
+    kept: list[str] = []
+    with transaction.atomic():
+        for user in dormant.select_for_update():
+            if user.pk in admins or user.is_superuser:
+                kept.append(user.username)
+                continue
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            end_sessions(user)
+            revoked = revoke_tokens(user, "dormant")
+            audit.record("disabled_dormant", obj=user, actor=actor, org_path="",
+                         changes={"is_active": [True, False], **({"revoked_tokens": [None, revoked]} if revoked else {})},
+                         reason=str(days))
+            disabled.append(user.username)
+    return DormantResult(disabled, kept)
 
 
 def end_sessions(user: User) -> int:
