@@ -29,6 +29,13 @@ from dangjian.points.api.views import (
     ViolationProposalViewSet,
     ViolationRecordViewSet,
 )
+from dangjian.supervision.api.views import (
+    ClueViewSet,
+    FilingViewSet,
+    FindingViewSet,
+    InspectionViewSet,
+    RectificationViewSet,
+)
 
 router = SimpleRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
@@ -50,6 +57,11 @@ router.register("points/balances", PointBalanceViewSet, basename="points-balance
 router.register("points/publications", PublicationViewSet, basename="points-publication")
 router.register("points/violations", ViolationRecordViewSet, basename="points-violation")
 router.register("points/proposals", ViolationProposalViewSet, basename="points-proposal")
+router.register("supervision/filings", FilingViewSet, basename="supervision-filing")
+router.register("supervision/inspections", InspectionViewSet, basename="supervision-inspection")
+router.register("supervision/findings", FindingViewSet, basename="supervision-finding")
+router.register("supervision/clues", ClueViewSet, basename="supervision-clue")
+router.register("supervision/rectifications", RectificationViewSet, basename="supervision-rectification")
 
 app_name = "api"
 

@@ -11,6 +11,7 @@ from dangjian.core.rectification import OverdueFilter, RectificationStatus
 from dangjian.orgs.filtersets import SubtreeFilter
 from dangjian.supervision.models import (
     Area7,
+    Clue,
     Filing,
     FilingStatus,
     Finding,
@@ -71,3 +72,11 @@ class RectificationFilterSet(ScopedFilterSet):
     class Meta:
         model = InspectionRectification
         fields = ("within", "status", "overdue", "finding")
+
+
+class ClueFilterSet(ScopedFilterSet):
+    inspection = django_filters.NumberFilter(field_name="inspection_id", widget=django_filters.widgets.forms.HiddenInput)
+
+    class Meta:
+        model = Clue
+        fields = ("inspection",)
