@@ -20,6 +20,7 @@ urlpatterns = [
     path("inspections/<int:pk>/advance/", work.inspection_advance, name="inspection_advance"),
     path("inspections/<int:pk>/evaluate/", work.inspection_evaluate, name="inspection_evaluate"),
     path("inspections/<int:pk>/clue/", work.clue_transfer, name="clue_transfer"),
+    path("inspections/<int:pk>/<slug:kind>.<slug:fmt>", work.inspection_document, name="inspection_document"),
     *views.InspectionViews.urls("inspections/"),
     path("findings/<int:pk>/confirm/", work.finding_confirm, name="finding_confirm"),
     *views.FindingViews.urls("findings/"),

@@ -290,3 +290,43 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     return attachments.serve(request, RectificationEvidence, pk)
+
+
+# --- documents ------------------------------------------------------------------------------
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_GET
+def inspection_document(request: HttpRequest, pk: int, kind: str, fmt: str) -> FileResponse:
+    """The inspection notice, the feedback letter (Word), the rectification ledger and the 销号 list
+    (Word or Excel), built from what the reader may see of the inspection."""
+    import io
+
+    from dangjian.supervision import documents
+
+    inspection = get_scoped_or_404(request.user, Inspection.objects.select_related(  # scope-ok: get_scoped_or_404
+        "target", "round__plan__committee", "leader"), "view", pk=pk)
+    name = inspection.target.name
+    if kind == "notice" and fmt == "docx":
+        team = [u.get_full_name() or u.get_username() for u in inspection.team.all()]
+        content, title = documents.notice_document(inspection, team), gettext("Inspection notice")
+    elif kind == "feedback" and fmt == "docx":
+        findings = list(Finding.objects.visible_to(request.user, "view")
+                        .filter(inspection=inspection, confirmed=True).order_by("area", "id"))
+        content = documents.feedback_document(inspection, findings, plan_due=services.plan_deadline(inspection),
+                                              report_due=services.default_deadline(inspection))
+        title = gettext("Inspection feedback")
+    elif kind in ("ledger", "closed") and fmt in ("docx", "xlsx"):
+        items = InspectionRectification.objects.visible_to(request.user, "view").filter(
+            finding__inspection=inspection).select_related("org", "owner").order_by("deadline", "id")
+        if kind == "closed":
+            items = items.filter(status="closed")
+        build = documents.ledger_document if fmt == "docx" else documents.ledger_workbook
+        content = build(inspection, list(items), closed=kind == "closed")
+        title = gettext("Closed rectification items") if kind == "closed" else gettext("Rectification ledger")
+    else:
+        raise Http404
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=f"{title}-{name}.{fmt}",
+                        content_type=DOCX if fmt == "docx" else XLSX)
