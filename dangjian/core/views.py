@@ -310,9 +310,22 @@ class ObjectExportView(SpecView):
             raise Http404
         qs, _fs = spec.filtered(request, "export")
         if exports.is_large(qs):
-            job = exports.start(request, spec)
-            return HttpResponseRedirect(reverse("core:job_detail", args=[job.pk]))
+            # A GET changes nothing: a large export is started by the confirmation's POST.
+            return render(request, "core/export_confirm.html", self.context(
+                request, rows=qs.count(), action=request.get_full_path(), back=spec.url("list")))
         rows, columns = exports.rows_and_columns(spec, qs)
         response, count = xlsx_response(exports.file_name(spec), str(spec.model._meta.verbose_name_plural), columns, rows)
         spec.audit_export(request, count)
         return response
+
+    def post(self, request: HttpRequest) -> HttpResponseBase:
+        """Start the background export of a large list (the confirmation page's button); a
+        list that has become small meanwhile is streamed at once."""
+        spec = self.spec
+        if not can(request.user, spec.model, "export"):
+            raise Http404
+        qs, _fs = spec.filtered(request, "export")
+        if not exports.is_large(qs):
+            return self.get(request)
+        job = exports.start(request, spec)
+        return HttpResponseRedirect(reverse("core:job_detail", args=[job.pk]))

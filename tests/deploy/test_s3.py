@@ -119,7 +119,7 @@ def test_a_member_import_and_a_large_export_go_through_the_store(bucket: Any, cl
     assert Member.objects.count() == before + 30
 
     settings.DANGJIAN = {**settings.DANGJIAN, "EXPORT_JOB_ROWS": 10}
-    response = client.get("/members/export.xlsx")
+    response = client.post("/members/export.xlsx")
     job = Job.objects.get(pk=int(response["Location"].strip("/").split("/")[-1]))
     assert job.status == "succeeded"
     assert f"node-files/{job.result_file}" in keys(bucket) and job.result_file.startswith(f"jobs/{job.pk}/")

@@ -51,8 +51,10 @@ def test_a_large_export_from_the_screen_runs_as_a_job_with_progress(
     p = build_personas()
     add_members(p.b1, 40)  # 42 rows in B1: above the threshold of 10
     client = login("officer_b1")
+    confirm = client.get("/members/export.xlsx?status=full")  # a GET starts nothing: it asks first
+    assert confirm.status_code == 200 and "导出 42 行" in confirm.content.decode() and not Job.objects.exists()
     started = time.monotonic()
-    response = client.get("/members/export.xlsx?status=full")
+    response = client.post("/members/export.xlsx?status=full")
     returned_in = time.monotonic() - started
     assert response.status_code == 302 and returned_in < 3, returned_in
     job_id = job_of(response["Location"])
@@ -83,8 +85,8 @@ def test_a_revoked_right_fails_the_export_and_a_widened_scope_does_not_widen_it(
     add_members(p.b1, 9)
     add_members(p.b3, 9)
     officer, staff = login("officer_b1"), login("c1_staff")
-    revoked = job_of(officer.get("/members/export.xlsx")["Location"])  # 11 rows of B1
-    widened = job_of(staff.get("/members/export.xlsx")["Location"])  # 12 rows of C1 (B1 + B2)
+    revoked = job_of(officer.post("/members/export.xlsx")["Location"])  # 11 rows of B1
+    widened = job_of(staff.post("/members/export.xlsx")["Location"])  # 12 rows of C1 (B1 + B2)
     with acting_as(None, reason="test grants"):
         RoleGrant.objects.filter(user=p.user("officer_b1")).delete()
         RoleGrant.objects.create(user=p.user("c1_staff"), role="committee_staff", org=p.root)
@@ -110,7 +112,7 @@ def test_small_exports_stay_immediate_and_job_files_expire(client_for: Any, pers
     small = client.get("/members/export.xlsx")
     assert small.status_code == 200 and len(export_rows(small)) == 2
     add_members(personas.b1, 10)
-    response = client.get("/members/export.xlsx")  # the test profile runs the job inside the request
+    response = client.post("/members/export.xlsx")  # the test profile runs the job inside the request
     job = Job.objects.get(pk=job_of(response["Location"]))
     assert job.status == "succeeded" and default_storage.exists(job.result_file)
     assert len(file_rows(client, job.pk)) == 12
