@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "dangjian.supervision",
     "dangjian.points",
     "dangjian.library",
+    "dangjian.care",
 ]
 
 MIDDLEWARE = [

@@ -14,4 +14,5 @@ urlpatterns = [
     path("supervision/", include("dangjian.supervision.urls")),
     path("points/", include("dangjian.points.urls")),
     path("library/", include("dangjian.library.urls")),
+    path("care/", include("dangjian.care.urls")),
 ]
