@@ -74,3 +74,22 @@ def compliance_page(request: HttpRequest) -> HttpResponse:
         rows = cursor.fetchall()
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
     return HttpResponse(f"<html><body><table>{body}</table></body></html>")
+
+
+def points_ranking_page(request: HttpRequest) -> HttpResponse:
+    """Floor of the points ranking of a subtree (issue 13): ONE hand-written query over the
+    maintained balance table (RANK() over the year's balances under the path prefix, the page's
+    100 rows joined to their member and branch names), rendered as a bare table. It does not
+    include the percentile, the stars, the branch averages, scoping or the template."""
+    prefix = request.GET["path"] + "%"
+    year = int(request.GET["year"])
+    sql = ("SELECT r.rank, m.name, o.name, r.score FROM (SELECT b.member_id, b.org_id, b.score, "
+           "RANK() OVER (ORDER BY b.score DESC) AS rank FROM points_pointbalance b "
+           "WHERE b.year = %s AND b.org_path LIKE %s ORDER BY b.score DESC, b.member_id LIMIT 100) r "
+           "JOIN members_member m ON m.id = r.member_id JOIN orgs_organization o ON o.id = r.org_id "
+           "ORDER BY r.score DESC, r.member_id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [year, prefix])
+        rows = cursor.fetchall()
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
+    return HttpResponse(f"<html><body><table>{body}</table></body></html>")

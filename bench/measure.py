@@ -28,6 +28,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 PASSWORD = "Hongqi#2026"  # noqa: S105  (benchmark database only)
@@ -230,9 +231,20 @@ def points() -> dict[str, Any]:
                         [year, city.path + "%"])
             return cur.fetchall()
 
-    return {"points_city_members": members, "added_balances": len(rows), "points ranking city": (
-        median_ms(lambda: ok(client.get(f"/points/ranking/?org={city.pk}&year={year}")), runs=7, warmup=1),
-        median_ms(hand, runs=7, warmup=1))}
+    page = f"/points/ranking/?org={city.pk}&year={year}"
+    with CaptureQueriesContext(connection) as small:
+        ok(client.get(page))
+    # the explanation page of one member of the city (its rank is one grouped count, not the ranking)
+    member_id = PointBalance.objects.filter(year=year, org_path__startswith=city.path).values_list(
+        "member_id", flat=True).first()
+    explain = f"/points/members/{member_id}/?year={year}"
+    return {"points_city_members": members, "added_balances": len(rows), "points ranking queries": len(small),
+            "points ranking city": (
+                median_ms(lambda: ok(client.get(page)), runs=7, warmup=1),
+                median_ms(lambda: ok(client.get(f"/bench/floor/points/ranking/?path={city.path}&year={year}")),
+                          runs=7, warmup=1)),
+            "points ranking sql": median_ms(hand, runs=7, warmup=1),
+            "points explanation": median_ms(lambda: ok(client.get(explain)), runs=7, warmup=1)}
 
 
 def main() -> None:

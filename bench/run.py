@@ -31,7 +31,7 @@ PYTHON = sys.executable
 PG_URL = "postgres://postgres@127.0.0.1:5432/dangjian_bench"
 
 TARGETS = {  # figure -> maximum ratio to its floor
-    "list": 1.5, "api": 1.5, "roll-up": 1.2, "export": 1.3, "compliance": 1.5,
+    "list": 1.5, "api": 1.5, "roll-up": 1.2, "export": 1.3, "compliance": 1.5, "points": 1.5, "coverage": 1.5,
 }
 
 
@@ -91,6 +91,10 @@ def measure(db: str) -> dict[str, Any]:
     result: dict[str, Any] = json.loads(run([PYTHON, "bench/measure.py", "pages"], env).strip().splitlines()[-1])
     result["export-app"] = json.loads(run([PYTHON, "bench/measure.py", "export-app"], env).strip().splitlines()[-1])
     result["export-bare"] = json.loads(run([PYTHON, "bench/measure.py", "export-bare"], env).strip().splitlines()[-1])
+    # issue 13: the points ranking of the city (balances added in bulk where the build has none)
+    result.update(json.loads(run([PYTHON, "bench/measure.py", "points"], env).strip().splitlines()[-1]))
+    # issue 14: the coverage planner of a term over the city's targets
+    result.update(json.loads(run([PYTHON, "bench/measure.py", "coverage"], env).strip().splitlines()[-1]))
     result["import"] = import_seconds(env)
     return result
 
@@ -158,6 +162,11 @@ def main() -> None:
         build_s = build(db, args.rebuild)
         r = measure(db)
         notes.append(f"{db}: city has {r['city_members']} full members; deep page = page {r['deep_page']}")
+        notes.append(f"{db}: points ranking of {r.get('points_city_members')} city balances in "
+                     f"{r.get('points ranking queries')} queries (the same for any size); the ranking SQL alone "
+                     f"{r.get('points ranking sql')} ms; a member's explanation page {r.get('points explanation')} ms; "
+                     f"coverage planner over {r.get('coverage targets')} targets, its report SQL alone "
+                     f"{r.get('coverage sql')} ms")
         table.extend(rows_for(db, build_s, r))
     header = ("database", "figure", "platform", "floor", "ratio (target)")
     widths = [max(len(str(row[i])) for row in [header, *table]) for i in range(5)]

@@ -8,5 +8,6 @@ urlpatterns = [
     path("bench/floor/members/", floors.member_page),
     path("bench/floor/api/members/", floors.member_api_page),
     path("bench/floor/compliance/", floors.compliance_page),
+    path("bench/floor/points/ranking/", floors.points_ranking_page),
     path("", include("dangjian.urls")),
 ]

@@ -92,12 +92,50 @@ def _in_paths(rows: QuerySet[Any], paths: list[str] | None) -> QuerySet[Any]:
 
 def ranking(year: int, paths: list[str] | None) -> QuerySet[Any]:
     """Balances of ``year`` within the subtrees ``paths`` ranked by score: ties share a rank
-    (1, 1, 3) and ``percentile`` is the share of members ranked below (0-100)."""
+    (1, 1, 3) and ``below`` is the share of members ranked below (0-1); equal scores are listed
+    by member id (the order of the index, no join before the page is cut). For a whole export;
+    a screen reads one page with :func:`ranking_page`."""
     rows = _in_paths(PointBalance.objects.filter(year=year), paths)
     return rows.select_related("member", "org").annotate(
         rank=Window(Rank(), order_by=F("score").desc()),
         below=Window(PercentRank(), order_by=F("score").asc()),
-    ).order_by("-score", "member__name", "member_id")
+    ).order_by("-score", "member_id")
+
+
+def ranking_page(year: int, paths: list[str] | None, offset: int, limit: int) -> list[Any]:
+    """One page of :func:`ranking` in two queries whatever the subtree's size: the ranks are
+    computed over the narrow balance rows only (year, org_path, score: the index) and cut to the
+    page; then the page's rows are read with their member and branch."""
+    narrow = _in_paths(PointBalance.objects.filter(year=year), paths).annotate(
+        rank=Window(Rank(), order_by=F("score").desc()),
+        below=Window(PercentRank(), order_by=F("score").asc()),
+    ).order_by("-score", "member_id").values_list("pk", "rank", "below")[offset:offset + limit]
+    page = list(narrow)
+    rows = PointBalance.objects.select_related("member", "org").in_bulk([pk for pk, _r, _b in page])
+    shown = []
+    for pk, rank, below in page:
+        row = rows[pk]
+        row.rank, row.below = rank, below
+        shown.append(row)
+    return shown
+
+
+@dataclass(frozen=True)
+class Place:
+    """One member's place in a subtree: ``rank`` (ties share it) and ``below`` (0-1)."""
+
+    rank: int
+    below: float
+
+
+def rank_of(balance: PointBalance, paths: list[str] | None) -> Place:
+    """The rank of one balance among the balances of its year in ``paths``: one grouped count
+    over the index (how many score higher, lower and in all), never the whole ranking."""
+    rows = _in_paths(PointBalance.objects.filter(year=balance.year), paths)
+    counts = rows.aggregate(higher=Count("id", filter=Q(score__gt=balance.score)),
+                            lower=Count("id", filter=Q(score__lt=balance.score)), total=Count("id"))
+    total = counts["total"] or 1
+    return Place(counts["higher"] + 1, counts["lower"] / (total - 1) if total > 1 else 0.0)
 
 
 def branch_averages(year: int, paths: list[str] | None) -> list[dict[str, Any]]:

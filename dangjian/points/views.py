@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -76,7 +77,7 @@ def _explanation_page(request: HttpRequest, member: Member, *, mine: bool) -> Ht
     rank = None
     if show_rank and explanation.balance is not None:
         paths = [member.org.path]
-        rank = next((r for r in rules.ranking(year, paths) if r.member_id == member.pk), None)
+        rank = rules.rank_of(explanation.balance, paths)
     return render(request, "points/explain.html", {
         "member": member, "year": year, "x": explanation, "scheme": scheme, "mine": mine, "rank": rank,
         "stars": scheme.star_level(explanation.total) if scheme else 0,
@@ -106,29 +107,34 @@ def member_points(request: HttpRequest, pk: int) -> HttpResponse:
     return _explanation_page(request, member, mine=own)
 
 
-def _ranking_rows(request: HttpRequest) -> tuple[int, Any, Any]:
+def _ranking_scope(request: HttpRequest) -> tuple[int, Any, list[str] | None]:
     _require(request, "points", "change")
     raw = request.GET.get("org", "")
     paths, org = chosen_subtree(request.user, "points", int(raw) if raw.isdigit() and len(raw) < 10 else None)
-    year = _year(request)
+    return _year(request), org, paths
+
+
+def _ranking_rows(request: HttpRequest) -> tuple[int, Any, Any]:
+    year, org, paths = _ranking_scope(request)
     return year, org, rules.ranking(year, paths)
 
 
 @require_GET
 def ranking(request: HttpRequest) -> HttpResponse:
     """Ranks within a subtree (officers; ties share a rank), stars and branch averages."""
-    year, org, rows = _ranking_rows(request)
+    year, org, paths = _ranking_scope(request)
     raw_page = request.GET.get("page", "")
     page = min(max(1, int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1), 100_000)
-    shown = list(rows[(page - 1) * RANK_PAGE: page * RANK_PAGE])
+    shown = rules.ranking_page(year, paths, (page - 1) * RANK_PAGE, RANK_PAGE)
     scheme = PointScheme.in_force(year)
     for row in shown:
         row.stars = scheme.star_level(row.score) if scheme else 0
         row.percentile = round(row.below * 100)
-    paths = [org.path] if org else chosen_subtree(request.user, "points", None)[0]
     return render(request, "points/ranking.html", {
         "year": year, "org": org, "rows": shown, "page": page, "next_page": page + 1 if len(shown) == RANK_PAGE else None,
         "averages": rules.branch_averages(year, paths)[:50], "offset": (page - 1) * RANK_PAGE,
+        # one reverse for the page, not one per row: /points/members/<id>/
+        "member_prefix": reverse("points:member_points", args=[1]).removesuffix("1/"),
     })
 
 
