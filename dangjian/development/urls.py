@@ -6,6 +6,7 @@ app_name = "development"
 
 urlpatterns = [
     path("board/", views.board_view, name="board"),
+    path("<int:pk>/documents/<slug:kind>.docx", views.case_document, name="case_document"),
     *views.StepViews.urls("steps/"),
     *views.RulesViews.urls("rules/"),
     *views.CalendarDayViews.urls("calendar/"),

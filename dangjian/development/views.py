@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
+from dangjian.core import audit
+from dangjian.core.documents import docx_response
 from dangjian.core.excel import Column
+from dangjian.core.scoping import get_scoped_or_404
 from dangjian.core.views import ModelViews, Related
-from dangjian.development import board, rules, services
+from dangjian.development import board, documents, rules, services
 from dangjian.development.filtersets import CaseFilterSet, StepFilterSet
 from dangjian.development.forms import (
     AdoptionForm,
@@ -58,6 +63,7 @@ class CaseViews(ModelViews):
             "can_record": services.may_record(request.user, obj, "talk")
             or any(services.may_record(request.user, obj, k) for k in rules.HIGHER_STEPS),
             "step_add_url": reverse("development:step_add") + f"?case={obj.pk}",
+            "documents": documents.available(steps) if CaseViews.permissions(request.user).get("export") else [],
         }
 
 
@@ -114,3 +120,17 @@ class AdoptionViews(ModelViews):
 def board_view(request: HttpRequest) -> HttpResponse:
     """The pipeline board: per branch, who is at which stage, what falls due and what is late."""
     return render(request, "development/board.html", board.board(request.user, request.GET.get("org")))
+
+
+@require_GET
+def case_document(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    """One of the member file's Word documents of a case (an export: audited, masked ID number)."""
+    case = get_scoped_or_404(request.user, Case.objects.select_related("org", "member"), "export", pk=pk)  # scope-ok: get_scoped_or_404
+    steps = list(case.steps.select_related("rules").prefetch_related("members"))
+    if kind not in dict(documents.available(steps)):
+        raise Http404
+    title = documents.titles()[kind]
+    content = documents.BUILDERS[kind](case, steps)
+    with transaction.atomic():
+        audit.record("export", obj=case, changes={"document": kind}, reason=title)
+    return docx_response(f"{title}-{case.name}.docx", content)
