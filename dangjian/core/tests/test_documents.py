@@ -17,8 +17,9 @@ def test_an_official_document_on_a4_with_header_numbered_table_and_total() -> No
     assert rows == 2
     read = Document(io.BytesIO(doc.to_bytes()))
     section = read.sections[0]
-    margins = [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)]
-    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297) and margins == [37, 35, 28, 26]
+    sizes = [section.page_width, section.page_height, section.top_margin, section.bottom_margin,
+             section.left_margin, section.right_margin]
+    assert [round(m.mm) if m is not None else None for m in sizes] == [210, 297, 37, 35, 28, 26]
     texts = [p.text for p in read.paragraphs]
     assert texts[:2] == ["中共某市公安局委员会", "公党〔2026〕12号"] and "党费收缴情况" in texts
     assert texts[-1] == "2026年12月1日"
