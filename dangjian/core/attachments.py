@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -145,3 +146,9 @@ def serve(request: HttpRequest, model: type[AttachmentBase], pk: Any) -> FileRes
                             content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+class AttachmentForm(forms.Form):
+    """The one-file upload form of a record's attachments card."""
+
+    file = forms.FileField(label=_("file"), widget=forms.ClearableFileInput(attrs={"class": "form-control"}))

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.attachments import AttachmentBase
 from dangjian.core.fields import EncryptedTextField
 from dangjian.core.models import ScopedModel
 from dangjian.core.rules import RulesTable
@@ -204,3 +205,19 @@ class Step(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.case} {self.get_kind_display()} {self.on}"
+
+
+class StepAttachment(AttachmentBase):
+    """A document of a step: the application letter, a thought report, the 政审 material, the
+    meeting's minutes, the approval (scanned or as a file)."""
+
+    scope_area = "development"
+    scope_path = "step__case__org"
+    upload_prefix = "development"
+
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("development step"))
+
+    class Meta:
+        ordering = ("id",)
+        verbose_name = _("step document")
+        verbose_name_plural = _("step documents")

@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from dangjian.core import idcard
+from dangjian.core.attachments import store
 from dangjian.core.errors import RuleError
 from dangjian.core.periods import add_months
 from dangjian.core.scoping import covers, ensure_in_scope
 from dangjian.development import rules, signals
 from dangjian.development.choices import Outcome, Stage, StepKind
-from dangjian.development.models import Case, Step
+from dangjian.development.models import Case, Step, StepAttachment
 from dangjian.members import services as member_services
 from dangjian.members.choices import MemberStatus, PersonnelType
 from dangjian.members.models import Member
@@ -84,6 +85,21 @@ def may_record(actor: Any, case: Case, kind: str) -> bool:
         parent = Organization.objects.get_parent(case.org)
         return parent is not None and covers(actor, AREA, "change", parent)
     return covers(actor, AREA, "change", case.org)
+
+
+#: The files a step may carry (scans, Word and PDF documents) and their size limit.
+DOCUMENT_TYPES = ("pdf", "jpg", "jpeg", "png", "docx", "doc", "xlsx")
+DOCUMENT_MAX_MB = 20
+
+
+@transaction.atomic
+def add_step_document(*, actor: Any, step: Step, upload: Any) -> StepAttachment:
+    """Attach a document to a recorded step: whoever may record that kind of step on the case."""
+    if not may_record(actor, step.case, step.kind):
+        raise RuleError(gettext("You may not add documents to this step."))
+    attachment = StepAttachment(step=step)
+    store(attachment, upload, actor=actor, allowed=DOCUMENT_TYPES, max_mb=DOCUMENT_MAX_MB)
+    return attachment
 
 
 def record_step(*, actor: Any, case: Case, data: rules.StepInput, today: dt.date | None = None) -> Step:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.core import audit
+from dangjian.core import attachments, audit
+from dangjian.core.attachments import AttachmentForm
 from dangjian.core.documents import docx_response
+from dangjian.core.errors import as_message
 from dangjian.core.excel import Column
 from dangjian.core.scoping import get_scoped_or_404
 from dangjian.core.views import ModelViews, Related
@@ -26,7 +30,14 @@ from dangjian.development.forms import (
     RulesForm,
     StepForm,
 )
-from dangjian.development.models import CalendarDay, Case, DevelopmentRules, RuleAdoption, Step
+from dangjian.development.models import (
+    CalendarDay,
+    Case,
+    DevelopmentRules,
+    RuleAdoption,
+    Step,
+    StepAttachment,
+)
 from dangjian.development.tables import AdoptionTable, CalendarDayTable, CaseTable, RulesTableView, StepTable
 
 
@@ -84,6 +95,14 @@ class StepViews(ModelViews):
         Column(_("step"), "get_kind_display", 20), Column(_("date"), "on", 12),
         Column(_("decided or done by"), "decided_by", 20), Column(_("rule version"), "rules__name", 24),
     )
+    detail_template = "development/step_detail.html"
+
+    @classmethod
+    def detail_context(cls, request: HttpRequest, obj: Any) -> dict[str, Any]:
+        return {
+            "attachments": list(StepAttachment.objects.visible_to(request.user, "view").filter(step=obj)),
+            "attachment_form": AttachmentForm() if services.may_record(request.user, obj.case, obj.kind) else None,
+        }
 
 
 class RulesViews(ModelViews):
@@ -134,3 +153,22 @@ def case_document(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     with transaction.atomic():
         audit.record("export", obj=case, changes={"document": kind}, reason=title)
     return docx_response(f"{title}-{case.name}.docx", content)
+
+
+@require_POST
+def step_attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    step = get_scoped_or_404(request.user, Step.objects.select_related("case__org"), "change", pk=pk)  # scope-ok: get_scoped_or_404
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        with as_message(request) as failed:
+            services.add_step_document(actor=request.user, step=step, upload=form.cleaned_data["file"])
+        if not failed:
+            messages.success(request, gettext("Attachment uploaded."))
+    else:
+        messages.error(request, gettext("Choose a file."))
+    return redirect(reverse("development:step_detail", args=[step.pk]))
+
+
+@require_GET
+def step_attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    return attachments.serve(request, StepAttachment, pk)

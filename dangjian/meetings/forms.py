@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.attachments import AttachmentForm  # noqa: F401 (the meetings screens import it from here)
 from dangjian.core.forms import ScopedModelForm, restrict
 from dangjian.core.scoping import orgs_where
 from dangjian.meetings import services
@@ -129,10 +130,6 @@ class AddAttendeeForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = Member.objects.visible_to(user, "view").filter(is_active=True)  # type: ignore[attr-defined]
-
-
-class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("file"), widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
 
 
 class LeaveForm(forms.Form):

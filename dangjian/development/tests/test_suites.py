@@ -11,17 +11,27 @@ import datetime as dt
 import itertools
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.core.context import acting_as
 from dangjian.core.testing.api_suites import ViewSetSuite
-from dangjian.core.testing.facilities import InboxSuite
+from dangjian.core.testing.facilities import AttachmentSuite, InboxSuite
 from dangjian.core.testing.personas import Personas, valid_id_number
 from dangjian.core.testing.suites import ModelSuite
 from dangjian.development import services
 from dangjian.development.api.views import CaseViewSet, StepViewSet
-from dangjian.development.models import CalendarDay, Case, DevelopmentRules, RuleAdoption, Step
+from dangjian.development.choices import StepKind as K
+from dangjian.development.models import (
+    CalendarDay,
+    Case,
+    DevelopmentRules,
+    RuleAdoption,
+    Step,
+    StepAttachment,
+)
 from dangjian.development.rules import StepInput
+from dangjian.development.tests.conftest import D, open_case, record
 from dangjian.development.views import AdoptionViews, CalendarDayViews, CaseViews, RulesViews, StepViews
 
 _n = itertools.count(1)
@@ -203,3 +213,26 @@ class TestStepAPISuite(ViewSetSuite):
     @classmethod
     def foreign_create_data(cls, p: Personas) -> dict[str, Any]:
         return {**cls.create_data(p), "case": _case(p, org=p.b3).pk}
+
+
+class TestStepAttachmentSuite(AttachmentSuite):
+    """Documents of a recorded step, through the step page."""
+
+    model = StepAttachment
+    record_field = "step"
+    allowed = "officer_b1"
+    outsider = "officer_b2"
+    max_mb = services.DOCUMENT_MAX_MB
+
+    @classmethod
+    def make_record(cls, p: Personas) -> Step:
+        case = open_case(p)
+        return record(p, case, K.TALK, D(2024, 1, 20))
+
+    @classmethod
+    def upload_url(cls, record: Any) -> str:
+        return reverse("development:attachment_upload", args=[record.pk])
+
+    @classmethod
+    def download_url(cls, attachment: Any) -> str:
+        return reverse("development:attachment_download", args=[attachment.pk])
