@@ -14,6 +14,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 #: Leading characters a spreadsheet may treat as a formula (ASVS 1.2.10).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -152,39 +153,60 @@ def write_cell(ws: Any, r: int, c: int, value: Any, *, money: Any = None, date: 
         ws.write_string(r, c, neutralize(str(value)), text)
 
 
+#: Layout of every export: a title row, the header row, then the data rows from this row on.
+TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 0, 1, 2
+
+
 def write_xlsx(path: str, sheet: str, columns: Sequence[Any], rows: Iterable[Any],
-               progress: Callable[[int], object] | None = None) -> int:
+               progress: Callable[[int], object] | None = None, *, title: str | None = None) -> int:
     """Write rows to ``path``; returns the number of data rows. ``progress(rows written)`` is
-    called every 500 rows and at the end (a background export's progress bar)."""
+    called every 500 rows and at the end (a background export's progress bar).
+
+    The sheet reads like an office table: a title row (``title``, else the sheet's name and
+    the export date), the header row with an autofilter, a 序号 column, numbers and dates as
+    typed cells, header and title frozen."""
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
                                           "strings_to_urls": False, "tmpdir": tempfile.gettempdir()})
+    title_fmt = workbook.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
     header_fmt = workbook.add_format({"bold": True, "bg_color": "#F2DEDE", "border": 1})
     date_fmt = workbook.add_format({"num_format": "yyyy-mm-dd"})
     money_fmt = workbook.add_format({"num_format": "#,##0.00"})
     ws = workbook.add_worksheet(sheet[:31])
-    for c, col in enumerate(columns):
+    heading = title or gettext("%(title)s (exported %(date)s)") % {
+        "title": sheet, "date": timezone.localdate().strftime("%Y-%m-%d")}
+    ws.set_row(TITLE_ROW, 24)
+    if columns:
+        ws.merge_range(TITLE_ROW, 0, TITLE_ROW, len(columns), neutralize(str(heading)), title_fmt)
+    else:
+        ws.write_string(TITLE_ROW, 0, neutralize(str(heading)), title_fmt)
+    ws.set_column(0, 0, 6)
+    ws.write_string(HEADER_ROW, 0, gettext("No."), header_fmt)
+    for c, col in enumerate(columns, start=1):
         ws.set_column(c, c, col.width)
-        ws.write_string(0, c, str(col.header), header_fmt)  # a lazy msgid is translated here
+        ws.write_string(HEADER_ROW, c, str(col.header), header_fmt)  # a lazy msgid is translated here
     count = 0
-    for r, row in enumerate(rows, start=1):
-        for c, col in enumerate(columns):
+    for count, row in enumerate(rows, start=1):
+        r = FIRST_DATA_ROW + count - 1
+        ws.write_number(r, 0, count)
+        for c, col in enumerate(columns, start=1):
             write_cell(ws, r, c, col.value(row), money=money_fmt, date=date_fmt)
-        count = r
-        if progress is not None and r % 500 == 0:
-            progress(r)
+        if progress is not None and count % 500 == 0:
+            progress(count)
     if progress is not None:
         progress(count)
-    ws.freeze_panes(1, 0)
+    ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(count, 1), len(columns))
+    ws.freeze_panes(FIRST_DATA_ROW, 0)
     workbook.close()
     return count
 
 
-def xlsx_response(filename: str, sheet: str, columns: Sequence[Any], rows: Iterable[Any]) -> tuple[FileResponse, int]:
+def xlsx_response(filename: str, sheet: str, columns: Sequence[Any], rows: Iterable[Any], *,
+                  title: str | None = None) -> tuple[FileResponse, int]:
     """Write the rows to a temporary file and stream it back as an attachment."""
     fd, path = tempfile.mkstemp(suffix=".xlsx", prefix="export-")
     os.close(fd)
     try:
-        count = write_xlsx(path, sheet, columns, rows)
+        count = write_xlsx(path, sheet, columns, rows, title=title)
     except Exception:
         os.unlink(path)
         raise

@@ -78,21 +78,29 @@ def write_xlsx(d: Disclosure, path: str) -> None:
     money = wb.add_format({"num_format": "#,##0.00"})
     money_bold = wb.add_format({"num_format": "#,##0.00", "bold": True})
 
+    title_fmt = wb.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
+    heading = gettext("%(org)s dues income and spending disclosure (%(period)s)") % {
+        "org": d.org.name, "period": d.period_label}
+
     def sheet(name: str, headers: list[str], rows: list[list[Any]], total: list[Any] | None) -> None:
+        """Title row, header row with an autofilter, the rows, the 合计 row; numbers stay numbers."""
         ws = wb.add_worksheet(name)
         ws.set_column(0, 0, 26)
         ws.set_column(1, len(headers), 14)
+        ws.set_row(0, 24)
+        ws.merge_range(0, 0, 0, max(len(headers) - 1, 1), f"{heading} {name}", title_fmt)
         for c, h in enumerate(headers):
-            ws.write_string(0, c, h, head)
-        r = 0
-        for r, row in enumerate(rows, start=1):
+            ws.write_string(1, c, h, head)
+        r = 1
+        for r, row in enumerate(rows, start=2):
             for c, value in enumerate(row):
                 write_cell(ws, r, c, value if isinstance(value, Decimal | int) else str(value), money=money)
+        ws.autofilter(1, 0, max(r, 2), len(headers) - 1)
         if total is not None:
             for c, value in enumerate(total):
-                write_cell(ws, r + 1, c, value if isinstance(value, Decimal) else str(value), money=money_bold,
-                           text=bold)
-        ws.freeze_panes(1, 0)
+                write_cell(ws, r + 1, c, value if isinstance(value, Decimal | int) else str(value),
+                           money=money_bold, text=bold)
+        ws.freeze_panes(2, 0)
 
     sheet("收支汇总", ["项目", "金额（元）"], [[k, v] for k, v in summary_rows(d)], None)
     zero = Decimal("0.00")

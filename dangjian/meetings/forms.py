@@ -147,7 +147,7 @@ def attendance_choices() -> list[tuple[str, Any]]:
 class MeetingKindForm(ScopedModelForm):
     class Meta:
         model = MeetingKind
-        fields = ("code", "name", "attendee_source", "quorum", "quorum_voting_only", "is_democratic_life",
+        fields = ("code", "name", "short_name", "attendee_source", "quorum", "quorum_voting_only", "is_democratic_life",
                   "sort_order", "is_active")
 
 
@@ -160,7 +160,7 @@ class RequirementForm(ScopedModelForm):
     class Meta:
         model = MeetingRequirement
         fields = ("year", "kind", "org_kind_choices", "needs_committee", "frequency", "times",
-                  "due_days_before_end", "remind_days", "source")
+                  "due_days_before_end", "remind_days", "remind_from_month", "remind_from_day", "source")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -178,7 +178,7 @@ class MeetingRulesForm(ScopedModelForm):
     class Meta:
         model = MeetingRules
         fields = ("year", "checkin_minutes_before", "checkin_minutes_after_end", "reminder_days",
-                  "committee_min_members", "attachment_max_mb", "attachment_types")
+                  "owe_from_first_full_month", "committee_min_members", "attachment_max_mb", "attachment_types")
 
 
 # --- Democratic life meeting -----------------------------------------------------------------------

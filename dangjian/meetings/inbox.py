@@ -38,7 +38,8 @@ def to_act(user: Any) -> dict[str, Any] | None:
     leave requests to decide; ``None`` when there is nothing."""
     today = timezone.localdate()
     book = rules.RuleBook()
-    horizon = max([book.settings(today.year).reminder_days] + [r.remind_days or 0 for r in book.all_requirements()])
+    horizon = max([book.settings(today.year).reminder_days] + [r.remind_days or 0 for r in book.all_requirements()]
+                  + [366 for r in book.all_requirements() if r.remind_from_month is not None])
     due: list[rules.Obligation] = []
     paths = scope_paths(user, Meeting.scope_area, "add")
     if paths != []:

@@ -65,6 +65,10 @@ class MeetingKind(ScopedModel):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=50)
+    short_name = models.CharField(
+        _("short name"), max_length=4, blank=True,
+        help_text=_("Two or three characters for the compliance matrix cells, different from every other kind's."),
+    )
     attendee_source = models.CharField(
         _("expected attendees"), max_length=12, choices=AttendeeSource.choices, default=AttendeeSource.MEMBERS
     )
@@ -87,6 +91,11 @@ class MeetingKind(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The short label of a matrix cell (the legend gives the full name)."""
+        return self.short_name or self.name[:2]
 
 
 class MeetingRequirement(RulesTable):
@@ -116,6 +125,11 @@ class MeetingRequirement(RulesTable):
         _("remind days ahead"), null=True, blank=True,
         help_text=_("Empty: the year's default reminder horizon."),
     )
+    remind_from_month = models.PositiveSmallIntegerField(
+        _("remind from (month)"), null=True, blank=True,
+        help_text=_("For a yearly requirement whose reminder starts on a calendar date (e.g. 10-01): its month."),
+    )
+    remind_from_day = models.PositiveSmallIntegerField(_("remind from (day)"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
 
     class Meta:
@@ -145,6 +159,32 @@ class MeetingRequirement(RulesTable):
         if unknown or not self.org_kind_list:
             raise ValidationError({"org_kinds": gettext("Choose at least one organization kind.")})
         self.org_kinds = ",".join(self.org_kind_list)
+        month, day = self.remind_from_month, self.remind_from_day
+        if month is None and day is None:
+            return
+        if month is None or day is None:
+            raise ValidationError({"remind_from_day": gettext("Give both the month and the day the reminder starts on.")})
+        try:
+            dt.date(2001, month, day)  # a date of every year (no 29 February)
+        except ValueError:
+            raise ValidationError({"remind_from_day": gettext("This is not a date of every year.")}) from None
+        if self.frequency != Frequency.YEAR:
+            raise ValidationError({"remind_from_month": gettext(
+                "A reminder date applies to yearly requirements; give the others a number of days.")})
+
+    @property
+    def remind_from_display(self) -> str:
+        if self.remind_from_month is None or self.remind_from_day is None:
+            return ""
+        return gettext("%(m)d-%(d)02d each year") % {"m": self.remind_from_month, "d": self.remind_from_day}
+
+    remind_from_display.fget.short_description = _("remind from")  # type: ignore[attr-defined]
+
+    def remind_from(self, year: int) -> dt.date | None:
+        """The calendar date of ``year`` the reminder starts on, when the rule gives one."""
+        if self.remind_from_month is None or self.remind_from_day is None:
+            return None
+        return dt.date(year, self.remind_from_month, self.remind_from_day)
 
 
 class MeetingRules(RulesTable):
@@ -155,6 +195,10 @@ class MeetingRules(RulesTable):
     checkin_minutes_after_end = models.PositiveSmallIntegerField(_("check-in stays open minutes after the end"),
                                                                  default=0)
     reminder_days = models.PositiveSmallIntegerField(_("remind obligations due within days"), default=7)
+    owe_from_first_full_month = models.BooleanField(
+        _("organizations founded mid-month owe from their first full month"), default=True,
+        help_text=_("Off: an organization owes the meetings of the month it was founded in."),
+    )
     committee_min_members = models.PositiveSmallIntegerField(
         _("posts that make a branch committee"), default=3,
         help_text=_("A branch whose current committee posts reach this number has a committee (DOMAIN.md 2.3)."),

@@ -26,8 +26,9 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
-from dangjian.core.periods import Period, periods_ending_between, periods_of_year
+from dangjian.core.periods import Period, month_end, periods_ending_between, periods_of_year
 from dangjian.meetings.choices import AttendanceStatus, ComplianceStatus, Frequency, MeetingStatus, Quorum
 from dangjian.meetings.models import Meeting, MeetingKind, MeetingRequirement, MeetingRules
 from dangjian.members.choices import MemberStatus, Post
@@ -165,6 +166,10 @@ class Obligation:
     status: str
     meetings: list[MeetingRef] = field(default_factory=list)
     without_quorum: list[MeetingRef] = field(default_factory=list)
+    #: The first day it is reminded of (DOMAIN.md 2.1: a calendar date, or days before the deadline).
+    remind_on: dt.date | None = None
+    #: Still due and inside its reminder window: shown as 即将到期, not only in the inbox.
+    due_soon: bool = False
 
     @property
     def kind(self) -> MeetingKind:
@@ -180,7 +185,37 @@ class Obligation:
 
     @property
     def status_label(self) -> str:
+        if self.due_soon:
+            return str(DUE_SOON_LABEL)
         return str(ComplianceStatus(self.status).label)
+
+    @property
+    def state(self) -> str:
+        """The cell state: done, due, due_soon or overdue."""
+        return "due_soon" if self.due_soon else str(self.status)
+
+
+#: The visible state of an obligation still due inside its reminder window.
+DUE_SOON_LABEL = pgettext_lazy("compliance", "Due soon")
+
+
+def remind_on(req: MeetingRequirement, period: Period, due_on: dt.date, book: RuleBook) -> dt.date:
+    """The first day an obligation is reminded of: the requirement's calendar date in the
+    period's year when it has one (组织生活会: from 10-01), else its days before the deadline,
+    else the year's default horizon (DOMAIN.md 2.1)."""
+    on_date = req.remind_from(period.end.year)
+    if on_date is not None:
+        return min(on_date, due_on)
+    horizon = req.remind_days if req.remind_days is not None else book.settings(period.start.year).reminder_days
+    return due_on - dt.timedelta(days=horizon)
+
+
+def owed_from(founded: dt.date | None, settings: MeetingRules) -> dt.date | None:
+    """The first day an organization founded on ``founded`` owes meetings: its first full
+    month when the year's settings say so (founded on the 1st: that day), else the founding day."""
+    if founded is None or founded.day == 1 or not settings.owe_from_first_full_month:
+        return founded
+    return month_end(founded) + dt.timedelta(days=1)
 
 
 def _path_q(paths: Sequence[str] | None, field_name: str) -> Q:
@@ -282,7 +317,8 @@ def obligations(
         for req, period in pairs:
             if org["kind"] not in req.org_kind_list:
                 continue
-            if founded and founded > period.end:
+            owes_from = owed_from(founded, book.settings(period.start.year))
+            if owes_from and owes_from > period.end:
                 continue
             window_start = max(period.start, founded) if founded else period.start
             if req.needs_committee:
@@ -298,10 +334,12 @@ def obligations(
                 status = ComplianceStatus.OVERDUE
             else:
                 status = ComplianceStatus.DUE
+            reminded = remind_on(req, period, due_on, book)
             result.append(Obligation(
                 org_id=org["id"], org_name=org["name"], org_path=org["path"], org_kind=org["kind"],
                 requirement=req, period=period, window_start=window_start, due_on=due_on, status=status,
                 meetings=valid, without_quorum=[m for m in held if not m.quorum.met],
+                remind_on=reminded, due_soon=status == ComplianceStatus.DUE and reminded <= today,
             ))
     return result
 
@@ -314,13 +352,22 @@ class Tally:
     done: int = 0
     due: int = 0
     overdue: int = 0
+    #: Of ``due``, those inside their reminder window (即将到期).
+    due_soon: int = 0
 
-    def add(self, status: str) -> None:
+    def add(self, status: str, due_soon: bool = False) -> None:
         setattr(self, str(status), getattr(self, str(status)) + 1)
+        if due_soon:
+            self.due_soon += 1
 
     @property
     def total(self) -> int:
         return self.done + self.due + self.overdue
+
+    @property
+    def due_later(self) -> int:
+        """Still due, the reminder window not yet open."""
+        return self.due - self.due_soon
 
     @property
     def rate(self) -> float | None:
@@ -362,22 +409,56 @@ def matrix(items: list[Obligation], cols: list[Period]) -> Matrix:
             if col.start <= ob.period.end <= col.end:
                 row.cells[i].append(ob)
                 break
-        row.tally.add(ob.status)
-        by_kind.setdefault(ob.kind.name, Tally()).add(ob.status)
-        total.add(ob.status)
+        row.tally.add(ob.status, ob.due_soon)
+        by_kind.setdefault(ob.kind.name, Tally()).add(ob.status, ob.due_soon)
+        total.add(ob.status, ob.due_soon)
     return Matrix(cols, sorted(rows.values(), key=lambda r: r.org_path), by_kind, total)
 
 
+@dataclass
+class RollupRow:
+    """One organization and everything below it, summed: a unit committee's line of the matrix
+    at committee level, expanded by opening the matrix of that committee."""
+
+    org_id: int
+    org_name: str
+    org_path: str
+    org_kind: str
+    cells: list[Tally]
+    tally: Tally
+    branches: int = 0
+
+
+def rollup(items: list[Obligation], cols: list[Period], units: Sequence[tuple[int, str, str, str]]) -> list[RollupRow]:
+    """Sum the obligations per unit (``(id, name, path, kind)`` of each child of the matrix's
+    root) and column; the obligations of the root itself are not in any unit."""
+    rows = [RollupRow(uid, name, path, kind, [Tally() for _ in cols], Tally()) for uid, name, path, kind in units]
+    by_prefix = sorted(rows, key=lambda r: -len(r.org_path))
+    seen: dict[int, set[int]] = defaultdict(set)
+    for ob in items:
+        row = next((r for r in by_prefix if ob.org_path.startswith(r.org_path)), None)
+        if row is None:
+            continue
+        for i, col in enumerate(cols):
+            if col.start <= ob.period.end <= col.end:
+                row.cells[i].add(ob.status, ob.due_soon)
+                break
+        row.tally.add(ob.status, ob.due_soon)
+        seen[row.org_id].add(ob.org_id)
+    for row in rows:
+        row.branches = len(seen[row.org_id])
+    return [r for r in rows if r.tally.total]
+
+
 def reminders(items: list[Obligation], today: dt.date, book: RuleBook | None = None) -> list[Obligation]:
-    """Obligations not done whose deadline is within their reminder horizon, or already past."""
+    """Obligations not done whose reminder window has opened by ``today`` (DOMAIN.md 2.1), or
+    already past their deadline."""
     book = book or RuleBook()
     result = []
     for ob in items:
         if ob.is_done:
             continue
-        horizon = ob.requirement.remind_days
-        if horizon is None:
-            horizon = book.settings(ob.period.start.year).reminder_days
-        if ob.status == ComplianceStatus.OVERDUE or (ob.due_on - today).days <= horizon:
+        opens = ob.remind_on or remind_on(ob.requirement, ob.period, ob.due_on, book)
+        if today > ob.due_on or opens <= today:
             result.append(ob)
     return sorted(result, key=lambda o: (o.due_on, o.org_path))

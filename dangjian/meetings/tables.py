@@ -43,18 +43,19 @@ class MeetingKindTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = MeetingKind
-        fields = ("sort_order", "name", "code", "attendee_source", "quorum", "is_democratic_life", "is_active")
+        fields = ("sort_order", "name", "short_name", "attendee_source", "quorum", "is_democratic_life", "is_active")
 
 
 class RequirementTable(BaseTable):
     kind = tables.Column(linkify=lambda record: record.get_absolute_url(), verbose_name=_("meeting kind"))
     org_kinds = tables.Column(accessor="org_kinds_display", verbose_name=_("organizations that owe it"),
                               orderable=False)
+    remind_from = tables.Column(accessor="remind_from_display", verbose_name=_("remind from"), orderable=False)
 
     class Meta(BaseTable.Meta):
         model = MeetingRequirement
         fields = ("year", "kind", "org_kinds", "needs_committee", "frequency", "times", "due_days_before_end",
-                  "remind_days")
+                  "remind_days", "remind_from")
 
 
 class MeetingRulesTable(BaseTable):

@@ -108,7 +108,7 @@ def test_branch_officer_finds_edits_and_exports_a_member(
 
     sheet = load_workbook(target, read_only=True).active
     table = [[("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(values_only=True)]
-    header, body = table[0], table[1:]
+    header, body = table[1], table[2:]  # a title row, then the header
     assert {"姓名", "身份证号", "职务"} <= set(header), header
     row = next(r for r in body if r[header.index("姓名")] == "张三")
     assert row[header.index("职务")] == "副大队长（测试）"

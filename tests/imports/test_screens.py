@@ -150,13 +150,14 @@ def test_member_export_masks_ids_and_keeps_formulas_as_text(personas: Personas, 
     response = client_for("c1_staff").get("/members/export.xlsx")
     content = b"".join(response.streaming_content)
     sheet = load_workbook(io.BytesIO(content)).worksheets[0]
-    header = [c.value for c in sheet[1]]
-    rows = [list(row) for row in sheet.iter_rows(min_row=2)]
+    header = [c.value for c in sheet[2]]  # row 1 is the title, row 2 the header (序号 first)
+    rows = [list(row) for row in sheet.iter_rows(min_row=3)]
     ids = [row[header.index("身份证号")].value for row in rows]
     assert all("*" in i for i in ids) and member.id_number not in str(ids)
     assert member.id_number_masked in ids
-    hostile = next(row for row in rows if "HYPERLINK" in str(row[0].value))
-    assert hostile[0].data_type == "s" and hostile[0].value == "'=HYPERLINK(\"http://x\",\"y\")"
+    name = header.index("姓名")
+    hostile = next(row for row in rows if "HYPERLINK" in str(row[name].value))
+    assert hostile[name].data_type == "s" and hostile[name].value == "'=HYPERLINK(\"http://x\",\"y\")"
     job = hostile[header.index("职务")]
     assert job.data_type == "s" and str(job.value).startswith("'+")
     assert not any(str(c.value).startswith("=") for row in rows for c in row if c.value is not None)

@@ -4,6 +4,7 @@ the active menu entry."""
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from typing import Any
 
 from django import template
@@ -12,29 +13,58 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 register = template.Library()
 
 EMPTY = "—"
 
 
+#: Dates where people read them (2026年12月1日, the catalog's format); inputs, exports and
+#: tables keep ISO dates.
+READ_DATE = pgettext_lazy("date format where read", "F j, Y")
+READ_DATETIME = pgettext_lazy("date format where read", "F j, Y H:i")
+
+
+@register.filter
+def cn_date(value: Any) -> str:
+    """A date (or datetime, shown with its local time) as it is read: 2026年12月1日 (09:00)."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return date_format(value, str(READ_DATETIME))
+    if isinstance(value, dt.date):
+        return date_format(value, str(READ_DATE))
+    return str(value)
+
+
+@register.filter
+def money(value: Any) -> str:
+    """An amount of money as it is read: two decimals, thousands separated, with 元 (right-align
+    the cell with the ``money`` class)."""
+    if value is None or value == "":
+        return EMPTY
+    try:
+        amount = decimal.Decimal(value)
+    except (decimal.InvalidOperation, TypeError, ValueError):
+        return str(value)
+    return gettext("%(amount)s yuan") % {"amount": f"{amount.quantize(decimal.Decimal('0.01')):,}"}
+
+
 @register.filter
 def display(value: Any) -> Any:
-    """A detail-page value: dates as YYYY-MM-DD, booleans as 是/否, empty as a dash, rows of
-    other screens as links to their detail pages (which check scope themselves)."""
+    """A detail-page value: dates as read (2026年12月1日), booleans as 是/否, empty as a dash,
+    rows of other screens as links to their detail pages (which check scope themselves)."""
     if value is None or value == "":
         return EMPTY
     if value is True:
         return gettext("Yes")
     if value is False:
         return gettext("No")
-    if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return date_format(value, "Y-m-d H:i")
     if isinstance(value, dt.date):
-        return date_format(value, "Y-m-d")
+        return cn_date(value)
     url_of = getattr(value, "get_absolute_url", None)
     if callable(url_of):
         url = url_of()

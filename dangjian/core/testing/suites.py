@@ -102,13 +102,15 @@ def form_data(form: forms.BaseForm) -> dict[str, Any]:
 
 
 def export_rows(response: Any) -> list[tuple[Any, ...]]:
-    """The data rows (header dropped) of an .xlsx export response."""
+    """The data rows of an .xlsx export response (title row, header row and 序号 dropped)."""
     from openpyxl import load_workbook
+
+    from dangjian.core.excel import FIRST_DATA_ROW
 
     # Consuming the test client's streaming content closes the response (and its temp file).
     content = b"".join(response.streaming_content)
     sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
-    return list(sheet.iter_rows(min_row=2, values_only=True))
+    return [row[1:] for row in sheet.iter_rows(min_row=FIRST_DATA_ROW + 1, values_only=True)]
 
 
 def export_text(response: Any) -> str:

@@ -127,6 +127,8 @@ class ComplianceQuerySerializer(serializers.Serializer):  # type: ignore[type-ar
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, help_text="Default: this year")
     period = serializers.ChoiceField(choices=[("month", "month"), ("quarter", "quarter")], default="month",
                                      help_text="The columns obligations are grouped in (``column``)")
+    as_of = serializers.DateField(required=False, help_text="Judge the obligations as on this day (default: "
+                                  "today; the default year is this day's year): due, due soon or overdue")
 
 
 class ObligationSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -142,6 +144,8 @@ class ObligationSerializer(serializers.Serializer):  # type: ignore[type-arg]
     due_on = serializers.DateField()
     needed = serializers.IntegerField(help_text="Meetings required in the period")
     status = serializers.ChoiceField(choices=ComplianceStatus.choices)
+    due_soon = serializers.BooleanField(help_text="Still due and inside its reminder window (shown as due soon)")
+    remind_on = serializers.DateField(help_text="The first day it is reminded of (DOMAIN.md 2.1)")
     meetings = serializers.ListField(child=serializers.IntegerField(),
                                      help_text="Confirmed meetings (quorum met) that satisfy it")
     meetings_without_quorum = serializers.ListField(child=serializers.IntegerField())
@@ -151,6 +155,7 @@ class ComplianceSerializer(serializers.Serializer):  # type: ignore[type-arg]
     org = serializers.IntegerField(allow_null=True)
     year = serializers.IntegerField()
     period = serializers.CharField()
+    as_of = serializers.DateField()
     done = serializers.IntegerField()
     due = serializers.IntegerField()
     overdue = serializers.IntegerField()

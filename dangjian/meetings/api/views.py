@@ -220,7 +220,7 @@ class ComplianceView(APIView):
         summary="Compliance of a subtree for a year",
         description="Per organization, meeting kind and period: done / due / overdue and the meetings that "
                     "satisfy it, with the totals and the compliance rate (the compliance matrix's figures). "
-                    "`org` must be visible to the caller, else 404.",
+                    "`org` must be visible to the caller, else 404. `as_of` judges the year as on that day.",
         parameters=[ComplianceQuerySerializer],
         responses={200: ComplianceSerializer, **{k: ERRORS[k] for k in (400, 404)}},
     )
@@ -229,7 +229,7 @@ class ComplianceView(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         paths, org = chosen_subtree(request.user, Meeting.scope_area, params.get("org"))
-        today = timezone.localdate()
+        today = params.get("as_of") or timezone.localdate()
         year = params.get("year") or today.year
         cols = rules.columns(year, params["period"])
         items = rules.obligations(None, dt.date(year, 1, 1), dt.date(year, 12, 31), today=today, paths=paths)
@@ -242,10 +242,11 @@ class ComplianceView(APIView):
                 "org": ob.org_id, "org_name": ob.org_name, "kind": ob.kind.pk, "kind_code": ob.kind.code,
                 "kind_name": ob.kind.name, "period": ob.period.key, "period_start": ob.period.start,
                 "period_end": ob.period.end, "column": column, "due_on": ob.due_on, "needed": ob.needed,
-                "status": str(ob.status), "meetings": [m.id for m in ob.meetings],
+                "status": str(ob.status), "due_soon": ob.due_soon, "remind_on": ob.remind_on,
+                "meetings": [m.id for m in ob.meetings],
                 "meetings_without_quorum": [m.id for m in ob.without_quorum],
             })
         return Response(ComplianceSerializer({
-            "org": org.pk if org else None, "year": year, "period": params["period"], "done": tally.done,
+            "org": org.pk if org else None, "year": year, "period": params["period"], "as_of": today, "done": tally.done,
             "due": tally.due, "overdue": tally.overdue, "rate": tally.rate, "obligations": rows,
         }).data)

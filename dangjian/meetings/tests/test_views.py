@@ -192,7 +192,7 @@ def test_the_compliance_matrix_costs_constant_queries(personas: Personas, client
         _branches_with_meetings(personas, n)
         counts.append(_matrix_queries(client, url))
     assert counts[0] == counts[1], counts
-    body = client.get(url + "&by=quarter").content.decode()
+    body = client.get(url + "&by=quarter&view=flat").content.decode()
     assert "批量支部11" in body and 'id="compliance-chart-data"' in body and "ob-done" in body
     subtree = client.get(reverse("meetings:compliance") + f"?year=2026&org={personas.c1.pk}").content.decode()
     assert "刑侦一大队党支部" in subtree and "批量支部0" not in subtree
@@ -218,7 +218,7 @@ def test_the_matrix_pages_its_organizations(personas: Personas, client_for: Logi
 
     monkeypatch.setattr(views.reports, "MATRIX_ROWS_PER_PAGE", 2)  # where the matrix reads it
     client = client_for("root_staff")
-    first = client.get(reverse("meetings:compliance") + "?year=2026").content.decode()
-    last = client.get(reverse("meetings:compliance") + "?year=2026&page=99").content.decode()
+    first = client.get(reverse("meetings:compliance") + "?year=2026&view=flat").content.decode()
+    last = client.get(reverse("meetings:compliance") + "?year=2026&view=flat&page=99").content.decode()
     assert "刑侦支队党委" in first and "交警一大队党支部" not in first  # rows in tree order
     assert "交警一大队党支部" in last and "刑侦支队党委" not in last

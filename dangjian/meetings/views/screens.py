@@ -169,7 +169,7 @@ class MeetingKindViews(ModelViews):
     table = MeetingKindTable
     form = MeetingKindForm
     actions = ("list", "detail", "add", "edit")
-    detail_fields = ("code", "name", "attendee_source", "quorum", "quorum_voting_only", "is_democratic_life",
+    detail_fields = ("name", "short_name", "attendee_source", "quorum", "quorum_voting_only", "is_democratic_life",
                      "sort_order", "is_active")
 
 
@@ -183,7 +183,7 @@ class RequirementViews(ModelViews):
     form = RequirementForm
     actions = ("list", "detail", "add", "edit")  # rule rows are superseded by next year's, never deleted
     detail_fields = ("year", "kind", "org_kinds_display", "needs_committee", "frequency", "times",
-                     "due_days_before_end", "remind_days", "source")
+                     "due_days_before_end", "remind_days", "remind_from_display", "source")
 
 
 class MeetingRulesViews(ModelViews):
@@ -194,7 +194,7 @@ class MeetingRulesViews(ModelViews):
     form = MeetingRulesForm
     actions = ("list", "detail", "add", "edit")
     detail_fields = ("year", "checkin_minutes_before", "checkin_minutes_after_end", "reminder_days",
-                     "committee_min_members", "attachment_max_mb", "attachment_types")
+                     "owe_from_first_full_month", "committee_min_members", "attachment_max_mb", "attachment_types")
 
 
 class SolicitationViews(ModelViews):

@@ -137,7 +137,7 @@ def test_a_term_without_an_end_lasts_as_the_rules_say_for_its_kind(personas: Per
         term = OrganizationTerm.objects.get(org=org, number=2)
         assert term.ends_on == end, org.code
     detail = client.get(f"/orgs/terms/{term.pk}/").content.decode()
-    assert "按规定的任期届满日期" in detail and "2027-02-28" in detail
+    assert "按规定的任期届满日期" in detail and "2027年2月28日" in detail  # read as a date, not ISO
 
     # An end given by hand (an approved different term) is kept as entered.
     assert _add_term(client, personas.b1, "2020-01-01", "2022-12-31").status_code == 302

@@ -5,7 +5,7 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!holder || !source || typeof echarts === "undefined") { return; }
   var data = JSON.parse(source.textContent);
   var chart = echarts.init(holder);
-  var series = [["done", "#2fb344"], ["due", "#f59f00"], ["overdue", "#d63939"]].map(function (pair) {
+  var series = [["done", "#2fb344"], ["due_soon", "#f59f00"], ["due", "#adb5bd"], ["overdue", "#d63939"]].map(function (pair) {
     return { name: data.labels[pair[0]], type: "bar", stack: "total", data: data[pair[0]], itemStyle: { color: pair[1] } };
   });
   chart.setOption({
