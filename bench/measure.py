@@ -247,10 +247,66 @@ def points() -> dict[str, Any]:
             "points explanation": median_ms(lambda: ok(client.get(explain)), runs=7, warmup=1)}
 
 
+def coverage() -> dict[str, Any]:
+    """The coverage report of the city committee's inspection term (issue 14) beside its hand SQL:
+    the targets under the committee that a coverage rule names, the inspections done per target,
+    what is required and missing. A bench plan with rounds and inspections of two thirds of the
+    targets is added first where the build has none. The planner's proposal (a greedy schedule in
+    Python over the remaining rounds) is timed on its own."""
+    from dangjian.accounts.models import User
+    from dangjian.orgs.models import Organization
+    from dangjian.supervision import coverage as cov
+    from dangjian.supervision.models import CoverageRule, Inspection, InspectionPlan, InspectionRound
+
+    today = timezone.localdate()
+    city = Organization.objects.filter(depth=2).order_by("path").first()
+    assert city is not None
+    plan = InspectionPlan.objects.filter(committee=city, title="bench").first()
+    if plan is None:
+        plan = InspectionPlan(committee=city, title="bench", term_start=today.year, term_years=5, rounds_per_year=2,
+                              capacity=max(4, city.numchild // 4))
+        plan.save()
+        leader = User.objects.get(username="sheng")
+        rounds = [InspectionRound(plan=plan, year=today.year, number=n, starts_on=dt.date(today.year, 3 * n, 1))
+                  for n in (1, 2)]
+        for r in rounds:
+            r.save()
+        rules = list(CoverageRule.rows_in_force(plan.term_start))
+        targets = cov.targets_of(plan, rules)
+        Inspection.objects.bulk_create([
+            Inspection(round=rounds[i % 2], target_id=t.pk, leader=leader, stage="stationed",
+                       stationed_on=dt.date(today.year, 3 * (i % 2 + 1), 10))
+            for i, t in enumerate(targets) if i % 3])
+
+    def app_report() -> list[Any]:
+        rules = list(CoverageRule.rows_in_force(plan.term_start))
+        done = list(Inspection.objects.filter(round__plan=plan).exclude(stage="preparation", stationed_on__isnull=True)
+                    .values_list("pk", "target_id", "stationed_on", "round__year"))
+        return cov.report(cov.targets_of(plan, rules), done)
+
+    def hand() -> list[Any]:
+        sql = ("SELECT o.id, o.name, COUNT(i.id) FROM orgs_organization o LEFT JOIN supervision_inspection i "
+               "ON i.target_id = o.id AND NOT (i.stage = 'preparation' AND i.stationed_on IS NULL) AND i.round_id IN "
+               "(SELECT r.id FROM supervision_inspectionround r WHERE r.plan_id = %s) "
+               "WHERE o.path LIKE %s AND o.depth = %s AND o.is_active GROUP BY o.id, o.name ORDER BY o.path")
+        with connection.cursor() as cur:
+            cur.execute(sql, [plan.pk, city.path + "%", city.depth + 1])
+            return cur.fetchall()
+
+    rows = app_report()
+    assert {r.target.pk: r.done_count for r in rows} == {pk: n for pk, _name, n in hand() if pk in
+                                                         {r.target.pk for r in rows}}, "report and hand SQL disagree"
+    return {"coverage targets": len(rows),
+            "coverage report city": (median_ms(app_report, runs=7, warmup=1), median_ms(hand, runs=7, warmup=1)),
+            "coverage sql": median_ms(hand, runs=7, warmup=1),
+            "coverage planner": median_ms(lambda: cov.coverage_for_plan(plan, today), runs=7, warmup=1)}
+
+
 def main() -> None:
     probe = sys.argv[1]
     with override_settings(ROOT_URLCONF="bench.urls"):
-        result = {"pages": pages, "export-app": export_app, "export-bare": export_bare, "points": points}[probe]()
+        result = {"pages": pages, "export-app": export_app, "export-bare": export_bare, "points": points,
+                  "coverage": coverage}[probe]()
     print(json.dumps(result, ensure_ascii=False))
 
 

@@ -139,13 +139,14 @@ def _free_slot(slots: list[Slot], schedule: dict[Slot, list[Target]], taken: dic
 def remaining_slots(plan: Any, today: dt.date) -> list[Slot]:
     """The rounds of ``plan`` not yet started: the planned rounds starting after today, plus the
     rounds per year of the years after today's that have none planned yet."""
-    planned = {(r.year, r.number): r for r in plan.rounds.all()}
+    planned = {(year, number): starts for year, number, starts in
+               plan.rounds.values_list("year", "number", "starts_on")}  # plain values: no model rows
     slots: list[Slot] = []
     for year in range(plan.term_start, plan.term_end + 1):
         for number in range(1, plan.rounds_per_year + 1):
             existing = planned.get((year, number))
             if existing is not None:
-                if existing.starts_on > today:
+                if existing > today:
                     slots.append(Slot(year, number))
             elif year > today.year or (year == today.year and _round_start(year, number, plan.rounds_per_year) > today):
                 slots.append(Slot(year, number))
@@ -180,11 +181,11 @@ def targets_of(plan: Any, rules: list[Any]) -> list[Target]:
     found = []
     orgs = Organization.objects.filter(path__startswith=committee.path, depth__gt=committee.depth,  # scope-ok: the plan's committee was read in scope
                                        depth__lte=committee.depth + depth, is_active=True).order_by("path")
-    for org in orgs.only("pk", "name", "kind", "path", "depth"):
-        rule = by_kind.get(org.kind)
-        if rule is None or org.depth - committee.depth > rule.max_depth:
+    for pk, name, kind, path, org_depth in orgs.values_list("pk", "name", "kind", "path", "depth"):
+        rule = by_kind.get(kind)
+        if rule is None or org_depth - committee.depth > rule.max_depth:
             continue
-        found.append(Target(org.pk, org.name, org.kind, org.path, rule.times, rule.pk))
+        found.append(Target(pk, name, kind, path, rule.times, rule.pk))
     return found
 
 
