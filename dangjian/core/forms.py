@@ -8,6 +8,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core import text
 
@@ -39,6 +40,22 @@ class FastSelect(forms.Select):
         text = "" if value is None else str(value)
         mark = " selected" if text in selected else ""
         return f'<option value="{escape(text)}"{mark}>{escape(label)}</option>'
+
+
+#: The empty choice of every select: a sentence, not Django's dashes.
+EMPTY_CHOICE = pgettext_lazy("empty choice", "Please choose")
+
+
+def name_empty_choice(field: forms.Field) -> None:
+    """Label a select's empty choice 请选择 (model choices, and choice lists that start empty)."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label is not None:
+            field.empty_label = EMPTY_CHOICE
+        return
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+        choices = list(field.choices)  # type: ignore[arg-type]
+        if choices and choices[0][0] in ("", None) and str(choices[0][1]).strip("-") == "":
+            field.choices = [("", EMPTY_CHOICE), *choices[1:]]
 
 
 def narrow_choices(form: forms.BaseForm, user: Any) -> None:
@@ -78,6 +95,7 @@ class ScopedModelForm(forms.ModelForm):  # type: ignore[type-arg]
             if not self.is_bound:
                 self.initial["version"] = self.instance.version
         for field in self.fields.values():
+            name_empty_choice(field)
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             if isinstance(field.widget, forms.CheckboxInput):
                 css = "form-check-input"

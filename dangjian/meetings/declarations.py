@@ -41,6 +41,7 @@ def _demo(ctx: Any) -> Any:
 _READ = frozenset({"view"})
 
 parts = ModuleParts(
+    audit_object_types={"meetings.compliance": _("Organizational life compliance")},
     areas=(
         # meetings and solicitations
         Area("meetings", _("meetings"), {Role.MEMBER: _READ, Role.BRANCH_OFFICER: ALL,

@@ -37,7 +37,9 @@ class OrganizationFilterSet(ScopedFilterSet):
     kind = django_filters.ChoiceFilter(choices=OrgKind.choices, label=_("organization kind"))
     unit = django_filters.ModelChoiceFilter(queryset=PoliceUnit.objects.all(), label=_("police unit"))
     within = SubtreeFilter(field_name="path", label=_("within organization"))
-    parent = django_filters.NumberFilter(method="children_of", label=_("parent organization"))
+    # Reached from the tree's links (?parent=…), never typed: no box asking for a database id.
+    parent = django_filters.NumberFilter(method="children_of", label=_("parent organization"),
+                                         widget=django_filters.widgets.forms.HiddenInput)
 
     class Meta:
         model = Organization
@@ -54,7 +56,8 @@ class OrganizationFilterSet(ScopedFilterSet):
 
 
 class TermFilterSet(ScopedFilterSet):
-    org = django_filters.NumberFilter(field_name="org_id", label=_("organization"))
+    org = django_filters.NumberFilter(field_name="org_id", label=_("organization"),
+                                      widget=django_filters.widgets.forms.HiddenInput)
     within = SubtreeFilter(field_name="org__path", label=_("within organization"))
 
     class Meta:
