@@ -29,6 +29,7 @@ from dangjian.points.api.views import (
     ViolationProposalViewSet,
     ViolationRecordViewSet,
 )
+from dangjian.study.imports import QuestionImporter
 from dangjian.supervision.api.views import (
     ClueViewSet,
     FilingViewSet,
@@ -75,7 +76,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Excel imports: one path per kind (explicit; the importer declares the kind's columns and checks)
     *[path(f"imports/{importer.kind}/", ImportAPIView.as_view(importer=importer), name=f"import_{importer.name}")
-      for importer in (MemberImporter, OrganizationImporter, RoleGrantImporter)],
+      for importer in (MemberImporter, OrganizationImporter, RoleGrantImporter, QuestionImporter)],
     path("compliance/", ComplianceView.as_view(), name="compliance"),
     path("library/ask/", AskView.as_view(), name="library_ask"),
     path("library/flags/", FlagListView.as_view(), name="library_flags"),

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "dangjian.meetings",
     "dangjian.development",
     "dangjian.supervision",
+    "dangjian.study",
     "dangjian.points",
     "dangjian.library",
     "dangjian.care",

@@ -15,4 +15,5 @@ urlpatterns = [
     path("points/", include("dangjian.points.urls")),
     path("library/", include("dangjian.library.urls")),
     path("care/", include("dangjian.care.urls")),
+    path("study/", include("dangjian.study.urls")),
 ]

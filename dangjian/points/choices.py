@@ -15,11 +15,13 @@ class Trigger(models.TextChoices):
     DUES_ON_TIME = "dues_on_time", _("Dues paid on time")
     DUES_LATE = "dues_late", _("Dues paid late")
     VIOLATION = "violation", _("Confirmed violation (per violation point)")
+    EXAM_PASSED = "exam_passed", _("Study: test passed")
+    COURSE_COMPLETED = "course_completed", _("Study: course completed")
 
     @classmethod
     def automatic(cls) -> frozenset[str]:
         return frozenset({cls.ATTENDANCE_PRESENT, cls.ATTENDANCE_ABSENT, cls.DUES_ON_TIME, cls.DUES_LATE,
-                          cls.VIOLATION})
+                          cls.VIOLATION, cls.EXAM_PASSED, cls.COURSE_COMPLETED})
 
 
 class EntryKind(models.TextChoices):

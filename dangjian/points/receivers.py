@@ -19,6 +19,7 @@ from dangjian.members.signals import member_moved
 from dangjian.points import services
 from dangjian.points.choices import Trigger
 from dangjian.points.signals import violation_confirmed, violation_withdrawn
+from dangjian.study.signals import course_completed, exam_passed
 
 
 @attendance_recorded.derive
@@ -85,3 +86,24 @@ def withdraw_violation_points(occurrence: Occurrence) -> None:
     row = occurrence.evidence
     services.withdraw(actor=occurrence.actor, member=row.member, evidence=occurrence.evidence_key,
                       year=row.occurred_on.year, reason=gettext("Appeal upheld"))
+
+
+@exam_passed.derive
+def points_for_exam(occurrence: Occurrence) -> None:
+    attempt = occurrence.evidence
+    day = timezone.localtime(attempt.submitted_at).date()
+    rule = next(iter(services.rules_for(day.year, Trigger.EXAM_PASSED)), None)
+    if rule is None:
+        return
+    services.derive(actor=occurrence.actor, rule=rule, member=attempt.member, evidence=occurrence.evidence_key,
+                    day=day, evidence_label=str(attempt.exam.title)[:200])
+
+
+@course_completed.derive
+def points_for_course(occurrence: Occurrence) -> None:
+    completion = occurrence.evidence
+    rule = next(iter(services.rules_for(completion.completed_on.year, Trigger.COURSE_COMPLETED)), None)
+    if rule is None:
+        return
+    services.derive(actor=occurrence.actor, rule=rule, member=completion.member, evidence=occurrence.evidence_key,
+                    day=completion.completed_on, evidence_label=str(completion.course.title)[:200])

@@ -24,6 +24,8 @@ EVIDENCE_PAGES = {
     "dues.duesbill": ("dues:bill_detail", None),
     "points.violationrecord": ("points:violation_detail", None),
     "points.pointentry": ("points:entry_detail", None),
+    "study.attempt": ("study:attempt_detail", None),
+    "study.coursecompletion": ("study:course_detail", "course_id"),
 }
 
 

@@ -1,0 +1,44 @@
+"""What study and tests declare to the core (see dangjian/core/modules.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.accounts.roles import ALL, Role
+from dangjian.core.modules import Area, DemoStep, ModuleParts, PortalItem
+from dangjian.core.navigation import MenuGroup, MenuItem
+
+
+def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
+    return MenuGroup(_("Study and tests"), (
+        MenuItem(_("My study"), "study:mine", "school", "study", member_only=True),
+        MenuItem(_("Question bank"), "study:question_list", "list-check", "study", staff=True),
+        MenuItem(_("Tests"), "study:exam_list", "writing", "study", staff=True),
+        MenuItem(_("Test attempts"), "study:attempt_list", "report", "study", staff=True),
+        MenuItem(_("Courses"), "study:course_list", "book", "study", staff=True),
+        MenuItem(_("Study rules"), "study:rule_list", "settings", "config"),
+    ))
+
+
+def _demo(ctx: object) -> None:
+    from dangjian.study.demo import build
+
+    build(ctx)
+
+
+parts = ModuleParts(
+    areas=(
+        # the bank, tests and courses of an organization; the member reaches only their own
+        # attempts and completions (tests and courses open to them follow services.open_to)
+        Area("study", _("study and tests"), {
+            Role.MEMBER: frozenset({"view"}), Role.BRANCH_OFFICER: ALL, Role.COMMITTEE_STAFF: ALL,
+            Role.INSPECTOR: frozenset({"view"}),
+        }, own_rows=True, member_data=True),
+    ),
+    navigation=menu,
+    nav_order=60,
+    portal=(PortalItem(_("My study"), "study:mine", "school", "study", order=40),),
+    unscoped_models={
+        "study.answer": "one saved answer of an attempt, reached only through its attempt (own or scoped)",
+        "study.chapterprogress": "visible-page seconds of a member on a chapter, written by the heartbeat only",
+    },
+    demo=DemoStep(_demo, order=70),
+)
