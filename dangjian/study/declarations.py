@@ -1,9 +1,11 @@
 """What study and tests declare to the core (see dangjian/core/modules.py)."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.roles import ALL, Role
-from dangjian.core.modules import Area, DemoStep, ModuleParts, PortalItem
+from dangjian.core.modules import Area, DemoStep, Figure, ModuleParts, PortalItem
 from dangjian.core.navigation import MenuGroup, MenuItem
 
 
@@ -18,7 +20,13 @@ def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_gr
     ))
 
 
-def _demo(ctx: object) -> None:
+def _inbox_due(user: Any) -> Any:
+    from dangjian.study.views import inbox_due
+
+    return inbox_due(user)
+
+
+def _demo(ctx: Any) -> None:
     from dangjian.study.demo import build
 
     build(ctx)
@@ -35,6 +43,7 @@ parts = ModuleParts(
     ),
     navigation=menu,
     nav_order=60,
+    inbox=(Figure("study_due", "study/inbox_due.html", _inbox_due, place="left", order=45),),
     portal=(PortalItem(_("My study"), "study:mine", "school", "study", order=40),),
     unscoped_models={
         "study.answer": "one saved answer of an attempt, reached only through its attempt (own or scoped)",

@@ -16,9 +16,8 @@ from typing import ClassVar
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from dangjian.core.models import ScopedModel
 from dangjian.core.rules import RulesTable
@@ -253,6 +252,9 @@ class Answer(models.Model):
             models.UniqueConstraint(fields=["attempt", "question"], name="study_one_answer_per_question"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.attempt_id}:{self.question_id}"
+
 
 class Course(ScopedModel):
     """A course (微党课) of an organization: text, a video link on the intranet, chapters."""
@@ -300,7 +302,11 @@ class Chapter(ScopedModel):
 
 class ChapterProgress(models.Model):
     """Visible-page seconds credited to a member on a chapter by the heartbeat (the server's clock
-    bounds each credit: a background tab or a forged report earns nothing more)."""
+    bounds each credit: a background tab or a forged report earns nothing more). Not audited per
+    beat (an infrastructure counter, declared in ``unscoped_models``); it sits in the study area's
+    member data."""
+
+    scope_area: ClassVar[str] = "study"
 
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
     chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="+")
@@ -311,6 +317,9 @@ class ChapterProgress(models.Model):
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["member", "chapter"], name="study_one_progress_per_chapter"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}:{self.chapter_id}"
 
 
 class CourseCompletion(ScopedModel):

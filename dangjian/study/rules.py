@@ -97,7 +97,7 @@ def layout(question_ids: Sequence[int], option_counts: dict[int, int], *, seed: 
 
     Deterministic in ``seed`` (a resumed attempt shows the same order); options of true/false and
     fill-in questions are not shuffled (an empty list)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a reproducible order, not a secret (the seed is random)
     order = list(question_ids)
     if shuffle:
         rng.shuffle(order)

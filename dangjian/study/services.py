@@ -98,7 +98,7 @@ def assemble(*, actor: Any, exam: Exam, tag: str, difficulty: int | None, count:
         if len(ids) < count:
             raise RuleError(gettext("The bank has only %(n)s such questions not yet on the test.") % {"n": len(ids)},
                             field="count")
-        chosen = random.Random(seed).sample(sorted(ids), count)
+        chosen = random.Random(seed).sample(sorted(ids), count)  # noqa: S311 - drawing a paper, not a secret
         return add_questions(actor=actor, exam=exam, questions=Question.objects.filter(pk__in=chosen)  # scope-ok: drawn from bank_for
                              .select_related("org"), points=points)
 

@@ -3,7 +3,9 @@ member's mobile pages for taking a test or a course."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -37,7 +39,14 @@ from dangjian.study.models import (
     Question,
     StudyRule,
 )
-from dangjian.study.tables import AttemptTable, ChapterTable, CourseTable, ExamTable, QuestionTable, StudyRuleTable
+from dangjian.study.tables import (
+    AttemptTable,
+    ChapterTable,
+    CourseTable,
+    ExamTable,
+    QuestionTable,
+    StudyRuleTable,
+)
 
 # --- staff screens ----------------------------------------------------------------------------
 
@@ -115,6 +124,7 @@ class StudyRuleViews(ModelViews):
     namespace = "study"
     table = StudyRuleTable
     form = StudyRuleForm
+    actions = ("list", "detail", "add", "edit")  # a year's rules are kept: results name them
     detail_fields = ("year", "rapid_seconds", "rapid_share", "visible_percent", "heartbeat_seconds", "xuexi_cap",
                      "xuexi_per_point", "source")
     export_columns = (Column(_("year"), "year", 6), Column(_("visible time needed (%)"), "visible_percent", 8))
@@ -135,13 +145,13 @@ class ChapterViews(ModelViews):
 
 @require_POST
 def exam_assemble(request: HttpRequest, pk: int) -> HttpResponse:
-    exam = get_scoped_or_404(request.user, Exam.objects.select_related("org"), "change", pk=pk)
+    exam = get_scoped_or_404(request.user, Exam.objects.select_related("org"), "change", pk=pk)  # scope-ok: get_scoped_or_404
     form = AssembleForm(request.POST)
     if form.is_valid():
         try:
             n = services.assemble(actor=request.user, exam=exam, tag=form.cleaned_data["tag"].strip(),
                                   difficulty=form.cleaned_data["difficulty"], count=form.cleaned_data["count"],
-                                  points=form.cleaned_data["points"] or 1)
+                                  points=form.cleaned_data["points"] or Decimal("1"))
         except RuleError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -153,7 +163,7 @@ def exam_assemble(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def exam_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    exam = get_scoped_or_404(request.user, Exam.objects.select_related("org"), "change", pk=pk)
+    exam = get_scoped_or_404(request.user, Exam.objects.select_related("org"), "change", pk=pk)  # scope-ok: get_scoped_or_404
     try:
         services.publish(actor=request.user, exam=exam)
     except RuleError as exc:
@@ -166,7 +176,7 @@ def exam_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
     """Per-question statistics, per-organization participation and pass rates, flagged attempts."""
-    exam = get_scoped_or_404(request.user, Exam.objects.select_related("org"), "view", pk=pk)
+    exam = get_scoped_or_404(request.user, Exam.objects.select_related("org"), "view", pk=pk)  # scope-ok: get_scoped_or_404
     prefixes = scope_paths(request.user, "study", "view")
     return render(request, "study/exam_results.html", {
         "exam": exam, "questions": stats.question_stats(exam, prefixes), "orgs": stats.org_stats(exam, prefixes),
@@ -198,12 +208,31 @@ def open_courses(member: Member) -> QuerySet[Course]:
     return Course.objects.filter(org__path__in=_ancestors(member), published=True)  # scope-ok: open_to rule
 
 
+def inbox_due(user: Any) -> dict[str, Any] | None:
+    """The member's reminders: open tests not yet taken, required courses not yet completed."""
+    member_id = getattr(user, "member_id", None)
+    if not member_id:
+        return None
+    member = Member.objects.select_related("org").filter(pk=member_id).first()  # scope-ok: the user's own record
+    if member is None:
+        return None
+    now = timezone.now()
+    taken = Attempt.objects.filter(member=member).exclude(status=AttemptStatus.ACTIVE).values("exam_id")  # scope-ok: own
+    exams = list(open_exams(member).filter(opens_at__lte=now, closes_at__gt=now).exclude(pk__in=taken).select_related("org")
+                 .order_by("closes_at")[:10])
+    done = CourseCompletion.objects.filter(member=member).values("course_id")  # scope-ok: own
+    courses = list(open_courses(member).filter(required_by__isnull=False).exclude(pk__in=done).order_by("required_by")[:10])
+    if not exams and not courses:
+        return None
+    return {"exams": exams, "courses": courses, "today": timezone.localdate()}
+
+
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     """The member's study corner (mobile-first): open tests, courses, results, hours and points."""
     member = _member(request)
     now = timezone.now()
-    exams = list(open_exams(member).filter(closes_at__gt=now - timezone.timedelta(days=30)).order_by("closes_at"))
+    exams = list(open_exams(member).filter(closes_at__gt=now - dt.timedelta(days=30)).order_by("closes_at"))
     attempts = Attempt.objects.visible_to(request.user, "view").filter(member=member).select_related("exam")
     done = {c.course_id: c for c in CourseCompletion.objects.visible_to(request.user, "view").filter(member=member)}
     courses = list(open_courses(member).order_by("required_by", "-id"))
@@ -229,7 +258,7 @@ def exam_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _own_attempt(request: HttpRequest, pk: int) -> Attempt:
-    return get_scoped_or_404(request.user, Attempt.objects.select_related("exam").filter(
+    return get_scoped_or_404(request.user, Attempt.objects.select_related("exam").filter(  # scope-ok: scoped lookup
         member_id=getattr(request.user, "member_id", None)), "view", pk=pk)
 
 
@@ -243,7 +272,7 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
     if attempt.status != AttemptStatus.ACTIVE:
         return HttpResponseRedirect(reverse("study:result", args=[attempt.pk]))
     questions = {q.pk: q for q in Question.objects.filter(pk__in=[qid for qid, _o in attempt.layout])}  # scope-ok: the attempt's
-    saved = dict(Answer.objects.filter(attempt=attempt).values_list("question_id", "response"))
+    saved = dict(Answer.objects.filter(attempt=attempt).values_list("question_id", "response"))  # scope-ok: own attempt
     items = [rules.public_question(questions[qid], order, n, saved.get(qid, ""))
              for n, (qid, order) in enumerate(attempt.layout, start=1) if qid in questions]
     remaining = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
@@ -292,7 +321,7 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
         if attempt.deadline > timezone.now():
             return HttpResponseRedirect(reverse("study:take", args=[attempt.pk]))
         attempt = services.submit(actor=request.user, attempt_id=attempt.pk, auto=True)
-    answers = {a.question_id: a for a in Answer.objects.filter(attempt=attempt).select_related("question")}
+    answers = {a.question_id: a for a in Answer.objects.filter(attempt=attempt).select_related("question")}  # scope-ok: own
     rows = []
     for n, (qid, order) in enumerate(attempt.layout, start=1):
         a = answers.get(qid)
@@ -301,6 +330,9 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
         q = a.question
         shown = rules.original_to_shown(a.response, order) if order else a.response
         key = rules.original_to_shown(rules.normalize_choice(q.answer), order) if order else q.answer
+        if q.kind == "judge":
+            labels = {rules.TRUE: gettext("True"), rules.FALSE: gettext("False")}
+            shown, key = labels.get(rules.normalize_judge(shown), shown), labels.get(rules.normalize_judge(key), key)
         rows.append({"n": n, "q": rules.public_question(q, order, n, a.response), "shown": shown, "key": key,
                      "correct": a.correct, "points": a.points, "explanation": q.explanation})
     return render(request, "study/result.html", {"attempt": attempt, "rows": rows,
@@ -326,7 +358,7 @@ def course_page(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     chapters = list(course.chapters.all())
     rule = StudyRule.in_force(timezone.localdate().year)
-    seen = dict(ChapterProgress.objects.filter(member=member, chapter__course=course)
+    seen = dict(ChapterProgress.objects.filter(member=member, chapter__course=course)  # scope-ok: own progress
                 .values_list("chapter_id", "visible_seconds"))
     rows = [{"chapter": c, "seen": seen.get(c.pk, 0) // 60, "need": (services.chapter_needed_seconds(c, rule) + 59) // 60,
              "ok": seen.get(c.pk, 0) >= services.chapter_needed_seconds(c, rule)} for c in chapters]
