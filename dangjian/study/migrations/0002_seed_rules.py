@@ -36,5 +36,5 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("study", "0001_initial"), ("points", "0003_study_triggers")]
+    dependencies = [("study", "0001_initial"), ("points", "0004_study_triggers")]
     operations = [migrations.RunPython(seed, unseed)]

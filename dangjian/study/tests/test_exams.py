@@ -303,6 +303,7 @@ def test_question_bank_import_and_export_round_trip(personas: Personas, client_f
     assert export.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
     values = list(sheet.values)
-    header_row = next(i for i, r in enumerate(values) if r and r[0] == "题型")
-    assert list(values[header_row])[:len(headers)] == headers
-    assert ("多选题", "四个意识包括？", "政治意识", "大局意识", "市场意识") == tuple(values[header_row + 2][:5])
+    header_row = next(i for i, r in enumerate(values) if r and "题型" in r)
+    first = list(values[header_row]).index("题型")  # after the export's own 序号 column
+    assert list(values[header_row])[first:first + len(headers)] == headers
+    assert tuple(values[header_row + 2][first:first + 5]) == ("多选题", "四个意识包括？", "政治意识", "大局意识", "市场意识")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('points', '0002_seed_catalog'),
+        ('points', '0003_schedule'),
     ]
 
     operations = [
