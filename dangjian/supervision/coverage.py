@@ -172,17 +172,19 @@ class PlanCoverage:
 
 
 def targets_of(plan: Any, rules: list[Any]) -> list[Target]:
-    """The organizations under the plan's committee that a coverage rule names (by kind and depth)."""
+    """The organizations under the plan's committee that a coverage rule names: by kind and depth,
+    the row for the organization's police unit kind before the row for every unit."""
     from dangjian.orgs.models import Organization
 
     committee = plan.committee
-    by_kind = {r.target_kind: r for r in rules}
+    by_key = {(r.target_kind, r.unit_kind): r for r in rules}
     depth = max((r.max_depth for r in rules), default=0)
     found = []
     orgs = Organization.objects.filter(path__startswith=committee.path, depth__gt=committee.depth,  # scope-ok: the plan's committee was read in scope
                                        depth__lte=committee.depth + depth, is_active=True).order_by("path")
-    for pk, name, kind, path, org_depth in orgs.values_list("pk", "name", "kind", "path", "depth"):
-        rule = by_kind.get(kind)
+    for pk, name, kind, path, org_depth, unit_kind in orgs.values_list("pk", "name", "kind", "path", "depth",
+                                                                      "unit__kind"):
+        rule = by_key.get((kind, unit_kind or "")) or by_key.get((kind, ""))
         if rule is None or org_depth - committee.depth > rule.max_depth:
             continue
         found.append(Target(pk, name, kind, path, rule.times, rule.pk))

@@ -43,7 +43,7 @@ class MistakeForm(ScopedModelForm):
 class CoverageRuleForm(ScopedModelForm):
     class Meta:
         model = CoverageRule
-        fields = ("year", "target_kind", "max_depth", "times", "term_years", "basis")
+        fields = ("year", "target_kind", "unit_kind", "max_depth", "times", "term_years", "basis")
 
 
 def staff_users(user: Any, area: str) -> Any:

@@ -50,7 +50,7 @@ class CoverageRuleTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = CoverageRule
-        fields = ("year", "target_kind", "max_depth", "times", "term_years", "basis")
+        fields = ("year", "target_kind", "unit_kind", "max_depth", "times", "term_years", "basis")
 
 
 class PlanTable(BaseTable):

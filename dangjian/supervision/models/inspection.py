@@ -20,7 +20,7 @@ from dangjian.core.models import ScopedModel
 from dangjian.core.rectification import RectificationBase, RectificationStatus
 from dangjian.core.rules import RulesTable
 from dangjian.members.models import Member
-from dangjian.orgs.choices import OrgKind
+from dangjian.orgs.choices import OrgKind, UnitKind
 from dangjian.orgs.models import Organization
 from dangjian.supervision.models.visibility import ClueQuerySet, InspectionQuerySet
 
@@ -60,6 +60,11 @@ class CoverageRule(RulesTable):
 
     year = models.PositiveSmallIntegerField(_("year"))
     target_kind = models.CharField(_("target kind"), max_length=20, choices=OrgKind.choices)
+    #: the police unit kind the row is for (十四五: county bureaus and headquarters departments twice
+    #: in five years); empty: every unit. A row for the target's unit kind wins over the empty one.
+    unit_kind = models.CharField(_("police unit kind"), max_length=20, choices=UnitKind.choices, blank=True,
+                                 default="", help_text=_("Empty: every unit. A row for a unit kind takes precedence "
+                                                         "for targets of that kind of unit."))
     #: how deep under the inspecting committee the rule reaches (1: its direct children)
     max_depth = models.PositiveSmallIntegerField(_("levels below the committee"), default=1)
     times = models.PositiveSmallIntegerField(_("inspections required in the term"))
@@ -68,13 +73,14 @@ class CoverageRule(RulesTable):
 
     class Meta:
         ordering = ("-year", "target_kind")
-        constraints = [models.UniqueConstraint(fields=("year", "target_kind"), name="uniq_coverage_rule",
+        constraints = [models.UniqueConstraint(fields=("year", "target_kind", "unit_kind"), name="uniq_coverage_rule",
                                                violation_error_message=_("This year already has a coverage rule for that kind."))]
         verbose_name = _("coverage rule")
         verbose_name_plural = _("coverage rules")
 
     def __str__(self) -> str:
-        return f"{self.year} {self.get_target_kind_display()} x{self.times}"
+        unit = f" {self.get_unit_kind_display()}" if self.unit_kind else ""
+        return f"{self.year} {self.get_target_kind_display()}{unit} x{self.times}"
 
 
 class InspectionDeadlines(RulesTable):

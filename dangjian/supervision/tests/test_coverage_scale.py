@@ -90,3 +90,25 @@ def test_profile_the_planner(personas: Personas) -> None:  # pragma: no cover
     print(f"\ncoverage of {os.environ['COVERAGE_TARGETS']} targets: planner "
           f"{median(lambda: coverage.coverage_for_plan(plan, today))} ms, hand SQL of the report "
           f"{median(lambda: hand_report(plan))} ms")
+
+
+def test_a_rule_for_a_police_unit_kind_wins_over_the_rule_for_every_unit(personas: Personas) -> None:
+    """十四五: county bureaus twice in five years while every other committee once in the term."""
+    from dangjian.orgs.models import PoliceUnit
+    from dangjian.supervision.models import CoverageRule
+
+    p = personas
+    CoverageRule.objects.filter(year__gte=2026).delete()
+    CoverageRule(year=2026, target_kind="committee", times=1, basis="全覆盖").save()
+    CoverageRule(year=2026, target_kind="committee", unit_kind="county", times=2, basis="五年两轮").save()
+    county = PoliceUnit(name="测试分县局", kind="county")
+    county.save()
+    organ = PoliceUnit(name="测试机关部门", kind="organ")
+    organ.save()
+    bureau = p.root.add_child(name="某分局党委", code="X001", kind="committee", unit=county)
+    office = p.root.add_child(name="某部门党委", code="X002", kind="committee", unit=organ)
+    plan = fx.plan(p.root)
+    required = {t.pk: t.required for t in coverage.targets_of(plan, list(CoverageRule.rows_in_force(2026)))}
+    assert required[bureau.pk] == 2 and required[office.pk] == 1 and required[p.c1.pk] == 1
+    page_rows = {r.target.pk: r for r in coverage.coverage_for_plan(plan, dt.date(2026, 12, 1)).rows}
+    assert page_rows[bureau.pk].missing == 2 and page_rows[office.pk].missing == 1

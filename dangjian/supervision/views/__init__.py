@@ -86,7 +86,7 @@ class CoverageRuleViews(ModelViews):
     actions = ("list", "detail", "add", "edit")  # configuration rows are kept (results cite them)
     table = tables.CoverageRuleTable
     form = forms.CoverageRuleForm
-    detail_fields = ("year", "target_kind", "max_depth", "times", "term_years", "basis")
+    detail_fields = ("year", "target_kind", "unit_kind", "max_depth", "times", "term_years", "basis")
     export_columns = (Column(_("year"), "year", 8), Column(_("target kind"), "get_target_kind_display", 14),
                       Column(_("inspections required in the term"), "times", 10))
 
