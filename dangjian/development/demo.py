@@ -150,7 +150,7 @@ def build(ctx: Any) -> None:
     siblings = list(Organization.objects.filter(kind=OrgKind.BRANCH, path__startswith=unit.path)
                     .exclude(pk=branch_a.pk).order_by("path"))
     branches = [branch_a, *ctx.rng.sample(siblings, min(2, len(siblings))), *ctx.rng.sample(others, min(2, len(others)))]
-    higher_root = ctx.user("dangwei")
+    higher_root = ctx.user("shi")
     used: set[str] = set()
     cases = 0
     for branch in branches:

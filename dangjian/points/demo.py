@@ -37,7 +37,7 @@ def _branch_of(user: Any) -> Any:
 
 
 def build(ctx: Any) -> None:
-    zhibu, danwei, ducha, dangwei = ctx.user("zhibu"), ctx.user("danwei"), ctx.user("ducha"), ctx.user("dangwei")
+    zhibu, danwei, ducha, dangwei = ctx.user("zhibu"), ctx.user("danwei"), ctx.user("ducha"), ctx.user("shi")
     dangyuan = ctx.users.get("dangyuan")
     branch = _branch_of(zhibu)
     if branch is None:

@@ -53,7 +53,7 @@ def _filings(ctx: Any, rng: Any) -> None:
 
 
 def _inspection(ctx: Any, rng: Any) -> None:
-    dangwei, ducha = ctx.user("dangwei"), ctx.user("ducha")
+    dangwei, ducha = ctx.user("shi"), ctx.user("ducha")
     root = ctx.root
     plan = InspectionPlan(committee=root, title=f"{root.name}{ctx.year}—{ctx.year + 4}年政治督察规划",
                           term_start=ctx.year, term_years=5, rounds_per_year=2, capacity=3)
