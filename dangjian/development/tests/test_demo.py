@@ -22,7 +22,7 @@ def test_demo_year_of_development(p: Any) -> None:
         make_member(p.b1, name=f"演示党员{n}")
     ctx = DemoContext(seed=1, rng=random.Random(1), today=TODAY, root=p.root,
                       users={"zhibu": p.user("officer_b1"), "danwei": p.user("c1_staff"),
-                             "dangwei": p.user("root_staff")})
+                             "shi": p.user("root_staff")})
     with acting_as(None, reason="demo test"):
         demo.build(ctx)
     cases = Case.objects.filter(org=p.b1)
