@@ -215,6 +215,10 @@ class PointEntry(ScopedModel):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["member", "year", "status"], name="point_entry_member_year"),
             models.Index(fields=["org", "month"], name="point_entry_org_month"),
+            # the derive receivers' "already counted?" and withdraw lookups: the partial unique
+            # constraint below cannot serve them (SQLite does not see that evidence = x implies
+            # evidence <> ''), and without this every derived entry scanned the whole ledger
+            models.Index(fields=["member", "evidence"], name="point_entry_member_evidence"),
         ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             # one live entry per (rule, evidence, member): a replayed event never counts twice
