@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "dangjian.points",
     "dangjian.library",
     "dangjian.care",
+    "dangjian.honors",
 ]
 
 MIDDLEWARE = [

@@ -16,4 +16,5 @@ urlpatterns = [
     path("library/", include("dangjian.library.urls")),
     path("care/", include("dangjian.care.urls")),
     path("study/", include("dangjian.study.urls")),
+    path("honors/", include("dangjian.honors.urls")),
 ]

@@ -93,6 +93,9 @@ class ModuleParts:
     inbox: tuple[Figure, ...] = ()
     portal: tuple[PortalItem, ...] = ()
     unscoped_models: Mapping[str, str] = field(default_factory=dict)
+    #: sections of an organization's page (``dangjian.core.views.Related``: a scoped list or
+    #: summary of the module, loaded with hx-get and the organization's id as the parameter)
+    org_page: tuple[Any, ...] = ()
     #: the module's part of the demo bureau (``manage.py demo``): ``build(ctx)`` with a
     #: ``dangjian.core.demo.DemoContext``, run after the organizations, members and accounts
     #: and after the steps of modules it depends on (``order``, then app order)
@@ -171,6 +174,12 @@ def inbox_sections() -> tuple[Figure, ...]:
 @cache
 def portal_items() -> tuple[PortalItem, ...]:
     return tuple(sorted((i for _l, parts in all_parts() for i in parts.portal), key=lambda i: i.order))
+
+
+@cache
+def org_page_sections() -> tuple[Any, ...]:
+    """The sections modules add to an organization's page, in app order."""
+    return tuple(section for _l, parts in all_parts() for section in parts.org_page)
 
 
 @cache

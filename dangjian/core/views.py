@@ -161,6 +161,11 @@ class ModelViews:
         return {}
 
     @classmethod
+    def related_for(cls, obj: Any) -> tuple[Related, ...]:
+        """Hook: the child lists of ``obj``'s page (default: the declared ``related``)."""
+        return cls.related
+
+    @classmethod
     def edit_elsewhere(cls, request: HttpRequest, obj: Any) -> str | None:
         """Hook: the URL where a record that is no longer edited by its form changes instead
         (a locked record's amendment screen); its edit URL leads there. ``None``: edit here."""
@@ -216,7 +221,7 @@ class ObjectDetailView(SpecView):
         can_change = spec.permissions(request.user)["change"] and spec.scoped(request, "change").filter(pk=pk).exists()
         can_delete = spec.permissions(request.user)["delete"] and spec.scoped(request, "delete").filter(pk=pk).exists()
         return render(request, spec.detail_template, self.context(
-            request, object=obj, rows=spec.detail_rows(obj), related=spec.related,
+            request, object=obj, rows=spec.detail_rows(obj), related=spec.related_for(obj),
             can_change=can_change, can_delete=can_delete, **spec.detail_context(request, obj),
         ))
 

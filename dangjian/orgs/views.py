@@ -59,6 +59,13 @@ class OrganizationViews(ModelViews):
     def get_queryset(cls, request: HttpRequest) -> QuerySet[Organization]:
         return with_parent_name(Organization.objects.select_related("unit"))  # scope-ok: scoped by ModelViews
 
+    @classmethod
+    def related_for(cls, obj: Any) -> tuple[Related, ...]:
+        """The organization's own lists, then the sections other modules declare (``org_page``)."""
+        from dangjian.core.modules import org_page_sections
+
+        return (*cls.related, *org_page_sections())
+
 
 class TermViews(ModelViews):
     model = OrganizationTerm

@@ -17,11 +17,13 @@ class Trigger(models.TextChoices):
     VIOLATION = "violation", _("Confirmed violation (per violation point)")
     EXAM_PASSED = "exam_passed", _("Study: test passed")
     COURSE_COMPLETED = "course_completed", _("Study: course completed")
+    COMMENDATION = "commendation", _("Commendation confirmed by the level above")
 
     @classmethod
     def automatic(cls) -> frozenset[str]:
         return frozenset({cls.ATTENDANCE_PRESENT, cls.ATTENDANCE_ABSENT, cls.DUES_ON_TIME, cls.DUES_LATE,
-                          cls.VIOLATION, cls.EXAM_PASSED, cls.COURSE_COMPLETED})
+                          cls.VIOLATION, cls.EXAM_PASSED, cls.COURSE_COMPLETED,
+                          cls.COMMENDATION})
 
 
 class EntryKind(models.TextChoices):

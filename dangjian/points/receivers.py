@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from dangjian.core.events import Occurrence
 from dangjian.dues.signals import bill_paid, bill_unpaid
+from dangjian.honors.signals import commendation_confirmed, commendation_revoked
 from dangjian.meetings.choices import AttendanceStatus
 from dangjian.meetings.signals import attendance_recorded
 from dangjian.members.signals import member_moved
@@ -107,3 +108,26 @@ def points_for_course(occurrence: Occurrence) -> None:
         return
     services.derive(actor=occurrence.actor, rule=rule, member=completion.member, evidence=occurrence.evidence_key,
                     day=completion.completed_on, evidence_label=str(completion.course.title)[:200])
+@commendation_confirmed.derive
+def points_for_commendation(occurrence: Occurrence) -> None:
+    """A member's confirmed commendation earns the year's commendation rule once (an
+    organization's commendation has no member to credit)."""
+    row = occurrence.evidence
+    if row.member_id is None:
+        return
+    rule = next(iter(services.rules_for(row.kind.year, Trigger.COMMENDATION)), None)
+    if rule is None:
+        return
+    day = min(row.decided_on or timezone.localdate(), timezone.localdate())
+    services.derive(actor=occurrence.actor, rule=rule, member=row.member, evidence=occurrence.evidence_key, day=day,
+                    evidence_label=str(row)[:200])
+
+
+@commendation_revoked.derive
+def withdraw_commendation_points(occurrence: Occurrence) -> None:
+    row = occurrence.evidence
+    if row.member_id is None:
+        return
+    services.withdraw(actor=occurrence.actor, member=row.member, evidence=occurrence.evidence_key,
+                      year=(row.decided_on or timezone.localdate()).year,
+                      reason=gettext("Commendation revoked: %(reason)s") % {"reason": occurrence["reason"]})

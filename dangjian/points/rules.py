@@ -26,6 +26,7 @@ EVIDENCE_PAGES = {
     "points.pointentry": ("points:entry_detail", None),
     "study.attempt": ("study:attempt_detail", None),
     "study.coursecompletion": ("study:course_detail", "course_id"),
+    "honors.commendation": ("honors:commendation_detail", None),
 }
 
 
