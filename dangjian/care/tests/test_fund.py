@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from dangjian.care import rules
 from dangjian.care.models import CareVisit
@@ -179,7 +180,8 @@ def test_statement_screen_and_documents_carry_the_same_numbers(personas: Persona
     doc = Document(io.BytesIO(download(client, f"/care/statement.docx{query}")))
     texts = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert "179.50" in texts and "合计" in texts and "120.50" in texts
-    assert any("2026年12月1日" in para.text for para in doc.paragraphs)
+    today = timezone.localdate()
+    assert any(f"{today.year}年{today.month}月{today.day}日" in para.text for para in doc.paragraphs)
     assert getattr(doc.sections[0].page_width, "mm", 0) == pytest.approx(210, abs=0.1)
     sheet = load_workbook(io.BytesIO(download(client, f"/care/statement.xlsx{query}"))).active
     values = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
