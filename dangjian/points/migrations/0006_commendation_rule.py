@@ -19,5 +19,5 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("points", "0004_study_triggers")]
+    dependencies = [("points", "0005_entry_evidence_index")]
     operations = [migrations.RunPython(seed, unseed)]
