@@ -72,6 +72,28 @@ def narrow_choices(form: forms.BaseForm, user: Any) -> None:
             field.widget = fast
 
 
+def preselect_single_choices(form: forms.BaseForm) -> None:
+    """On a new, unbound form: a required choice the user has exactly one option for is chosen
+    (a secretary of one branch finds their branch already selected). A model may say what its
+    one sensible choice is with a ``default_choice(queryset) -> pk | None`` classmethod."""
+    if form.is_bound:
+        return
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.ModelChoiceField) or not field.required or field.disabled:
+            continue
+        if form.initial.get(name) not in (None, "") or field.queryset is None:
+            continue
+        default = getattr(field.queryset.model, "default_choice", None)
+        if callable(default):  # the model knows its own "only one sensible choice"
+            chosen = default(field.queryset)
+            if chosen is not None:
+                form.initial[name] = chosen
+            continue
+        options = list(field.queryset.values_list("pk", flat=True)[:2])
+        if len(options) == 1:
+            form.initial[name] = options[0]
+
+
 class ScopedModelForm(forms.ModelForm):  # type: ignore[type-arg]
     """A ModelForm bound to the acting user.
 

@@ -25,6 +25,7 @@ from django.views import View
 
 from dangjian.core import audit, errors, exports
 from dangjian.core.excel import Column, xlsx_response
+from dangjian.core.forms import preselect_single_choices
 from dangjian.core.models import VersionConflict, protected_message
 from dangjian.core.scoping import OutOfScope, ensure_in_scope, get_scoped_or_404, scope_for
 
@@ -251,6 +252,8 @@ class ObjectEditView(SpecView):
         form_class = self.form_class(pk)
         initial = {k: v for k, v in request.GET.items() if k in form_class.base_fields} if pk is None else None
         form = form_class(instance=obj, user=request.user, initial=initial)
+        if pk is None:
+            preselect_single_choices(form)
         return render(request, self.spec.form_template, self.context(request, form=form, object=obj if pk else None))
 
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:

@@ -81,6 +81,21 @@ class Organization(MP_Node, ScopedModel):
     def is_branch(self) -> bool:
         return self.kind == OrgKind.BRANCH
 
+    @classmethod
+    def default_choice(cls, queryset: Any) -> int | None:
+        """The one sensible organization among ``queryset``'s options: the only option, or a
+        branch every other option lies under (a branch secretary's branch above its groups; a
+        committee's staff, who serve many branches, choose themselves). Read by the forms
+        (``core.forms.preselect_single_choices``); at most 50 options looked at."""
+        options = list(queryset.order_by("path").values_list("pk", "path", "kind")[:51])
+        if not options or len(options) > 50:
+            return None
+        top_pk, top_path, top_kind = options[0]
+        if len(options) == 1:
+            return top_pk  # type: ignore[no-any-return]
+        under = all(path.startswith(top_path) for _pk, path, _kind in options)
+        return top_pk if under and top_kind == OrgKind.BRANCH else None  # type: ignore[no-any-return]
+
     def ancestor_paths(self) -> list[str]:
         """Paths of this node and its ancestors, root first (no query)."""
         return [self.path[: i * self.steplen] for i in range(1, self.depth + 1)]

@@ -39,3 +39,22 @@ def test_dates_and_money_as_they_are_read() -> None:
     assert cn_date(moment) == "2026年12月1日 09:05" and display(dt.date(2026, 3, 9)) == "2026年3月9日"
     assert money(Decimal("1234.5")) == "1,234.50 元" and money(Decimal("0")) == "0.00 元"
     assert money(None) == "—"
+
+
+def test_a_single_branch_secretary_finds_the_branch_chosen(personas: Personas, client_for: object) -> None:
+    client = client_for("officer_b1")  # type: ignore[operator]
+    form = client.get("/meetings/add/").content.decode()
+    select = re.search(r'<select[^>]*name="org".*?</select>', form, re.S)
+    assert select and re.search(rf'<option value="{personas.b1.pk}"[^>]*selected', select.group(0))
+    wide = client_for("c1_staff").get("/meetings/add/").content.decode()  # type: ignore[operator]
+    many = re.search(r'<select[^>]*name="org".*?</select>', wide, re.S)
+    assert many and " selected" not in many.group(0).replace('value="" selected', "")
+
+
+def test_a_printed_page_has_a_running_header_and_no_menu() -> None:
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[1] / "static" / "core" / "app.css").read_text()
+    printed = css[css.index("@media print"):]
+    assert "size: A4" in printed and ".app-sidebar" in printed and ".filter-form" in printed
+    assert ".print-header { display: block" in printed
