@@ -218,7 +218,7 @@ class PointEntry(ScopedModel):
             # the derive receivers' "already counted?" and withdraw lookups: the partial unique
             # constraint below cannot serve them (SQLite does not see that evidence = x implies
             # evidence <> ''), and without this every derived entry scanned the whole ledger
-            models.Index(fields=["member", "evidence"], name="point_entry_member_evidence"),
+            models.Index(fields=["member", "evidence", "rule"], name="point_entry_member_evidence"),
         ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             # one live entry per (rule, evidence, member): a replayed event never counts twice

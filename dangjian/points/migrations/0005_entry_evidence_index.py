@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='pointentry',
-            index=models.Index(fields=['member', 'evidence'], name='point_entry_member_evidence'),
+            index=models.Index(fields=["member", "evidence", "rule"], name='point_entry_member_evidence'),
         ),
     ]
