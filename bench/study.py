@@ -33,16 +33,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def setup(db: str) -> None:
+def setup(db: str, pg_name: str = "dangjian_bench_study") -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
     os.environ["DANGJIAN_TESTING"] = "1"
     if db == "postgres":
-        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/dangjian_bench_study"
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{pg_name}"
         import psycopg
 
         with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS dangjian_bench_study")
-            conn.execute("CREATE DATABASE dangjian_bench_study")
+            conn.execute(f"DROP DATABASE IF EXISTS {pg_name}")
+            conn.execute(f"CREATE DATABASE {pg_name}")
     else:
         out = ROOT / "bench" / "out" / "study"
         shutil.rmtree(out, ignore_errors=True)
@@ -133,8 +133,9 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--attempts", type=int, default=100000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--pg-name", default="dangjian_bench_study", help="throwaway database (dropped and created)")
     args = parser.parse_args()
-    setup(args.db)
+    setup(args.db, args.pg_name)
     rng = random.Random(15)
     t0 = time.perf_counter()
     p, exam = build(args.attempts, rng)
