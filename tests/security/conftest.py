@@ -25,6 +25,8 @@ class Route:
     route: str  # the pattern as written, e.g. "members/<int:pk>/"
     callback: Any
     kwargs: tuple[str, ...]
+    #: the kwargs that take a slug (a document kind, a format): filled with a word, not a pk
+    slugs: tuple[str, ...] = ()
 
     @property
     def is_api(self) -> bool:
@@ -64,7 +66,9 @@ class Route:
             model = self.model()
             if model is not None:
                 pk = model._base_manager.order_by("pk").values_list("pk", flat=True).first()
-        return reverse(self.name, kwargs=dict.fromkeys(self.kwargs, pk or 1))
+        values: dict[str, Any] = dict.fromkeys(self.kwargs, pk or 1)
+        values.update(dict.fromkeys(self.slugs, "docx"))
+        return reverse(self.name, kwargs=values)
 
 
 def walk_urlconf(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> Iterator[Route]:
@@ -78,10 +82,12 @@ def walk_urlconf(resolver: URLResolver | None = None, prefix: str = "", namespac
             assert entry.name, f"every URL needs a name: {prefix}{entry.pattern}"
             converters = getattr(entry.pattern, "converters", {}) or {}
             for kwarg, conv in converters.items():
-                assert type(conv).__name__ == "IntConverter", f"teach the walker to fill {kwarg} in {entry.pattern}"
-            kwargs = tuple(converters) or tuple(entry.pattern.regex.groupindex)
+                assert type(conv).__name__ in ("IntConverter", "SlugConverter"), \
+                    f"teach the walker to fill {kwarg} in {entry.pattern}"
+            slugs = tuple(k for k, conv in converters.items() if type(conv).__name__ == "SlugConverter")
+            kwargs = tuple(k for k in converters if k not in slugs) or tuple(entry.pattern.regex.groupindex)
             name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
-            yield Route(name, prefix + str(entry.pattern), entry.callback, kwargs)
+            yield Route(name, prefix + str(entry.pattern), entry.callback, kwargs, slugs)
 
 
 def all_routes() -> list[Route]:
