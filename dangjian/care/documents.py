@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from dangjian.care.rules import FundStatement, reason_totals
+from dangjian.core.documents import cn_date
 
 
 def line_labels() -> dict[str, str]:
@@ -28,10 +29,6 @@ def line_labels() -> dict[str, str]:
         "visits": gettext("Visits and condolences"),
         "closing": gettext("Closing balance"),
     }
-
-
-def chinese_date(day: dt.date) -> str:
-    return gettext("%(y)s-%(m)s-%(d)s (date)") % {"y": day.year, "m": day.month, "d": day.day}
 
 
 def title(statement: FundStatement) -> str:
@@ -151,7 +148,7 @@ def statement_document(statement: FundStatement, today: dt.date | None = None) -
     doc.add_paragraph()
     footer = doc.add_paragraph(statement.org.name)
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    dated = doc.add_paragraph(chinese_date(today or timezone.localdate()))
+    dated = doc.add_paragraph(cn_date(today or timezone.localdate()))
     dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     buffer = io.BytesIO()
     doc.save(buffer)

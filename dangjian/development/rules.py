@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from dangjian.core.documents import cn_date
 from dangjian.core.errors import RuleError
 from dangjian.core.periods import add_months
 from dangjian.development import calendar
@@ -101,10 +102,6 @@ def cite(rules: DevelopmentRules) -> str:
 
 def refuse(message: str, rules: DevelopmentRules, field: str | None = None) -> RuleError:
     return RuleError(gettext("%(reason)s (Rule: %(cite)s)") % {"reason": message, "cite": cite(rules)}, field=field)
-
-
-def cn_date(day: dt.date) -> str:
-    return gettext("%(y)d-%(m)d-%(d)d") % {"y": day.year, "m": day.month, "d": day.day}
 
 
 def last(steps: Sequence[Step], kind: str) -> Step | None:

@@ -16,13 +16,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 
+from dangjian.core.documents import cn_date
 from dangjian.supervision.models import Area7, Finding, Inspection, InspectionRectification
-
-
-def cn_date(day: dt.date | None) -> str:
-    if day is None:
-        return "—"
-    return gettext("%(y)d-%(m)d-%(d)d") % {"y": day.year, "m": day.month, "d": day.day}
 
 
 def _document(title: str) -> Any:
