@@ -58,6 +58,16 @@ def fingerprint(meeting: Any, names: list[str] | None = None) -> tuple[set[bytes
     return shingle_set, minhash.signature(shingle_set)
 
 
+def already_checked(meeting: Any) -> bool:
+    """Whether the record was checked as it reads now (its stored fingerprint is the same): a
+    confirmation that changed nothing in the minutes needs no second check."""
+    stored = RecordPrint.objects.filter(meeting_id=meeting.pk).values_list("signature", flat=True).first()
+    if stored is None:
+        return False
+    _shingles, sig = fingerprint(meeting)
+    return bytes(minhash.pack(sig)) == bytes(stored)
+
+
 def store_print(meeting: Any, sig: list[int], count: int) -> None:
     RecordPrint.objects.update_or_create(meeting_id=meeting.pk, defaults={
         "org_id": meeting.org_id, "starts_at": meeting.starts_at, "signature": minhash.pack(sig), "shingles": count})

@@ -10,4 +10,7 @@ from dangjian.meetings.signals import meeting_confirmed
 
 @meeting_confirmed.notify
 def check_confirmed_record(occurrence: Occurrence) -> None:
-    quality.check_meeting(occurrence.evidence)
+    meeting = occurrence.evidence
+    if quality.already_checked(meeting):  # e.g. records entered and checked in one batch
+        return
+    quality.check_meeting(meeting)

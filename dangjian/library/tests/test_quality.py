@@ -142,3 +142,24 @@ def test_a_confirmed_meeting_is_checked_after_commit(personas: Personas, django_
         meeting_confirmed.send(actor=None, evidence=record, attendances=[])
     assert QualityFlag.objects.filter(meeting=record, reason="too_short").exists()
     assert timezone.now()
+
+
+def test_a_record_checked_as_it_reads_now_is_not_checked_again(personas: Personas,
+                                                               django_capture_on_commit_callbacks: Any,
+                                                               django_assert_max_num_queries: Any) -> None:
+    from django.db import transaction
+
+    from dangjian.library import quality
+    from dangjian.meetings.signals import meeting_confirmed
+
+    record = meeting(personas.b1, "学习了文件。", day=1)
+    assert not quality.already_checked(record)
+    quality.check_meeting(record)
+    assert quality.already_checked(record)
+    QualityFlag.objects.filter(meeting=record).delete()
+    # the transaction, the stored fingerprint, the names to normalise: no candidate search, no flags
+    with django_assert_max_num_queries(4), django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        meeting_confirmed.send(actor=None, evidence=record, attendances=[])
+    assert not QualityFlag.objects.exists()  # unchanged minutes: skipped
+    record.minutes = "学习了文件，讨论了三个问题。"
+    assert not quality.already_checked(record)  # changed minutes: checked again
