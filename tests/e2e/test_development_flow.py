@@ -106,7 +106,7 @@ def test_from_application_to_full_membership(live_server: Any, live_db: None, br
     page.goto(f"{base}/members/{case.member.pk}/")
     grid = page.locator(".detail-grid")
     expect(grid).to_contain_text("正式党员")
-    expect(grid).to_contain_text("2026-05-10")
+    expect(grid).to_contain_text("2026年5月10日")
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "e2e-development-member.png"), full_page=True)
     context.close()
