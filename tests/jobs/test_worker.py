@@ -94,7 +94,9 @@ def test_a_ten_thousand_row_import_from_the_screen_runs_as_a_job(shared: dict[st
 def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_failed(shared: dict[str, str], worker: Any) -> None:
     build_personas()
     client = login("officer_b1")
-    response = client.post("/members/import/", {"file": as_file(member_file(member_rows(2_000)), "名单.xlsx")})
+    # enough rows that writing them outlasts a few progress polls on an idle machine too
+    # (2,000 rows were written between two polls: the test saw 100 % and killed nothing)
+    response = client.post("/members/import/", {"file": as_file(member_file(member_rows(6_000)), "名单.xlsx")})
     assert follow(client, job_of(response["Location"]))[-1] == 100
     batch = ImportBatch.objects.get()
     members, entries = Member.objects.count(), AuditEntry.objects.exclude(object_type="core.job").count()
