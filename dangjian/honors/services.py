@@ -65,7 +65,7 @@ def revoke(*, actor: Any, row: Commendation, reason: str) -> Commendation:
     from dangjian.core.approvals import deciding_path
 
     with transaction.atomic():
-        locked = Commendation.objects.select_for_update().select_related("org", "kind", "member").get(pk=row.pk)
+        locked = Commendation.objects.select_for_update(of=("self",)).select_related("org", "kind", "member").get(pk=row.pk)
         if not locked.is_confirmed:
             raise RuleError(gettext("Only a confirmed commendation can be revoked."))
         if not covers(actor, "honors", "change", deciding_path(locked)):
