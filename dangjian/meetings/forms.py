@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.attachments import AttachmentForm  # noqa: F401 (the meetings screens import it from here)
 from dangjian.core.forms import ScopedModelForm, restrict
 from dangjian.core.scoping import orgs_where
 from dangjian.meetings import services

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.attachments import AttachmentForm
 from dangjian.core.excel import Column
 from dangjian.core.links import absolute_url
 from dangjian.core.views import ModelViews, Related, can
@@ -29,7 +30,6 @@ from dangjian.meetings.filtersets import (
 )
 from dangjian.meetings.forms import (
     AgendaItemForm,
-    AttachmentForm,
     CollateForm,
     CriticismForm,
     LeaveForm,

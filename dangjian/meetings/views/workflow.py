@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core import attachments
+from dangjian.core.attachments import AttachmentForm
 from dangjian.core.errors import RuleError, as_message, on_form, text
 from dangjian.core.scoping import get_scoped_or_404
 from dangjian.meetings import rules, services
@@ -19,7 +20,6 @@ from dangjian.meetings.choices import MeetingStatus
 from dangjian.meetings.forms import (
     AddAttendeeForm,
     AmendmentForm,
-    AttachmentForm,
     LeaveForm,
     ReasonForm,
     attendance_choices,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core import attachments
+from dangjian.core.documents import DOCX
 from dangjian.core.errors import RuleError, as_message
 from dangjian.core.periods import year_from_query
 from dangjian.core.scoping import chosen_subtree, covers, get_scoped_or_404, orgs_where
@@ -294,7 +295,6 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 # --- documents ------------------------------------------------------------------------------
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
