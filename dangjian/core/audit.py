@@ -217,9 +217,21 @@ def record_created(instances: Sequence[models.Model], *, batch_size: int = 500) 
     explicitly; this is how they record (an Excel import of thousands of members). Runs in the
     caller's transaction, like :func:`record`.
     """
+    return _record_many([("create", obj, diff(None, snapshot(obj))) for obj in instances], batch_size=batch_size)
+
+
+def record_updated(changed: Sequence[tuple[models.Model, dict[str, Any]]], *, batch_size: int = 500) -> int:
+    """Audit rows that a service wrote with ``bulk_update``: ``changed`` holds each row with its
+    snapshot from before the change (:func:`snapshot`); one "update" entry per row whose fields
+    changed, as ``save()`` would have written it."""
+    rows = [("update", obj, changes) for obj, before in changed if (changes := diff(before, snapshot(obj)))]
+    return _record_many(rows, batch_size=batch_size)
+
+
+def _record_many(rows: Sequence[tuple[str, models.Model, dict[str, Any]]], *, batch_size: int) -> int:
     from dangjian.core.models import AuditEntry
 
-    if not instances:
+    if not rows:
         return 0
     ctx = context.current()
     user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
@@ -231,12 +243,12 @@ def record_created(instances: Sequence[models.Model], *, batch_size: int = 500) 
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
         prev = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or ""
         entries = []
-        for obj in instances:
+        for event, obj, changes in rows:
             entry = AuditEntry(
-                at=timezone.now(), actor=user, actor_name=actor_name, event="create", success=True,
+                at=timezone.now(), actor=user, actor_name=actor_name, event=event, success=True,
                 object_type=obj._meta.label_lower, object_id=_clean(str(obj.pk), 64),
                 object_repr=_clean(str(obj), 200), org_path=org_path_of(obj),
-                changes=_json_value(diff(None, snapshot(obj))), ip=ctx.ip, request_id=ctx.request_id,
+                changes=_json_value(changes), ip=ctx.ip, request_id=ctx.request_id,
                 source=ctx.source, reason=_clean(ctx.reason, 255), prev_hash=prev, key_ref=ref,
             )
             entry.hash = entry_hash(entry)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,7 +48,9 @@ def run_steps(ctx: DemoContext) -> list[str]:
     """Run every declared demo step, by ``order`` then app order; return the app labels that ran."""
     ran = []
     for label, step in sorted(_steps(), key=lambda pair: pair[1].order):
+        started = time.monotonic()
         ctx.log(f"demo: {label}")
         step.build(ctx)
+        ctx.log(f"demo: {label} {time.monotonic() - started:.1f} s")
         ran.append(label)
     return ran

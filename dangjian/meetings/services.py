@@ -519,8 +519,7 @@ def enter_past_meetings(*, actor: Any, meetings: Sequence[PastMeeting], now: dt.
                                                   for s in (AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT)}
                                       for m, mine in zip(rows, per_meeting, strict=True)},
                      })
+        signals.attendance_recorded.send_batch(actor=actor, evidences=attendances)
         for meeting, mine in zip(rows, per_meeting, strict=True):
-            for row in mine:
-                signals.attendance_recorded.send(actor=actor, evidence=row)
             signals.meeting_confirmed.send(actor=actor, evidence=meeting, attendances=mine)
     return rows

@@ -8,6 +8,8 @@ member). A later module plugs in the same way: declare an event in its ``signals
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -26,21 +28,50 @@ from dangjian.study.signals import course_completed, exam_passed
 @attendance_recorded.derive
 def points_for_attendance(occurrence: Occurrence) -> None:
     attendance = occurrence.evidence
-    meeting = attendance.meeting
-    day = timezone.localtime(meeting.starts_at).date()
-    kind = meeting.kind.code
-    wanted = {AttendanceStatus.PRESENT: Trigger.ATTENDANCE_PRESENT,
-              AttendanceStatus.ABSENT: Trigger.ATTENDANCE_ABSENT}.get(attendance.status)
-    rules = [r for r in services.rules_for(day.year, Trigger.ATTENDANCE_PRESENT, Trigger.ATTENDANCE_ABSENT)
-             if kind in r.kind_list]
-    target = next((r for r in rules if r.trigger == wanted), None)
+    day, target = _attendance_rule(attendance, {})
     services.withdraw(actor=occurrence.actor, member=attendance.member, evidence=occurrence.evidence_key,
                       year=day.year, keep=[target.pk] if target else [],
                       reason=gettext("Attendance changed to: %(status)s") % {"status": attendance.get_status_display()})
     if target is not None:
         services.derive(actor=occurrence.actor, rule=target, member=attendance.member,
                         evidence=occurrence.evidence_key, day=day,
-                        evidence_label=str(meeting)[:200])
+                        evidence_label=str(attendance.meeting)[:200])
+
+
+@attendance_recorded.batch_for(points_for_attendance)
+def points_for_attendances(occurrences: list[Occurrence]) -> None:
+    """A batch of attendances (a minutes book entered at once): rows that already have live
+    automatic entries (an amendment) go first, one by one, through the single form; the new
+    rows' entries are derived together (``services.derive_many``)."""
+    earlier = services.with_live_entries({o.evidence_key for o in occurrences})
+    for occurrence in occurrences:
+        if occurrence.evidence_key in earlier:
+            points_for_attendance(occurrence)
+    rules: dict[int, list[Any]] = {}
+    wanted = []
+    for occurrence in occurrences:
+        if occurrence.evidence_key in earlier:
+            continue
+        attendance = occurrence.evidence
+        day, target = _attendance_rule(attendance, rules)
+        if target is not None:
+            wanted.append(services.Derivation(rule=target, member_id=attendance.member_id,
+                                              evidence=occurrence.evidence_key, day=day,
+                                              evidence_label=str(attendance.meeting)[:200]))
+    services.derive_many(actor=occurrences[0].actor, wanted=wanted)
+
+
+def _attendance_rule(attendance: Any, rules: dict[int, list[Any]]) -> tuple[Any, Any]:
+    """The meeting's day and the rule the attendance's status earns, if any (``rules`` caches
+    the year's attendance rules across a batch)."""
+    meeting = attendance.meeting
+    day = timezone.localtime(meeting.starts_at).date()
+    if day.year not in rules:
+        rules[day.year] = services.rules_for(day.year, Trigger.ATTENDANCE_PRESENT, Trigger.ATTENDANCE_ABSENT)
+    wanted = {AttendanceStatus.PRESENT: Trigger.ATTENDANCE_PRESENT,
+              AttendanceStatus.ABSENT: Trigger.ATTENDANCE_ABSENT}.get(attendance.status)
+    kind = meeting.kind.code
+    return day, next((r for r in rules[day.year] if r.trigger == wanted and kind in r.kind_list), None)
 
 
 @bill_paid.derive

@@ -64,3 +64,45 @@ def test_receivers_are_called_in_subscription_order_and_once_each(django_capture
         sample.disconnect(later)
     assert calls == ["derive:test:orgs.organization:7", "notify:officer"]
     assert sample.receivers() == []
+
+
+@pytest.mark.django_db
+def test_send_batch_gives_batch_forms_every_occurrence_at_once_and_others_each(
+        django_capture_on_commit_callbacks: Any) -> None:
+    calls: list[Any] = []
+
+    def single(o: Occurrence) -> None:
+        calls.append(("single", o.evidence.pk))
+
+    def plain(o: Occurrence) -> None:
+        calls.append(("plain", o.evidence.pk))
+
+    def told(o: Occurrence) -> None:
+        calls.append(("notify", o.evidence.pk))
+
+    sample.derive(single)
+    sample.derive(plain)
+    sample.notify(told)
+
+    @sample.batch_for(single)
+    def many(occurrences: list[Occurrence]) -> None:
+        calls.append(("batch", [o.evidence.pk for o in occurrences], occurrences[0]["why"]))
+
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            sent = sample.send_batch(actor=None, evidences=[Organization(pk=1), Organization(pk=2)], why="book")
+            assert [o.evidence_key for o in sent] == ["orgs.organization:1", "orgs.organization:2"]
+            assert calls == [("batch", [1, 2], "book"), ("plain", 1), ("plain", 2)]
+            sample.send(actor=None, evidence=Organization(pk=3), why="one")  # single sends use the single form
+    finally:
+        for receiver in (single, plain, told):
+            sample.disconnect(receiver)
+    assert calls[3:] == [("single", 3), ("plain", 3), ("notify", 1), ("notify", 2), ("notify", 3)]
+    assert sample.send_batch(actor=None, evidences=[], why="none") == []
+
+
+def test_a_batch_form_needs_its_derive_receiver_and_the_facts_are_checked() -> None:
+    with pytest.raises(ValueError, match="subscribe"):
+        sample.batch_for(print)
+    with pytest.raises(TypeError, match="carries"):
+        sample.send_batch(actor=None, evidences=[Organization(pk=1)])
