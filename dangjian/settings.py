@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "dangjian.library",
     "dangjian.care",
     "dangjian.honors",
+    "dangjian.assessment",
 ]
 
 MIDDLEWARE = [

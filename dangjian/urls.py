@@ -17,4 +17,5 @@ urlpatterns = [
     path("care/", include("dangjian.care.urls")),
     path("study/", include("dangjian.study.urls")),
     path("honors/", include("dangjian.honors.urls")),
+    path("assessment/", include("dangjian.assessment.urls")),
 ]
