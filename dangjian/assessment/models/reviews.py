@@ -9,6 +9,7 @@ records the flag (who voted, when) and never the counts, which are written in bu
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
@@ -140,7 +141,7 @@ class MemberReviewRound(ScopedModel):
                             verbose_name=_("branch"))
     year = models.PositiveSmallIntegerField(_("year"))
     excellent_max_share = models.DecimalField(_("excellent at most (% of members)"), max_digits=5, decimal_places=2,
-                                              default=33.33)
+                                              default=Decimal("33.33"))
     held_on = models.DateField(_("held on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN)
 
