@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
@@ -29,7 +29,7 @@ from dangjian.orgs.models import Organization
 def _result_doc(org: Organization, year: int) -> tuple[str, list[list[Any]], list[str]]:
     result = GradeResult.objects.filter(org=org, year=year, state=ResultState.PUBLISHED).first() \
         or pages.fresh_live(org, year)
-    headers = [gettext("list"), gettext("item"), gettext("points"), gettext("evidence")]
+    [gettext("list"), gettext("item"), gettext("points"), gettext("evidence")]
     rows: list[list[Any]] = []
     for block in pages.explain(result):
         for line in block["total"].entries:
@@ -41,7 +41,7 @@ def _result_doc(org: Organization, year: int) -> tuple[str, list[list[Any]], lis
 
 
 @require_GET
-def document(request: HttpRequest, kind: str, fmt: str, pk: int) -> HttpResponse:
+def document(request: HttpRequest, kind: str, fmt: str, pk: int) -> Any:
     if fmt not in ("docx", "xlsx"):
         raise Http404
     year = pages._year(request)

@@ -138,7 +138,7 @@ def rectification_late(orgs: Orgs, year: int, today: dt.date, threshold: int) ->
         rows = (model.objects.filter(_in(_roots(orgs), "org__path"), deadline__year=year)
                 .filter(Q(closed_on__gt=F("deadline")) | (Q(closed_on__isnull=True) & Q(deadline__lt=today)))
                 .values_list("id", "org_id", "deadline", "closed_on", "content"))
-        for pk, org_id, deadline, closed_on, content in rows:
+        for pk, org_id, deadline, _closed_on, content in rows:
             if org_id in orgs:
                 facts.append(Fact(org_id, deadline, gettext("Rectification past its deadline %(day)s: %(what)s")
                                   % {"day": deadline.isoformat(), "what": content[:60]},

@@ -155,18 +155,18 @@ def compute(orgs: dict[int, str], year: int, *, today: dt.date | None = None,
 
     for org_id in ids:
         c = out[org_id]
-        for item in item_rows:
-            ev = evaluations.get((org_id, item.pk))
+        for row in item_rows:
+            ev = evaluations.get((org_id, row.pk))
             if ev is None:
                 continue
             if ev.score is not None:
-                raw, how = min(ev.score, item.score), gettext("committee above")
+                raw, how = min(ev.score, row.score), gettext("committee above")
             elif ev.self_score is not None:
-                raw, how = min(ev.self_score, item.score), gettext("self-assessment")
+                raw, how = min(ev.self_score, row.score), gettext("self-assessment")
             else:
                 continue
-            c.lines.append(Line(item.kind, f"{item.name}（{how}）",  # zh-ok: full-width brackets
-                                _weighted(rules, item.kind, raw), f"assessment.itemevaluation:{ev.pk}",
+            c.lines.append(Line(row.kind, f"{row.name}（{how}）",  # zh-ok: full-width brackets
+                                _weighted(rules, row.kind, raw), f"assessment.itemevaluation:{ev.pk}",
                                 eval_url.format(ev.pk)))
         project = projects.get(org_id)
         if project is not None and project.score is not None and project_item is not None:
@@ -199,9 +199,10 @@ def compute(orgs: dict[int, str], year: int, *, today: dt.date | None = None,
         year_left = Decimal(rules.scheme.bonus_cap)
         per_item: dict[int, Decimal] = defaultdict(lambda: ZERO)
         for entry in bonuses.get(org_id, ()):
-            item = bonus_items.get(entry.item_id)
-            if item is None:
+            bonus = bonus_items.get(entry.item_id)
+            if bonus is None:
                 continue
+            item = bonus
             room = min(year_left, (Decimal(item.cap) - per_item[item.pk]) if item.cap is not None else year_left)
             raw = max(min(Decimal(item.score), room), ZERO)
             note = "" if raw == item.score else gettext(" (cap reached)")

@@ -94,7 +94,8 @@ def recompute(*, actor: Any, year: int, org_ids: Iterable[int] | None = None, to
             computed = grading.compute(part, year, today=today, rules=rules)
             existing = {r.org_id: r for r in GradeResult.objects.filter(org_id__in=part, year=year,
                                                                           state=ResultState.LIVE)}
-            new, changed = [], []
+            new: list[GradeResult] = []
+            changed: list[GradeResult] = []
             for org_id, c in computed.items():
                 row = existing.get(org_id) or GradeResult(org_id=org_id, year=year, state=ResultState.LIVE)
                 row.scheme, row.total, row.computed_at = rules.scheme, c.total, now

@@ -159,7 +159,7 @@ class RoundViews(ModelViews):
 
     @classmethod
     def detail_context(cls, request: HttpRequest, obj: Any) -> dict[str, Any]:
-        attendee = ReviewAttendee.objects.filter(round=obj, user=request.user).first()
+        attendee = ReviewAttendee.objects.filter(round=obj, user_id=request.user.pk or 0).first()
         voted, entitled = services.turnout(obj)
         return {"attendee": attendee, "voted": voted, "entitled": entitled, "tally": services.tally(obj),
                 "can_close": not obj.is_closed and covers(request.user, "assessment", "change", obj.org)}

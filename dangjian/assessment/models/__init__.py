@@ -1,6 +1,13 @@
 """Models of the assessment module (the five responsibility lists, grading and the reviews)."""
 
-from dangjian.assessment.models.lists import BonusEntry, ItemEvaluation, PendingGrade, Project, ProjectReport, VetoCase
+from dangjian.assessment.models.lists import (
+    BonusEntry,
+    ItemEvaluation,
+    PendingGrade,
+    Project,
+    ProjectReport,
+    VetoCase,
+)
 from dangjian.assessment.models.results import GradeResult, ResultLine
 from dangjian.assessment.models.reviews import (
     BallotCount,
@@ -12,7 +19,14 @@ from dangjian.assessment.models.reviews import (
     ReviewReportFile,
     ReviewRound,
 )
-from dangjian.assessment.models.rules import DeductionRule, GradeLevel, GradeScheme, ListItem, ReviewOption, VetoRule
+from dangjian.assessment.models.rules import (
+    DeductionRule,
+    GradeLevel,
+    GradeScheme,
+    ListItem,
+    ReviewOption,
+    VetoRule,
+)
 
 __all__ = [
     "BallotCount", "BonusEntry", "DeductionRule", "Disposal", "GradeLevel", "GradeResult", "GradeScheme",

@@ -158,3 +158,6 @@ class PendingGrade(models.Model):
             models.UniqueConstraint(fields=["org", "year"], name="assessment_pending_once",
                                     violation_error_message=_("Already pending.")),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.year}"

@@ -129,6 +129,9 @@ class BallotCount(models.Model):
                                     violation_error_message=_("This count exists already.")),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.option_id}"
+
 
 class MemberReviewRound(ScopedModel):
     """A branch's 民主评议党员 of a year; ``excellent_max_share``: 优秀 at most this percent of

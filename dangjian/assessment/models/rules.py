@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -25,8 +25,8 @@ from dangjian.core.models import ScopedModel
 from dangjian.core.rules import RulesTable
 
 
-def pts(verbose: object, **kwargs: object) -> models.DecimalField:
-    return models.DecimalField(verbose, max_digits=7, decimal_places=2, **kwargs)  # type: ignore[call-overload]
+def pts(verbose: Any, **kwargs: Any) -> Any:
+    return models.DecimalField(verbose, max_digits=7, decimal_places=2, **kwargs)
 
 
 class GradeScheme(RulesTable):
@@ -49,10 +49,11 @@ class GradeScheme(RulesTable):
     def __str__(self) -> str:
         return f"{self.year} {self.name}"
 
-    def weight(self, kind: str) -> object:
-        return {ListKind.BASIC: self.weight_basic, ListKind.PROJECT: self.weight_project,
+    def weight(self, kind: str) -> Any:
+        weights: dict[str, Any] = {ListKind.BASIC: self.weight_basic, ListKind.PROJECT: self.weight_project,
                 ListKind.MANDATED: self.weight_mandated, ListKind.ROUTINE: self.weight_mandated,
-                ListKind.REVIEW: self.weight_review, ListKind.BONUS: self.weight_bonus}[kind]
+                ListKind.REVIEW: self.weight_review, ListKind.BONUS: self.weight_bonus}
+        return weights[kind]
 
 
 class GradeLevel(ScopedModel):
