@@ -6,3 +6,6 @@ class CareConfig(AppConfig):
     name = "dangjian.care"
     label = "care"
     verbose_name = _("Care fund")
+
+    def ready(self) -> None:
+        from dangjian.care import receivers  # noqa: F401  (subscribes once)

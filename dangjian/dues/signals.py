@@ -25,3 +25,12 @@ arrears_warning = Event(
         "scan. evidence: the ``Member``; ``org``: their organization; ``months``: consecutive unpaid "
         "months; ``outstanding``: the amount owed. A notification: subscribe with ``notify``.",
 )
+
+care_fund_spent = Event(
+    "dues.care_fund_spent", evidence="dues.DuesSpending",
+    doc="A spending paid from the care fund (``from_care_fund``) was approved; the row is saved as "
+        "approved. evidence: the ``DuesSpending`` (its ``org``, ``spent_on`` and ``amount``). The care "
+        "fund's keeper subscribes with ``derive``: it locks the fund and refuses (raises ``RuleError``, "
+        "so the approval rolls back) when the combined fund (dues share, donations, visits) would go "
+        "below zero.",
+)

@@ -5,7 +5,8 @@ quarterly, 党小组会 monthly in the groups, 组织生活会 and 民主评议�
 with attendance, leave asked and approved before the start, a few absences and minutes, and
 have them confirmed. A few branches lag in ways a staffer recognizes: a branch that skipped
 the 主题党日 of the last two months, one whose committee stopped meeting in the autumn, one
-that has not held its third-quarter 党课. The unit committees held their 民主生活会 in January
+that has not held its third-quarter 党课, and a weak one that does little and hands in
+copies of its previous records (what the record-quality check finds). The unit committees held their 民主生活会 in January
 with criticism records and rectification items (most closed, one overdue); the demo
 secretary's unit committee has its next one's opinion solicitation open now.
 
@@ -16,6 +17,7 @@ confirmation), acting as the branch secretary where the demo has one, else the b
 from __future__ import annotations
 
 import datetime as dt
+import random
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +69,50 @@ OPINIONS = (
 )
 CRITICISM = ("理论学习不够系统，存在以干代学的情况。", "深入基层调研不够，对一线民警困难了解不全面。",
              "抓队伍管理有时失之于宽、失之于软。", "开拓创新意识不强，满足于完成上级部署的任务。")
+#: what the members said and what the meeting decided: each record draws its own few, so the
+#: year's minutes differ as real ones do (the record-quality check flags the copies, not these)
+DISCUSSION = (
+    "与会党员结合近期执法办案工作谈了学习体会，认为要把规范执法落实到每一起案件。",
+    "大家围绕队伍纪律作风建设展开讨论，查找了值班备勤中的薄弱环节。",
+    "老党员结合多年办案经历，讲述了坚守初心、秉公执法的体会。",
+    "年轻民警谈到基层工作压力大，支部将加强谈心谈话和心理疏导。",
+    "会议通报了本季度警情和案件办理情况，分析了辖区治安形势。",
+    "党员们对照党章党规，逐条查找了自身在学习和工作中的差距。",
+    "讨论中提出，要把党建工作与打击电信网络诈骗专项行动结合起来。",
+    "与会同志认为，群众来访接待中还存在态度生硬、解释不细的问题。",
+    "会上交流了“枫桥经验”在社区警务中的做法，提出推广建议。",
+    "有党员提出，夜间巡逻警力不足，建议优化勤务排班。",
+    "支部委员通报了上次会议决定事项的落实情况，逐项说明了进度。",
+    "大家结合典型案例，讨论了执法过程中如何防范廉政风险。",
+    "会议学习了有关文件精神，党员们结合分管工作谈了贯彻打算。",
+    "与会党员对照“四个铁一般”要求，开展了批评和自我批评。",
+    "讨论了辖区重点人员管控和矛盾纠纷排查化解工作。",
+    "党员们结合交通秩序整治工作，查找了服务群众方面的不足。",
+    "有同志谈到执法记录仪使用不规范的问题，建议加强日常检查。",
+    "会议回顾了本月主题党日活动开展情况，总结了经验和不足。",
+    "大家就如何做好新入警民警传帮带工作提出了具体意见。",
+    "支部书记结合支部实际，对下一阶段党员教育管理提出要求。",
+    "与会同志围绕提升案件侦破率，讨论了合成作战的组织方式。",
+    "会上党员们分享了参加志愿服务、走访困难群众的感受。",
+    "大家认为理论学习存在“以干代学”的现象，要落实学习计划。",
+    "讨论了安全生产大检查中发现的消防隐患整改问题。",
+    "有党员建议，把警示教育案例汇编成册，组织集中学习。",
+    "与会同志交流了基层派出所“一村一警”工作的经验。",
+    "会议听取了党小组工作汇报，对党小组活动提出改进意见。",
+    "大家结合节假日安保任务，讨论了勤务保障和民警休息安排。",
+)
+RESOLUTIONS = (
+    "会议决定：本月内完成党员思想动态分析，报上级党委。",
+    "会议决定：由组织委员牵头，制定下季度党员教育计划。",
+    "会议决定：对查摆出的问题建立台账，明确责任人和完成时限。",
+    "会议决定：组织党员开展一次执法规范化专题学习。",
+    "会议决定：下月组织一次走访慰问困难民警家庭活动。",
+    "会议决定：落实谈心谈话制度，支委与每名党员至少谈话一次。",
+    "会议决定：开展一次警示教育，组织旁听职务犯罪庭审。",
+    "会议决定：整改情况在下次支委会上专题通报。",
+    "会议决定：由宣传委员负责，做好本次活动的宣传报道。",
+    "会议决定：完善支部工作台账，按季度向上级党委报送。",
+)
 RECTIFY = ("建立班子成员联系基层所队制度，每季度至少调研一次。", "完善勤务排班办法，落实民警轮休。",
            "制定年度理论学习计划，落实第一议题制度。", "开展执法规范化专项培训。")
 
@@ -107,6 +153,12 @@ class _Year:
         self.lived = tuple(u.member.org.path for u in self.secretaries.values())
         self.lived_from = ctx.today.month - 1
         self.pools: dict[tuple[int, str], list[int]] = {}
+        #: the words of the minutes have their own random stream, so they leave the story's
+        #: other draws (attendance, leave) as the seed makes them
+        self.words = random.Random(ctx.seed + 7)
+        #: branches that copy their previous record of a kind instead of writing a new one
+        self.copying: set[int] = set()
+        self.last_minutes: dict[tuple[int, str], str] = {}
         self.batch: list[services.PastMeeting] = []
 
     def actor_for(self, org: Organization) -> Any:
@@ -149,8 +201,8 @@ class _Year:
         self.batch.append(services.PastMeeting(
             org=org, kind=self.kinds[kind], topic=topic, starts_at=starts, ends_at=ends, place=place, host=host,
             recorder=recorder, exceptions=exceptions,
-            minutes=self.minutes(topic, host, recorder, len(pool), len(pool) - len(exceptions), excused, absent,
-                                 minutes_extra)))
+            minutes=self.minutes(org, kind, topic, host, recorder, len(pool), len(pool) - len(exceptions), excused,
+                                 absent, minutes_extra)))
         self.result.meetings += 1
         self.result.attendances += len(pool)
         return None
@@ -160,12 +212,19 @@ class _Year:
             services.enter_past_meetings(actor=self.staff, meetings=self.batch, now=self.now)
             self.batch = []
 
-    @staticmethod
-    def minutes(topic: str, host: Member | None, recorder: Member | None, expected: int, present: int, excused: int,
-                absent: int, extra: str) -> str:
+    def minutes(self, org: Organization, kind: str, topic: str, host: Member | None, recorder: Member | None,
+                expected: int, present: int, excused: int, absent: int, extra: str) -> str:
+        """The record of one meeting: who, the counts, what was said and decided. A copying
+        branch hands in its previous record of the kind again (the figures too)."""
+        key = (org.pk, kind)
+        if org.pk in self.copying and key in self.last_minutes:
+            return self.last_minutes[key]
         who = f"主持人：{host.name}；记录人：{recorder.name}。" if host and recorder else ""
-        return (f"会议主题：{topic}。{who}应到{expected}人，实到{present}人，请假{excused}人，缺席{absent}人。"
-                f"{extra}会议传达学习了上级有关精神，结合工作实际进行了讨论，明确了下一步工作措施。")
+        said = "".join(self.words.sample(DISCUSSION, 3))
+        text = (f"会议主题：{topic}。{who}应到{expected}人，实到{present}人，请假{excused}人，缺席{absent}人。"
+                f"{extra}{said}{self.words.choice(RESOLUTIONS)}")
+        self.last_minutes[key] = text
+        return text
 
     def _live(self, org: Organization, kind: str, topic: str, starts: dt.datetime, ends: dt.datetime, place: str,
               host: Member | None, recorder: Member | None, confirm: bool, present_rate: float, leave_rate: float,
@@ -196,8 +255,8 @@ class _Year:
                 absent += 1
         services.record_attendance(actor=actor, meeting=meeting, statuses=statuses)
         self.result.attendances += len(rows)
-        meeting.minutes = self.minutes(topic, host, recorder, len(rows), len(rows) - excused - absent, excused, absent,
-                                       minutes_extra)
+        meeting.minutes = self.minutes(org, kind, topic, host, recorder, len(rows), len(rows) - excused - absent,
+                                       excused, absent, minutes_extra)
         meeting.save()
         services.mark_recorded(actor=actor, meeting=meeting)
         if confirm:
@@ -232,6 +291,8 @@ def build(ctx: DemoContext) -> DemoMeetings:
                                  "no_lecture", "weak"), ctx.rng.sample(candidates, 6), strict=True):
             profiles[branch.pk] = kind
             result.lagging.append(f"{branch.name}：{kind}")
+            if kind == "weak":
+                year.copying.add(branch.pk)  # its records are copied from the previous month's
         for branch in branches:
             _branch_year(year, branch, profiles[branch.pk])
             year.flush()

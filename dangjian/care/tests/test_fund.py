@@ -188,3 +188,39 @@ def test_statement_screen_and_documents_carry_the_same_numbers(personas: Persona
     assert 179.5 in values and 300.0 in values and "合计" in values
     assert AuditEntry.objects.filter(event="export", object_type="care.statement").count() == 2
     assert login("officer_b2").get(f"/care/statement/{query}").status_code == 400  # B1 is not a choice for B2
+
+
+def test_a_dues_spending_from_the_care_fund_may_not_overdraw_what_visits_already_took(personas: Personas) -> None:
+    """The dues module sees only the dues share of the fund; the care module's receiver of
+    ``dues.care_fund_spent`` locks the fund and counts donations and visits too."""
+    from dangjian.dues import services as dues
+    from dangjian.dues.models import DuesSpending, SpendingCategory
+
+    p = personas
+    org = retaining_branch(p)
+    officer, staff = p.user("officer_b1"), p.user("c1_staff")
+    assess(officer, p.members["m_b1"], 2026, "5000.00")  # 1 % of 5,000: 50.00 a month
+    bill_months(officer, org, 2026, range(1, 3))
+    pay(officer, p.members["m_b1"], D("100.00"), dt.date(2026, 2, 5),
+        months=[dt.date(2026, 1, 1), dt.date(2026, 2, 1)])
+    assert rules.fund(org, 2026).closing == D("60.00")  # 60 % of 100.00
+    approve(staff, request(officer, org, p.members["m_b1"], "50.00", dt.date(2026, 3, 1)))
+
+    def spend(amount: str) -> DuesSpending:
+        with acting_as(officer, reason="test"):
+            row = DuesSpending(org=org, category=SpendingCategory.objects.get(code="hardship"),
+                               spent_on=dt.date(2026, 3, 2), amount=D(amount), payee="困难党员", purpose="慰问",
+                               from_care_fund=True, requested_by=officer)
+            row.save()
+        return row
+
+    too_much = spend("20.00")  # the dues share alone (60.00) would allow it
+    with acting_as(staff, reason="test"), pytest.raises(RuleError, match="余额 10.00 元"):
+        dues.decide_spending(actor=staff, spending=too_much, approve=True, decision_ref="党委会纪要第3号")
+    too_much.refresh_from_db()
+    assert too_much.status == ApprovalStatus.PENDING
+    assert rules.fund(org, 2026).closing == D("10.00")
+    fits = spend("10.00")
+    with acting_as(staff, reason="test"):
+        dues.decide_spending(actor=staff, spending=fits, approve=True, decision_ref="党委会纪要第4号")
+    assert rules.fund(org, 2026).closing == D("0.00")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -189,3 +189,11 @@ class DuesSpending(ApprovalBase):
             if fund.closing < self.amount:
                 raise RuleError(gettext("The care fund holds %(balance)s yuan, not enough to pay %(amount)s yuan.")
                                 % {"balance": fund.closing, "amount": self.amount})
+
+    def after_decision(self, *, actor: Any, approve: bool) -> None:
+        """An approved spending from the care fund is announced, so the fund's keeper (the care
+        module, which also holds donations and visits) can lock the fund and refuse an overdraft."""
+        if approve and self.from_care_fund:
+            from dangjian.dues.signals import care_fund_spent
+
+            care_fund_spent.send(actor=actor, evidence=self)
