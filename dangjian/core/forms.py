@@ -58,11 +58,29 @@ def name_empty_choice(field: forms.Field) -> None:
             field.choices = [("", EMPTY_CHOICE), *choices[1:]]
 
 
+class LabelledChoiceIterator(forms.models.ModelChoiceIterator):
+    """Options labelled by their model's ``choice_labels(rows) -> {pk: label}`` classmethod,
+    computed for all options at once (an organization after its parent path)."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = list(self.queryset)
+        labels = self.queryset.model.choice_labels(rows)
+        for row in rows:
+            value, label = self.choice(row)
+            yield value, labels.get(row.pk, label)
+
+
 def narrow_choices(form: forms.BaseForm, user: Any) -> None:
-    """Limit every foreign-key choice to the rows the user may see (AC-02); render single
+    """Limit every foreign-key choice to the rows the user may see (AC-02); label the options
+    of a model with ``choice_labels`` through it (:class:`LabelledChoiceIterator`); render single
     selects with :class:`FastSelect`."""
     for field in form.fields.values():
         if isinstance(field, forms.ModelChoiceField):
+            if field.queryset is not None and callable(getattr(field.queryset.model, "choice_labels", None)):
+                field.iterator = LabelledChoiceIterator
+                field.widget.choices = field.choices
             queryset = field.queryset
             if queryset is not None and hasattr(queryset, "visible_to"):
                 field.queryset = queryset.visible_to(user, "view")

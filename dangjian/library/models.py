@@ -248,6 +248,8 @@ class RecordPrint(models.Model):
     starts_at = models.DateTimeField()
     signature = models.BinaryField()
     shingles = models.PositiveIntegerField(default=0)
+    #: blake2b of the normalised minutes the signature was made from (empty: made before it was kept)
+    digest = models.BinaryField(max_length=16, default=b"")
 
     def __str__(self) -> str:
         return f"print:{self.meeting_id}"

@@ -16,6 +16,7 @@ Re-checking a record replaces its open flags; flags a reviewer confirmed or dism
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -52,25 +53,26 @@ def _names(meeting: Any) -> list[str]:
     return list(Member.objects.filter(org_id=meeting.org_id).values_list("name", flat=True)[:500])
 
 
-def fingerprint(meeting: Any, names: list[str] | None = None) -> tuple[set[bytes], list[int]]:
-    text = minhash.normalise(meeting.minutes or "", names if names is not None else _names(meeting))
-    shingle_set = minhash.shingles(text)
-    return shingle_set, minhash.signature(shingle_set)
+def _normalised(meeting: Any, names: list[str] | None = None) -> str:
+    return minhash.normalise(meeting.minutes or "", names if names is not None else _names(meeting))
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 def already_checked(meeting: Any) -> bool:
-    """Whether the record was checked as it reads now (its stored fingerprint is the same): a
-    confirmation that changed nothing in the minutes needs no second check."""
-    stored = RecordPrint.objects.filter(meeting_id=meeting.pk).values_list("signature", flat=True).first()
-    if stored is None:
-        return False
-    _shingles, sig = fingerprint(meeting)
-    return bytes(minhash.pack(sig)) == bytes(stored)
+    """Whether the record was checked as it reads now (the digest of its normalised minutes is
+    the stored one): a confirmation that changed nothing in the minutes needs no second check,
+    and finding that out costs no MinHash signature."""
+    stored = RecordPrint.objects.filter(meeting_id=meeting.pk).values_list("digest", flat=True).first()
+    return stored is not None and bytes(stored) == _digest(_normalised(meeting))
 
 
-def store_print(meeting: Any, sig: list[int], count: int) -> None:
+def store_print(meeting: Any, sig: list[int], count: int, digest: bytes = b"") -> None:
     RecordPrint.objects.update_or_create(meeting_id=meeting.pk, defaults={
-        "org_id": meeting.org_id, "starts_at": meeting.starts_at, "signature": minhash.pack(sig), "shingles": count})
+        "org_id": meeting.org_id, "starts_at": meeting.starts_at, "signature": minhash.pack(sig), "shingles": count,
+        "digest": digest})
     RecordBand.objects.filter(meeting_id=meeting.pk).delete()
     if count:
         RecordBand.objects.bulk_create([RecordBand(band_key=k, meeting_id=meeting.pk) for k in minhash.band_keys(sig)])
@@ -163,8 +165,10 @@ def check_meeting(meeting: Any, *, names: list[str] | None = None) -> list[Quali
     if rule is None or not rule.enabled:
         return []
     with transaction.atomic():
-        shingle_set, sig = fingerprint(meeting, names)
-        store_print(meeting, sig, len(shingle_set))
+        text = _normalised(meeting, names)
+        shingle_set = minhash.shingles(text)
+        sig = minhash.signature(shingle_set)
+        store_print(meeting, sig, len(shingle_set), _digest(text))
         findings = content_findings(meeting, rule)
         if shingle_set:
             findings += find_duplicates(meeting, rule, shingle_set, sig)
