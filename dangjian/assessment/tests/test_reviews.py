@@ -107,7 +107,7 @@ def test_nothing_stored_links_a_vote_to_a_voter(p: Any) -> None:
     assert counts.count() == 2 * len(_options())
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(DISTINCT xmin::text) FROM assessment_ballotcount b JOIN assessment_reviewreport r "
+            cursor.execute("SELECT COUNT(DISTINCT b.xmin::text) FROM assessment_ballotcount b JOIN assessment_reviewreport r "
                            "ON r.id = b.report_id WHERE r.round_id = %s", [round_.pk])
             assert cursor.fetchone()[0] == 1
 
