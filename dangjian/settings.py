@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "dangjian.care",
     "dangjian.honors",
     "dangjian.assessment",
+    "dangjian.notices",
 ]
 
 MIDDLEWARE = [

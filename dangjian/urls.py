@@ -15,6 +15,7 @@ urlpatterns = [
     path("points/", include("dangjian.points.urls")),
     path("library/", include("dangjian.library.urls")),
     path("care/", include("dangjian.care.urls")),
+    path("notices/", include("dangjian.notices.urls")),
     path("study/", include("dangjian.study.urls")),
     path("honors/", include("dangjian.honors.urls")),
     path("assessment/", include("dangjian.assessment.urls")),

@@ -6,6 +6,13 @@ from django.utils.translation import pgettext_lazy
 
 from dangjian.core.modules import ModuleParts, PortalItem
 from dangjian.core.navigation import core_menu
+from dangjian.core.reminders import (
+    ReminderSource,
+    approval_scopes,
+    approvals_waiting,
+    rectification_deadlines,
+    rectification_scopes,
+)
 
 parts = ModuleParts(
     audit_events={
@@ -35,4 +42,8 @@ parts = ModuleParts(
         "core.job": "reached only by the user who started it (dangjian.core.jobs), never through a list",
         "core.scheduledtask": "the schedule: infrastructure read by manage.py scheduler, no page",
     },
+    reminders=(ReminderSource("approvals_waiting", _("Requests waiting for a decision"), approvals_waiting,
+                              scopes=approval_scopes, order=10),
+               ReminderSource("rectification_deadlines", _("Rectification deadlines"), rectification_deadlines,
+                              scopes=rectification_scopes, order=65)),
 )

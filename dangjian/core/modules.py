@@ -2,7 +2,7 @@
 
 A module lists its parts in one file, ``<app>/declarations.py``, as ``parts = ModuleParts(...)``:
 its permission areas (which role may do what there), its audit event labels, its navigation
-group, its workbench figures, its inbox sections and its member-portal items. The core and the accounts app read
+group, its workbench figures, its inbox sections, its reminder sources and its member-portal items. The core and the accounts app read
 them through the collectors below, in ``INSTALLED_APPS`` order; nothing outside the module
 names it, so adding a module touches only settings and the URL files.
 
@@ -100,6 +100,9 @@ class ModuleParts:
     #: ``dangjian.core.demo.DemoContext``, run after the organizations, members and accounts
     #: and after the steps of modules it depends on (``order``, then app order)
     demo: DemoStep | None = None
+    #: the module's reminder sources for the one inbox (``dangjian.core.reminders.ReminderSource``:
+    #: what falls due on a day and for whom), materialized by the notices module's job
+    reminders: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,17 @@ def inbox_sections() -> tuple[Figure, ...]:
 @cache
 def portal_items() -> tuple[PortalItem, ...]:
     return tuple(sorted((i for _l, parts in all_parts() for i in parts.portal), key=lambda i: i.order))
+
+
+@cache
+def reminder_sources() -> tuple[Any, ...]:
+    """Every declared reminder source, in ``order`` then app order (a key declared twice is an error)."""
+    found = [source for _l, parts in all_parts() for source in parts.reminders]
+    keys = [source.key for source in found]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicates:
+        raise ValueError(f"reminder sources declared twice: {duplicates}")
+    return tuple(sorted(found, key=lambda s: s.order))
 
 
 @cache

@@ -10,6 +10,7 @@ their branch, does not see them. ``member_only`` entries ("my dues") need a memb
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,9 @@ class MenuItem:
     action: str = "view"
     staff: bool = False
     member_only: bool = False
+    #: a count shown beside the entry (open reminders): ``badge(user)``, kept cheap by the
+    #: module (one query, cached per user); 0 or ``None`` shows nothing
+    badge: Callable[[Any], int | None] | None = None
 
     def visible(self, user: Any) -> bool:
         if self.member_only and not getattr(user, "member_id", None):
@@ -61,10 +65,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """Template context: the menu groups with the entries this user may open."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_groups": []}
+        return {"nav_groups": [], "nav_badges": {}}
     groups = []
+    badges: dict[str, int] = {}
     for group in _groups():
         items = [(item, reverse(item.url_name)) for item in group.items if item.visible(user)]
+        for item, url in items:
+            count = item.badge(user) if item.badge is not None else None
+            if count:
+                badges[url] = count
         if items:
             groups.append((group.label, items))
-    return {"nav_groups": groups}
+    return {"nav_groups": groups, "nav_badges": badges}

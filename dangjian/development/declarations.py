@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.accounts.roles import Role
 from dangjian.core.modules import Area, DemoStep, Figure, ModuleParts
 from dangjian.core.navigation import MenuGroup, MenuItem
+from dangjian.core.reminders import ReminderSource, lazy
 
 
 def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
@@ -45,4 +46,9 @@ parts = ModuleParts(
     nav_order=25,
     inbox=(Figure("development_due", "development/inbox_due.html", _inbox_due, place="right", order=30),),
     demo=DemoStep(_demo, order=30),
+    reminders=(ReminderSource("probation_ending", _("Probation ending"), lazy("dangjian.development.reminders.probation_ending"),
+                              scopes=(("development", "change"),), order=50),
+               ReminderSource("development_clocks", _("Member development deadlines"),
+                              lazy("dangjian.development.reminders.development_clocks"),
+                              scopes=(("development", "change"),), order=51)),
 )

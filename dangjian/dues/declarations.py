@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from dangjian.accounts.roles import ALL, Role
 from dangjian.core.modules import Area, DemoStep, ModuleParts, PortalItem
 from dangjian.core.navigation import MenuGroup, MenuItem
+from dangjian.core.reminders import ReminderSource, lazy
 
 
 def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
@@ -52,4 +53,6 @@ parts = ModuleParts(
     nav_order=30,
     portal=(PortalItem(_("My dues"), "dues:mine", "coin", "dues", order=30),),
     demo=DemoStep(_demo, order=20),
+    reminders=(ReminderSource("dues_arrears", _("Dues arrears"), lazy("dangjian.dues.reminders.arrears"),
+                              scopes=(("dues", "change"),), order=30),),
 )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.accounts.roles import ALL, Role
 from dangjian.core.modules import Area, DemoStep, Figure, ModuleParts
 from dangjian.core.navigation import MenuGroup, MenuItem
+from dangjian.core.reminders import ReminderSource, lazy
 
 
 def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
@@ -60,4 +61,9 @@ parts = ModuleParts(
            Figure("meetings_to_act", "meetings/inbox/to_act.html", _inbox_to_act, place="right", order=40)),
     # a year of organizational life; after dues (order 20), whose step is the heavier one
     demo=DemoStep(_demo, order=30),
+    reminders=(ReminderSource("meetings_due", _("Meetings due"), lazy("dangjian.meetings.reminders.meetings_due"),
+                              scopes=(("meetings", "add"),), order=40),
+               ReminderSource("solicitations_open", _("Opinion solicitations open"),
+                              lazy("dangjian.meetings.reminders.solicitations_open"), scopes=(("meetings", "view"),),
+                              order=45)),
 )

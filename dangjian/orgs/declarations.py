@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.modules import Area, Figure, ModuleParts
 from dangjian.core.navigation import MenuGroup, MenuItem
+from dangjian.core.reminders import ReminderSource, lazy
 
 ALL = frozenset({"view", "add", "change", "delete", "export"})
 
@@ -43,4 +44,6 @@ parts = ModuleParts(
     navigation=menu,
     nav_order=10,
     workbench=(Figure("org_counts", "orgs/workbench_counts.html", _organization_counts, place="side", order=10),),
+    reminders=(ReminderSource("terms_expiring", _("Terms of office expiring"), lazy("dangjian.orgs.reminders.terms_expiring"),
+                              scopes=(("orgs", "change"),), order=20),),
 )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.accounts.roles import ALL, Role
 from dangjian.core.modules import Area, DemoStep, Figure, ModuleParts, PortalItem
 from dangjian.core.navigation import MenuGroup, MenuItem
+from dangjian.core.reminders import ReminderSource, lazy
 
 
 def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
@@ -50,4 +51,5 @@ parts = ModuleParts(
         "study.chapterprogress": "visible-page seconds of a member on a chapter, written by the heartbeat only",
     },
     demo=DemoStep(_demo, order=70),
+    reminders=(ReminderSource("tests_open", _("Tests open"), lazy("dangjian.study.reminders.tests_open"), order=70),),
 )

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from dangjian.accounts.roles import ALL, Role
 from dangjian.core.modules import Area, DemoStep, Figure, ModuleParts
 from dangjian.core.navigation import MenuGroup, MenuItem
+from dangjian.core.reminders import ReminderSource, lazy
 
 
 def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_groups)
@@ -71,4 +72,6 @@ parts = ModuleParts(
            Figure("supervision_rectification", "supervision/inbox/rectification.html", _inbox_rectification,
                   place="right", order=61)),
     demo=DemoStep(_demo, order=80),
+    reminders=(ReminderSource("filings", _("Filings due, returned or to review"), lazy("dangjian.supervision.reminders.filings"),
+                              scopes=(("filings", "change"),), order=60),),
 )

@@ -74,6 +74,12 @@ def display(value: Any) -> Any:
 
 
 @register.filter
+def nav_badge(badges: Any, url: str) -> Any:
+    """The count shown beside a menu entry (``nav_badges`` of the navigation context), or ''."""
+    return (badges or {}).get(url, "")
+
+
+@register.filter
 def widget(field: BoundField) -> SafeString:
     """Render a form field's widget, marked ``is-invalid`` when the field has errors."""
     attrs: dict[str, Any] = {}
