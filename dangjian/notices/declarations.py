@@ -40,9 +40,9 @@ def _demo(ctx: Any) -> Any:
 
 parts = ModuleParts(
     areas=(
-        # announcements and news: written by officers and staff for their subtree; members read
-        # what reaches them (notices.services.reached_by), whatever this area gives them
-        Area("announcements", _("announcements"), {Role.MEMBER: frozenset({"view"}), Role.BRANCH_OFFICER: ALL,
+        # announcements and news: written by officers and staff for their subtree (drafts too);
+        # members hold nothing here: they read what reaches them (notices.services.reached_by)
+        Area("announcements", _("announcements"), {Role.BRANCH_OFFICER: ALL,
                                                    Role.COMMITTEE_STAFF: ALL, Role.INSPECTOR: frozenset({"view"})}),
         # read receipts: who has read what; a member sees only their own
         Area("receipts", _("read receipts"), {Role.MEMBER: frozenset({"view"}),

@@ -184,7 +184,7 @@ def _readable_or_404(user: Any, pk: int) -> Announcement:
 def read(request: HttpRequest, pk: int) -> HttpResponse:
     """One announcement as its readers see it; opening it marks the reader's receipt read."""
     announcement = _readable_or_404(request.user, pk)
-    if announcement.published_at is None and not covers(request.user, "announcements", "view", announcement.org):
+    if announcement.published_at is None and not covers(request.user, "announcements", "change", announcement.org):
         raise Http404
     form = forms.CommentForm(request.POST or None)
     if request.method == "POST":
@@ -232,7 +232,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     except (AnnouncementAttachment.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
     announcement = _readable_or_404(request.user, row.announcement_id)
-    if announcement.published_at is None and not covers(request.user, "announcements", "view", announcement.org):
+    if announcement.published_at is None and not covers(request.user, "announcements", "change", announcement.org):
         raise Http404
     try:
         handle = row.file.open("rb")
