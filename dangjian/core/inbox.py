@@ -2,8 +2,9 @@
 
 A module declares its sections in ``declarations.py`` (``inbox=(Figure(...), ...)``, place
 "left" or "right"); each section's ``data(user)`` returns what its template shows, or
-``None`` when it has nothing for this user. The notices module will add stored messages as
-one more section; SMS and 企业微信 adapters subscribe to events with ``notify``.
+``None`` when it has nothing for this user. What falls due is declared separately as reminder
+sources (``dangjian.core.reminders``), materialized by the notices module, whose list is one
+more section here (and its own page, 通知与待办).
 The generated suite ``dangjian.core.testing.facilities.InboxSuite`` tests a section.
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import ScopedModelForm, restrict
@@ -64,8 +65,8 @@ class PreferenceForm(forms.Form):
         for code, label, enabled, address in channels:
             self.fields[f"{code}_enabled"] = forms.BooleanField(label=label, required=False, initial=enabled)
             self.fields[f"{code}_address"] = forms.CharField(
-                label=_("address on the channel"), required=False, initial=address, max_length=100,
-                help_text=_("Mobile number for SMS; your user ID in WeCom or DingTalk."))
+                label=gettext("address on the channel"), required=False, initial=address, max_length=100,
+                help_text=gettext("Mobile number for SMS; your user ID in WeCom or DingTalk."))
 
 
 class CommentForm(forms.Form):

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -97,7 +97,8 @@ class ChannelConfigViews(ModelViews):
 
 # --- the inbox ----------------------------------------------------------------------------------
 
-FILTERS = {"open": _("Open"), "done": _("Done"), "all": _("All")}
+FILTERS = {"open": pgettext_lazy("inbox filter", "Open"), "done": pgettext_lazy("inbox filter", "Done"),
+           "all": pgettext_lazy("inbox filter", "All")}
 
 
 @require_GET
@@ -253,8 +254,8 @@ OUTSIDE = (Channel.SMS, Channel.WECOM, Channel.DINGTALK)
 def preferences(request: HttpRequest) -> HttpResponse:
     """The user's outside channels (messages in the platform always arrive)."""
     user: Any = request.user
-    stored = {p.channel: p for p in ChannelPreference.objects.filter(user=user)}
-    enabled = set(ChannelConfig.objects.filter(enabled=True).values_list("channel", flat=True))
+    stored = {p.channel: p for p in ChannelPreference.objects.filter(user=user)}  # scope-ok: the user's own
+    enabled = set(ChannelConfig.objects.filter(enabled=True).values_list("channel", flat=True))  # scope-ok: which channels exist
     channels = [(c.value, c.label, bool(stored.get(c.value) and stored[c.value].enabled),
                  str(stored[c.value].address) if c.value in stored else "") for c in OUTSIDE]
     form = forms.PreferenceForm(request.POST or None, channels=channels)

@@ -98,7 +98,7 @@ def fake() -> Iterator[dict[str, Any]]:
         server.server_close()
 
 
-NOON = timezone.make_aware(dt.datetime(2026, 6, 3, 12, 0))
+NOON = timezone.make_aware(dt.datetime(2026, 6, 3, 12, 0))  # noqa: DTZ001  (local time, made aware)
 
 
 def setup_channel(p: Any, fake: dict[str, Any], channel: str, **fields: Any) -> ChannelConfig:
@@ -164,7 +164,7 @@ def test_give_up_after_n_tries(p: Any, fake: dict[str, Any], channel: str) -> No
 @pytest.mark.parametrize("channel", ["sms", "wecom", "dingtalk"])
 def test_no_message_in_quiet_hours(p: Any, fake: dict[str, Any], channel: str) -> None:
     setup_channel(p, fake, channel, quiet_start=dt.time(22, 0), quiet_end=dt.time(7, 0))
-    late = timezone.make_aware(dt.datetime(2026, 6, 3, 23, 30))
+    late = timezone.make_aware(dt.datetime(2026, 6, 3, 23, 30))  # noqa: DTZ001  (local time)
     outbox.queue(user_ids=[p.user("member_b1").pk], key="night", text="夜间消息", now=late)
     result = outbox.deliver_due(now=late)
     assert (result.sent, result.quiet) == (0, 1)

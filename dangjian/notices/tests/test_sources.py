@@ -110,7 +110,7 @@ def test_tests_open_on_their_first_day_for_each_member_of_the_subtree(p: Any) ->
     from dangjian.study.tests.conftest import exam
 
     row = exam(p.c1)
-    opens = timezone.make_aware(dt.datetime(2026, 11, 20, 9, 0))
+    opens = timezone.make_aware(dt.datetime(2026, 11, 20, 9, 0))  # noqa: DTZ001  (local time)
     Exam.objects.filter(pk=row.pk).update(opens_at=opens, closes_at=opens + dt.timedelta(days=7))
     for name in ("m_b1", "m_b1_2", "m_b2"):
         appears_on("tests_open", D(2026, 11, 20), f"study.exam:{row.pk}", f"m:{p.members[name].pk}")
