@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "dangjian.honors",
     "dangjian.assessment",
     "dangjian.notices",
+    "dangjian.dashboard",
 ]
 
 MIDDLEWARE = [

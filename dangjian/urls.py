@@ -19,4 +19,5 @@ urlpatterns = [
     path("study/", include("dangjian.study.urls")),
     path("honors/", include("dangjian.honors.urls")),
     path("assessment/", include("dangjian.assessment.urls")),
+    path("dashboard/", include("dangjian.dashboard.urls")),
 ]

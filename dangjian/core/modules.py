@@ -2,7 +2,7 @@
 
 A module lists its parts in one file, ``<app>/declarations.py``, as ``parts = ModuleParts(...)``:
 its permission areas (which role may do what there), its audit event labels, its navigation
-group, its workbench figures, its inbox sections, its reminder sources and its member-portal items. The core and the accounts app read
+group, its workbench and dashboard figures, its inbox sections, its reminder sources and its member-portal items. The core and the accounts app read
 them through the collectors below, in ``INSTALLED_APPS`` order; nothing outside the module
 names it, so adding a module touches only settings and the URL files.
 
@@ -103,6 +103,8 @@ class ModuleParts:
     #: the module's reminder sources for the one inbox (``dangjian.core.reminders.ReminderSource``:
     #: what falls due on a day and for whom), materialized by the notices module's job
     reminders: tuple[Any, ...] = ()
+    #: figures of the dashboard (数据看板): ``dangjian.core.figures.DashboardFigure``
+    dashboard: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,17 @@ def reminder_sources() -> tuple[Any, ...]:
 def org_page_sections() -> tuple[Any, ...]:
     """The sections modules add to an organization's page, in app order."""
     return tuple(section for _l, parts in all_parts() for section in parts.org_page)
+
+
+@cache
+def dashboard_figures() -> tuple[Any, ...]:
+    """Every declared dashboard figure, in ``order`` (then app order); a key declared twice is
+    an error."""
+    found = [f for _l, parts in all_parts() for f in parts.dashboard]
+    keys = [f.key for f in found]
+    if len(keys) != len(set(keys)):
+        raise ValueError(f"dashboard figure keys declared twice: {sorted(k for k in keys if keys.count(k) > 1)}")
+    return tuple(sorted(found, key=lambda f: f.order))
 
 
 @cache

@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.roles import Role
+from dangjian.core.figures import DashboardFigure, lazy
 from dangjian.core.modules import Area, DemoStep, Figure, ModuleParts
 from dangjian.core.navigation import MenuGroup, MenuItem
 from dangjian.core.reminders import ReminderSource, lazy
@@ -34,6 +35,11 @@ def _demo(ctx: Any) -> Any:
 _BRANCH = frozenset({"view", "add", "change", "export"})
 
 parts = ModuleParts(
+    dashboard=(
+        DashboardFigure("development_pipeline", _("Development pipeline"), "development",
+                        lazy("dangjian.development.figures.pipeline"), chart="bar", order=50,
+                        depends=("development.case",)),
+    ),
     areas=(
         # applicants' and candidates' files: the branch and the committees above, never members
         Area("development", _("member development"), {

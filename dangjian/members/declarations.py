@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.roles import ALL, Role
+from dangjian.core.figures import DashboardFigure, lazy
 from dangjian.core.modules import Area, Figure, ModuleParts, PortalItem
 from dangjian.core.navigation import MenuGroup, MenuItem
 
@@ -24,6 +25,14 @@ def _composition(user: Any) -> Any:
 
 
 parts = ModuleParts(
+    dashboard=(
+        DashboardFigure("members_composition", _("Member composition"), "members",
+                        lazy("dangjian.members.figures.composition"), chart="pie", order=10,
+                        depends=("members.member",)),
+        DashboardFigure("members_education", _("Education and age of members"), "members",
+                        lazy("dangjian.members.figures.education_and_age"), chart="bar", order=11,
+                        depends=("members.member",)),
+    ),
     areas=(
         Area("members", _("members"), {
             Role.MEMBER: frozenset({"view"}),

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.accounts.roles import ALL, Role
+from dangjian.core.figures import DashboardFigure, lazy
 from dangjian.core.modules import Area, DemoStep, ModuleParts, PortalItem
 from dangjian.core.navigation import MenuGroup, MenuItem
 
@@ -28,6 +29,14 @@ def _build_demo(ctx):  # type: ignore[no-untyped-def]
 
 
 parts = ModuleParts(
+    dashboard=(
+        DashboardFigure("points_distribution", _("Points distribution"), "points",
+                        lazy("dangjian.points.figures.distribution"), chart="bar", order=40,
+                        depends=("points.pointbalance",)),
+        DashboardFigure("points_violations", _("Violations"), "discipline",
+                        lazy("dangjian.points.figures.violations"), chart="bar", order=41,
+                        depends=("points.violationrecord",)),
+    ),
     areas=(
         # member points: a member sees only their own entries and balance
         Area("points", _("Member points"), {

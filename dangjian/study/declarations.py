@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.roles import ALL, Role
+from dangjian.core.figures import DashboardFigure, lazy
 from dangjian.core.modules import Area, DemoStep, Figure, ModuleParts, PortalItem
 from dangjian.core.navigation import MenuGroup, MenuItem
 from dangjian.core.reminders import ReminderSource, lazy
@@ -34,6 +35,11 @@ def _demo(ctx: Any) -> None:
 
 
 parts = ModuleParts(
+    dashboard=(
+        DashboardFigure("study_tests", _("Study tests: participation and pass rate"), "study",
+                        lazy("dangjian.study.figures.tests"), chart="pie", order=60,
+                        depends=("study.attempt",)),
+    ),
     areas=(
         # the bank, tests and courses of an organization; the member reaches only their own
         # attempts and completions (tests and courses open to them follow services.open_to)

@@ -31,10 +31,10 @@ from tests.security.conftest import all_routes, login
 AREAS = ("members", "orgs", "posts", "config", "users", "grants", "security", "audit", "meetings", "attendance",
          "dlm", "dues", "development", "filings", "mistakes", "inspection_plans", "inspection", "clues", "points",
          "discipline", "library", "quality", "care", "study", "honors", "assessment", "announcements", "receipts",
-         "channels")
+         "channels", "dashboard")
 #: Areas holding business personal data, which no administrator role reaches.
 BUSINESS_AREAS = ("members", "posts", "meetings", "attendance", "dlm", "dues", "development", "inspection", "points",
-                  "discipline", "quality", "care", "study", "honors", "assessment", "receipts")
+                  "discipline", "quality", "care", "study", "honors", "assessment", "receipts", "dashboard")
 ACTIONS = ("view", "add", "change", "delete", "export", "reveal")
 V, A, C, D, E, R = ACTIONS
 ALL = {V, A, C, D, E}
@@ -50,20 +50,22 @@ EXPECTED: dict[str, tuple[str, dict[str, set[str]]]] = {
                                    "points": ALL, "discipline": {V, A, C, E}, "library": {V}, "quality": {V},
                                    "care": {V, A, C, E}, "study": ALL,
                                    "honors": {V, A, C, E}, "assessment": {V, A, C, E}, "announcements": ALL,
-                                   "receipts": {V, E}}),
+                                   "receipts": {V, E}, "dashboard": {V, E}}),
     "committee_staff": ("subtree", {"members": ALL | {R}, "orgs": ALL, "posts": ALL, "config": {V, A, C},
                                     "meetings": ALL, "attendance": ALL, "dlm": ALL, "dues": ALL,
                                     "development": ALL, "filings": ALL, "mistakes": ALL, "inspection_plans": ALL,
                                     "inspection": ALL, "clues": {V, A, C, E}, "points": ALL, "discipline": ALL,
                                     "library": ALL, "quality": {V, C, E}, "care": ALL | {R}, "study": ALL,
-                                    "honors": ALL, "assessment": ALL, "announcements": ALL, "receipts": {V, E}}),
+                                    "honors": ALL, "assessment": ALL, "announcements": ALL, "receipts": {V, E},
+                                    "dashboard": {V, E}}),
     # the inspector's inspection and clue rights reach only the inspections of its teams
     # (dangjian/supervision/models/visibility.py), not the granted subtree
     "inspector": ("subtree", {"members": {V}, "orgs": {V}, "posts": {V}, "meetings": {V}, "attendance": {V},
                               "dlm": {V}, "dues": {V}, "development": {V}, "filings": {V}, "mistakes": {V},
                               "inspection": {V, A, C, E}, "clues": {V, A, C, E}, "points": {V},
                               "discipline": {V, A}, "library": {V}, "quality": {V}, "care": {V}, "study": {V},
-                              "honors": {V}, "assessment": {V}, "announcements": {V}, "receipts": {V}}),
+                              "honors": {V}, "assessment": {V}, "announcements": {V}, "receipts": {V},
+                              "dashboard": {V}}),
     "system_admin": ("subtree", {"orgs": ALL, "users": {V, A, C}, "config": {V, A, C}, "library": {V},
                                  "channels": {V, A, C}}),
     "security_admin": ("subtree", {"grants": ALL, "users": {V}, "security": {V, C}, "orgs": {V}}),
