@@ -78,6 +78,7 @@ def build(orgs: int, members: int, rng: random.Random) -> Any:
 
 def build_province(p: Any, orgs: int, members: int, rng: random.Random) -> dict[str, int]:
     from django.db import transaction
+    from django.utils import timezone
 
     from dangjian.development.models import Case
     from dangjian.members.models import Member, id_number_index
@@ -110,7 +111,7 @@ def build_province(p: Any, orgs: int, members: int, rng: random.Random) -> dict[
         Organization.objects.filter(pk=root.pk).update(numchild=existing + cities)
     by_path = dict(Organization.objects.filter(kind="branch", path__in=branch_paths).values_list("path", "id"))
     branch_ids = [by_path[path] for path in branch_paths]
-    today = dt.date.today()
+    today = timezone.localdate()
     batch: list[Member] = []
     cases: list[Case] = []
     with transaction.atomic():
@@ -180,6 +181,7 @@ def main() -> None:
     from django.core.cache import cache
     from django.test import Client
     from django.urls import reverse
+    from django.utils import timezone
 
     from dangjian.core.context import acting_as
     from dangjian.core.figures import Subtree
@@ -191,8 +193,11 @@ def main() -> None:
         p = build(args.orgs, args.members, rng)
         sizes = build_province(p, args.orgs, args.members, rng)
     build_s = round(time.perf_counter() - started, 1)
+    from dangjian.core.testing.personas import PASSWORD
+
     client = Client()
-    client.force_login(p.user("root_staff"))
+    login = client.post(reverse("accounts:login"), {"username": "root_staff", "password": PASSWORD})
+    assert login.status_code == 302, login.status_code
     url = reverse("dashboard:index")
 
     def page() -> None:
@@ -201,7 +206,7 @@ def main() -> None:
 
     page()
     root = p.root
-    subtree = Subtree(root.pk, root.path, root.name, root.kind, dt.date.today())
+    subtree = Subtree(root.pk, root.path, root.name, root.kind, timezone.localdate())
     figures = {f.key: f for f in compose.visible_figures(p.user("root_staff"), subtree)}
     per_figure = {}
     for key, figure in figures.items():

@@ -6,13 +6,13 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy as _
 
 from dangjian.core import jobs
 from dangjian.core.figures import Subtree
 
 
-@jobs.job(title=_l("Render a report as PDF"))
+@jobs.job(title=_("Render a report as PDF"))
 def render_pdf(ctx: jobs.JobContext, *, kind: str, org: int) -> jobs.Outcome:
     from dangjian.dashboard import compose
     from dangjian.dashboard.reports import build

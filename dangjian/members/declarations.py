@@ -27,7 +27,7 @@ def _composition(user: Any) -> Any:
 parts = ModuleParts(
     dashboard=(
         DashboardFigure("members_composition", _("Member composition"), "members",
-                        lazy("dangjian.members.figures.composition"), chart="pie", order=10,
+                        lazy("dangjian.members.figures.composition"), chart="bar", order=10,
                         depends=("members.member",)),
         DashboardFigure("members_education", _("Education and age of members"), "members",
                         lazy("dangjian.members.figures.education_and_age"), chart="bar", order=11,

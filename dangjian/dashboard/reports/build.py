@@ -51,7 +51,8 @@ def _figure_section(title: str, data: FigureData) -> Section:
     section = Section(heading=str(title))
     if data.headline:
         section.paragraphs.append(gettext("; ").join(
-            f"{item.label}{gettext(': ')}{item.value}{('（' + item.note + '）') if item.note else ''}"
+            f"{item.label}{gettext(': ')}{item.value}"
+            + (gettext(" (%(note)s)") % {"note": item.note} if item.note else "")
             for item in data.headline))
     if data.items:
         section.headers = (pgettext("dashboard", "Item"), pgettext("dashboard", "Figure"), pgettext("dashboard", "Note"))

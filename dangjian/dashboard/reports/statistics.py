@@ -1,5 +1,6 @@
-"""The yearly 党内统计 tables of a subtree: members on the roll by status, gender, ethnicity, age
-band, education, the year they joined and the kind of police unit (one aggregate query)."""
+"""The yearly 党内统计 tables of a subtree: members on the roll by status, personnel type, gender,
+ethnicity, age band, education, the year they joined and the kind of police unit (one aggregate
+query)."""
 
 from __future__ import annotations
 
@@ -36,16 +37,19 @@ def _joined_label(low: int | None, high: int | None) -> str:
 
 
 def tables(subtree: Subtree) -> list[Table]:
-    from dangjian.members.choices import Education, Gender, MemberStatus
+    from dangjian.members.choices import Education, Gender, MemberStatus, PersonnelType
     from dangjian.members.models import Member
     from dangjian.members.rules import AGE_BANDS, filters
     from dangjian.orgs.choices import UnitKind
 
     age_q = filters(subtree.today)
+    majority = Member._meta.get_field("ethnicity").default  # the roll's default: the Han majority
     groups: dict[str, list[tuple[str, Q]]] = {
         gettext("Member status"): [(str(label), Q(status=value)) for value, label in MemberStatus.choices],
+        gettext("Personnel type"): [(str(label), Q(personnel_type=value)) for value, label in PersonnelType.choices],
         gettext("Gender"): [(str(label), Q(gender=value)) for value, label in Gender.choices],
-        gettext("Ethnicity"): [(gettext("Han"), Q(ethnicity="汉族")), (gettext("Ethnic minorities"), ~Q(ethnicity="汉族"))],
+        gettext("Ethnicity"): [(gettext("Han"), Q(ethnicity=majority)),
+                              (gettext("Ethnic minorities"), ~Q(ethnicity=majority))],
         gettext("Age"): [(label, age_q[f"age_{upper}"]) for upper, label in AGE_BANDS],
         gettext("Education"): [(str(label), Q(education=value)) for value, label in Education.choices]
         + [(gettext("Not recorded"), Q(education=""))],

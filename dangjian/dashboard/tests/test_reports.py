@@ -97,6 +97,6 @@ def test_pdf_report_is_rendered_by_a_job_and_matches_the_dashboard(city: Any, cl
     user = city.user("root_staff")
     report = build.build("statistics", user, compose.subtree_for(user, None))
     status = next(s for s in report.sections if s.heading == "党员状态")
-    for label, n in status.rows:
+    for label, _n in status.rows:
         assert label in text
     assert str(status.total[0]) in text  # type: ignore[index]

@@ -6,16 +6,16 @@
   var RED = ["#c8161d", "#e0573f", "#f08c5a", "#f6c244", "#9aa0ac", "#5b7db1", "#7fb069"];
   var screen = document.body.classList.contains("dash-screen");
   var text = screen ? "#f5e6c8" : "#495057";
-  var size = screen ? 22 : 12;
+  var size = screen ? 18 : 12;
 
   function bar(f) {
     var percent = f.unit === "%";
     return {
       color: [RED[0]],
-      grid: { left: 8, right: 56, top: 8, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 56, top: 4, bottom: 4, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
-      xAxis: { type: "value", max: percent ? 100 : null, minInterval: 1, axisLabel: { color: text, fontSize: size },
-               splitLine: { lineStyle: { color: screen ? "#5a1a1a" : "#eef0f3" } } },
+      xAxis: { type: "value", max: percent ? 100 : null, minInterval: 1, show: !screen,
+               axisLabel: { color: text, fontSize: size }, splitLine: { lineStyle: { color: "#eef0f3" } } },
       yAxis: { type: "category", inverse: true, axisTick: { show: false }, axisLabel: { color: text, fontSize: size },
                data: f.items.map(function (i) { return i.label; }) },
       series: [{ type: "bar", barMaxWidth: screen ? 36 : 22, data: f.items.map(function (i) { return i.value; }),
@@ -32,7 +32,7 @@
       legend: { top: 0, textStyle: { color: text, fontSize: size } },
       grid: { left: 8, right: 16, top: screen ? 48 : 28, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
-      xAxis: { type: "value", minInterval: 1, axisLabel: { color: text, fontSize: size } },
+      xAxis: { type: "value", minInterval: 1, show: !screen, axisLabel: { color: text, fontSize: size } },
       yAxis: { type: "category", inverse: true, axisLabel: { color: text, fontSize: size },
                data: f.items.map(function (i) { return i.label; }) },
       series: f.series.map(function (s) {
@@ -65,6 +65,12 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-figure]"), function (box) {
       var f = figures[box.getAttribute("data-figure")];
       if (!f || !f.items.length) { return; }
+      var total = f.items.reduce(function (sum, i) { return sum + i.value; }, 0);
+      if (f.chart === "pie" && total === 0) {  // an empty donut would draw equal slices of nothing
+        box.classList.add("dash-empty");
+        box.textContent = box.getAttribute("data-empty") || "";
+        return;
+      }
       var chart = echarts.init(box, null, { renderer: "svg" });
       chart.setOption(f.chart === "pie" ? pie(f) : f.chart === "stack" ? stack(f) : bar(f));
       if (!screen) {
