@@ -15,7 +15,9 @@ dashboard bumps the figure's cache version when one of them is saved or deleted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -110,3 +112,28 @@ def lazy(dotted: str) -> Callable[[Subtree], FigureData]:
 
     compute.__qualname__ = compute.__name__ = dotted
     return compute
+
+
+#: values shared by the figures computed in one pass of the dashboard (two figures of one module
+#: that start from the same expensive derivation compute it once); None outside a pass
+_PASS: ContextVar[dict[Any, Any] | None] = ContextVar("dashboard_pass", default=None)
+
+
+@contextmanager
+def one_pass() -> Iterator[None]:
+    """Figures computed inside share :func:`shared` values; nothing outlives the block."""
+    token = _PASS.set({})
+    try:
+        yield
+    finally:
+        _PASS.reset(token)
+
+
+def shared(key: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()``, once per ``key`` within one dashboard pass (every time outside one)."""
+    memo = _PASS.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]

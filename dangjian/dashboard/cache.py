@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from dangjian.core.figures import DashboardFigure, FigureData, Subtree
+from dangjian.core.figures import DashboardFigure, FigureData, Subtree, one_pass
 from dangjian.core.modules import dashboard_figures
 
 PREFIX = "dashboard"
@@ -77,12 +77,13 @@ def figures_for(subtree: Subtree, figures: Sequence[DashboardFigure]) -> dict[st
     found = cache.get_many(list(keys.values()))
     result: dict[str, FigureData] = {}
     missing: dict[str, Any] = {}
-    for figure in figures:
-        data = found.get(keys[figure.key])
-        if data is None:
-            data = figure.compute(subtree)
-            missing[keys[figure.key]] = data
-        result[figure.key] = data
+    with one_pass():
+        for figure in figures:
+            data = found.get(keys[figure.key])
+            if data is None:
+                data = figure.compute(subtree)
+                missing[keys[figure.key]] = data
+            result[figure.key] = data
     if missing:
         cache.set_many(missing, lifetime())
     return result

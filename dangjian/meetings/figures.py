@@ -7,15 +7,21 @@ import datetime as dt
 
 from django.utils.translation import gettext
 
-from dangjian.core.figures import FigureData, FigureItem, Subtree, drill, rate
+from dangjian.core.figures import FigureData, FigureItem, Subtree, drill, rate, shared
 from dangjian.meetings import rules
 from dangjian.meetings.choices import ComplianceStatus
 
 
 def _year_items(subtree: Subtree) -> list[rules.Obligation]:
+    """The year's obligations of the subtree, derived once for both compliance figures of one
+    dashboard pass (the derivation is the expensive part: organizations x kinds x periods)."""
     year = subtree.year
-    return rules.obligations(None, dt.date(year, 1, 1), dt.date(year, 12, 31), today=subtree.today,
-                             paths=[subtree.path])
+
+    def derive() -> list[rules.Obligation]:
+        return rules.obligations(None, dt.date(year, 1, 1), dt.date(year, 12, 31), today=subtree.today,
+                                 paths=[subtree.path])
+
+    return shared(("meetings.obligations", subtree.path, subtree.today), derive)  # type: ignore[no-any-return]
 
 
 def compliance(subtree: Subtree) -> FigureData:
