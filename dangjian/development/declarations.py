@@ -5,7 +5,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.roles import Role
-from dangjian.core.figures import DashboardFigure, lazy
+from dangjian.core.figures import DashboardFigure
+from dangjian.core.figures import lazy as lazy_figure
 from dangjian.core.modules import Area, DemoStep, Figure, ModuleParts
 from dangjian.core.navigation import MenuGroup, MenuItem
 from dangjian.core.reminders import ReminderSource, lazy
@@ -37,7 +38,7 @@ _BRANCH = frozenset({"view", "add", "change", "export"})
 parts = ModuleParts(
     dashboard=(
         DashboardFigure("development_pipeline", _("Development pipeline"), "development",
-                        lazy("dangjian.development.figures.pipeline"), chart="bar", order=50,
+                        lazy_figure("dangjian.development.figures.pipeline"), chart="bar", order=50,
                         depends=("development.case",)),
     ),
     areas=(

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.accounts.roles import ALL, Role
-from dangjian.core.figures import DashboardFigure, lazy
+from dangjian.core.figures import DashboardFigure
+from dangjian.core.figures import lazy as lazy_figure
 from dangjian.core.modules import Area, DemoStep, ModuleParts, PortalItem
 from dangjian.core.navigation import MenuGroup, MenuItem
 from dangjian.core.reminders import ReminderSource, lazy
@@ -37,7 +38,7 @@ def _demo(ctx: Any) -> Any:
 parts = ModuleParts(
     dashboard=(
         DashboardFigure("dues_collection", _("Dues collection and arrears"), "dues",
-                        lazy("dangjian.dues.figures.collection"), chart="pie", order=30,
+                        lazy_figure("dangjian.dues.figures.collection"), chart="pie", order=30,
                         depends=("dues.duesbill", "dues.duesallocation", "dues.duespayment")),
     ),
     areas=(

@@ -5,7 +5,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.roles import ALL, Role
-from dangjian.core.figures import DashboardFigure, lazy
+from dangjian.core.figures import DashboardFigure
+from dangjian.core.figures import lazy as lazy_figure
 from dangjian.core.modules import Area, DemoStep, Figure, ModuleParts
 from dangjian.core.navigation import MenuGroup, MenuItem
 from dangjian.core.reminders import ReminderSource, lazy
@@ -45,10 +46,10 @@ _READ = frozenset({"view"})
 parts = ModuleParts(
     dashboard=(
         DashboardFigure("meetings_compliance", _("Meeting compliance by kind"), "meetings",
-                        lazy("dangjian.meetings.figures.compliance"), chart="stack", order=20,
+                        lazy_figure("dangjian.meetings.figures.compliance"), chart="stack", order=20,
                         depends=("meetings.meeting", "meetings.attendance", "meetings.meetingrequirement")),
         DashboardFigure("meetings_compliance_units", _("Meeting compliance by unit"), "meetings",
-                        lazy("dangjian.meetings.figures.compliance_by_unit"), chart="bar", order=21,
+                        lazy_figure("dangjian.meetings.figures.compliance_by_unit"), chart="bar", order=21,
                         depends=("meetings.meeting", "meetings.attendance", "meetings.meetingrequirement")),
     ),
     audit_object_types={"meetings.compliance": _("Organizational life compliance")},

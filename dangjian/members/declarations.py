@@ -5,7 +5,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.roles import ALL, Role
-from dangjian.core.figures import DashboardFigure, lazy
+from dangjian.core.figures import DashboardFigure
+from dangjian.core.figures import lazy as lazy_figure
 from dangjian.core.modules import Area, Figure, ModuleParts, PortalItem
 from dangjian.core.navigation import MenuGroup, MenuItem
 
@@ -27,10 +28,10 @@ def _composition(user: Any) -> Any:
 parts = ModuleParts(
     dashboard=(
         DashboardFigure("members_composition", _("Member composition"), "members",
-                        lazy("dangjian.members.figures.composition"), chart="bar", order=10,
+                        lazy_figure("dangjian.members.figures.composition"), chart="bar", order=10,
                         depends=("members.member",)),
         DashboardFigure("members_education", _("Education and age of members"), "members",
-                        lazy("dangjian.members.figures.education_and_age"), chart="bar", order=11,
+                        lazy_figure("dangjian.members.figures.education_and_age"), chart="bar", order=11,
                         depends=("members.member",)),
     ),
     areas=(

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.accounts.roles import ALL, Role
-from dangjian.core.figures import DashboardFigure, lazy
+from dangjian.core.figures import DashboardFigure
+from dangjian.core.figures import lazy as lazy_figure
 from dangjian.core.modules import Area, DemoStep, ModuleParts, PortalItem
 from dangjian.core.navigation import MenuGroup, MenuItem
 
@@ -31,10 +32,10 @@ def _build_demo(ctx):  # type: ignore[no-untyped-def]
 parts = ModuleParts(
     dashboard=(
         DashboardFigure("points_distribution", _("Points distribution"), "points",
-                        lazy("dangjian.points.figures.distribution"), chart="bar", order=40,
+                        lazy_figure("dangjian.points.figures.distribution"), chart="bar", order=40,
                         depends=("points.pointbalance",)),
         DashboardFigure("points_violations", _("Violations"), "discipline",
-                        lazy("dangjian.points.figures.violations"), chart="bar", order=41,
+                        lazy_figure("dangjian.points.figures.violations"), chart="bar", order=41,
                         depends=("points.violationrecord",)),
     ),
     areas=(

@@ -5,7 +5,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.roles import ALL, Role
-from dangjian.core.figures import DashboardFigure, lazy
+from dangjian.core.figures import DashboardFigure
+from dangjian.core.figures import lazy as lazy_figure
 from dangjian.core.modules import Area, DemoStep, Figure, ModuleParts, PortalItem
 from dangjian.core.navigation import MenuGroup, MenuItem
 from dangjian.core.reminders import ReminderSource, lazy
@@ -37,7 +38,7 @@ def _demo(ctx: Any) -> None:
 parts = ModuleParts(
     dashboard=(
         DashboardFigure("study_tests", _("Study tests: participation and pass rate"), "study",
-                        lazy("dangjian.study.figures.tests"), chart="pie", order=60,
+                        lazy_figure("dangjian.study.figures.tests"), chart="pie", order=60,
                         depends=("study.attempt",)),
     ),
     areas=(

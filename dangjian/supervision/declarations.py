@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.accounts.roles import ALL, Role
-from dangjian.core.figures import DashboardFigure, lazy
+from dangjian.core.figures import DashboardFigure
+from dangjian.core.figures import lazy as lazy_figure
 from dangjian.core.modules import Area, DemoStep, Figure, ModuleParts
 from dangjian.core.navigation import MenuGroup, MenuItem
 from dangjian.core.reminders import ReminderSource, lazy
@@ -50,13 +51,13 @@ _WORK = frozenset({"view", "add", "change", "export"})
 parts = ModuleParts(
     dashboard=(
         DashboardFigure("supervision_inspections", _("Inspection coverage"), "inspection",
-                        lazy("dangjian.supervision.figures.inspections"), chart="bar", order=70,
+                        lazy_figure("dangjian.supervision.figures.inspections"), chart="bar", order=70,
                         depends=("supervision.inspection",)),
         DashboardFigure("supervision_rectification", _("Rectification progress"), "inspection",
-                        lazy("dangjian.supervision.figures.rectification"), chart="pie", order=71,
+                        lazy_figure("dangjian.supervision.figures.rectification"), chart="pie", order=71,
                         depends=("supervision.inspectionrectification",)),
         DashboardFigure("supervision_filings", _("Filings this year"), "filings",
-                        lazy("dangjian.supervision.figures.filings"), chart="bar", order=72,
+                        lazy_figure("dangjian.supervision.figures.filings"), chart="bar", order=72,
                         depends=("supervision.filing",)),
     ),
     areas=(
