@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from dangjian.care.rules import FundStatement, reason_totals
-from dangjian.core.documents import cn_date
+from dangjian.core.documents import OfficialDocument
 
 
 def line_labels() -> dict[str, str]:
@@ -80,76 +80,20 @@ def statement_workbook(statement: FundStatement) -> bytes:
     return buffer.getvalue()
 
 
-def _cell(cell: Any, text: str, *, bold: bool = False, right: bool = False) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    cell.text = ""
-    paragraph = cell.paragraphs[0]
-    run = paragraph.add_run(text)
-    run.bold = bold
-    if right:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-
-
 def yuan(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
 def statement_document(statement: FundStatement, today: dt.date | None = None) -> bytes:
-    """The printable notice: A4, the fund's lines, the year's visits by reason with a 合计 row,
-    the date in Chinese."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
-
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(25))
-    style: Any = doc.styles["Normal"]
-    style.font.size = Pt(12)
-    style.font.name = "SimSun"  # creates the run properties; East Asian text needs its own font slot
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "SimSun")
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(title(statement))
-    run.bold = True
-    run.font.size = Pt(16)
-
+    """The printable notice (core ``OfficialDocument``: A4, 公文 margins and fonts): the fund's
+    lines, the year's visits by reason with a 合计 row, the organization and the date in Chinese."""
+    doc = OfficialDocument(title(statement))
     labels = line_labels()
-    table = doc.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
-    for key, amount in statement.lines():
-        cells = table.add_row().cells
-        _cell(cells[0], labels[key], bold=key == "closing")
-        _cell(cells[1], yuan(amount), bold=key == "closing", right=True)
-
-    doc.add_paragraph()
-    doc.add_paragraph(gettext("Visits and condolences by reason"))
-    by_reason = doc.add_table(rows=1, cols=3)
-    by_reason.style = "Table Grid"
-    for cell, header in zip(by_reason.rows[0].cells, (gettext("reason"), gettext("visits"), gettext("amount")),
-                            strict=True):
-        _cell(cell, header, bold=True)
-    count = 0
-    for reason, n, amount in reason_totals(statement):
-        cells = by_reason.add_row().cells
-        _cell(cells[0], reason.name)
-        _cell(cells[1], str(n), right=True)
-        _cell(cells[2], yuan(amount), right=True)
-        count += n
-    cells = by_reason.add_row().cells
-    _cell(cells[0], gettext("Total"), bold=True)
-    _cell(cells[1], str(count), bold=True, right=True)
-    _cell(cells[2], yuan(statement.visits.amount), bold=True, right=True)
-
-    doc.add_paragraph()
-    footer = doc.add_paragraph(statement.org.name)
-    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    dated = doc.add_paragraph(cn_date(today or timezone.localdate()))
-    dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    doc.fields([(labels[key], yuan(amount)) for key, amount in statement.lines()])
+    doc.paragraph(gettext("Visits and condolences by reason"), bold=True, indent=False)
+    totals = reason_totals(statement)
+    doc.table([gettext("reason"), gettext("visits"), gettext("amount")],
+              [[reason.name, n, yuan(amount)] for reason, n, amount in totals],
+              total=[sum(n for _r, n, _a in totals), yuan(statement.visits.amount)])
+    doc.signature(statement.org.name, today or timezone.localdate())
+    return doc.to_bytes()

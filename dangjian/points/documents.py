@@ -1,70 +1,60 @@
-"""Downloads: the ranking and the publication list as Excel, the 公示 list as a printable Word file."""
+"""Downloads: the ranking and the publication list as Excel (core ``excel``: title row, 序号,
+autofilter, typed cells), the 公示 list as an A4 Word notice (core ``OfficialDocument``)."""
 
 from __future__ import annotations
 
-import io
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.http import FileResponse
 from django.utils.translation import gettext
 
-
-def _workbook(title: str, headers: list[str], rows: Iterable[list[Any]], widths: list[int]) -> bytes:
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                      "constant_memory": True})
-    sheet = wb.add_worksheet(title[:31])
-    bold = wb.add_format({"bold": True})
-    for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
-        sheet.set_column(col, col, width)
-        sheet.write(0, col, header, bold)
-    for r, row in enumerate(rows, start=1):
-        for col, value in enumerate(row):
-            sheet.write(r, col, value)
-    wb.close()
-    return buffer.getvalue()
+from dangjian.core.documents import OfficialDocument, cn_date
+from dangjian.core.excel import Column, xlsx_response
 
 
-def ranking_workbook(year: int, org: Any, rows: Iterable[Any]) -> bytes:
-    headers = [gettext("rank"), gettext("member"), gettext("branch"), gettext("balance"), gettext("base points"),
-               gettext("sum of final entries"), gettext("pending points")]
-    data = ([r.rank, r.member.name, r.org.name, r.score, r.base, r.ledger, r.pending] for r in rows)
-    return _workbook(gettext("Points ranking %(year)s") % {"year": year}, headers, data, [8, 14, 30, 10, 10, 12, 12])
+def ranking_xlsx(year: int, org: Any, rows: Iterable[Any]) -> FileResponse:
+    columns = [
+        Column(gettext("rank"), "rank", 8), Column(gettext("member"), "member__name", 14),
+        Column(gettext("branch"), "org__name", 30), Column(gettext("balance"), "score", 10),
+        Column(gettext("base points"), "base", 10), Column(gettext("sum of final entries"), "ledger", 12),
+        Column(gettext("pending points"), "pending", 12),
+    ]
+    title = gettext("Points ranking %(year)s") % {"year": year}
+    response, _count = xlsx_response(f"points-ranking-{year}.xlsx", title, columns, rows,
+                                     title=f"{org.name} {title}" if org is not None else title)
+    return response
 
 
-def _entry_row(e: Any) -> list[Any]:
-    return [e.member.name, f"{e.month:%Y-%m}", e.rule.description, e.points, e.get_status_display(),
-            e.evidence_label or e.note, e.capped_reason]
+def _month(e: Any) -> str:
+    return f"{e.month:%Y-%m}"
 
 
-def publication_workbook(publication: Any, rows: list[Any]) -> bytes:
-    headers = [gettext("member"), gettext("month"), gettext("rule"), gettext("points counted"), gettext("status"),
-               gettext("evidence"), gettext("cap applied")]
-    return _workbook(gettext("Points publication"), headers, (_entry_row(e) for e in rows),
-                     [14, 10, 36, 10, 16, 36, 30])
+def _entry_columns() -> list[Column]:
+    return [
+        Column(gettext("member"), "member__name", 14), Column(gettext("month"), _month, 10),
+        Column(gettext("rule"), "rule__description", 36), Column(gettext("points counted"), "points", 10),
+        Column(gettext("status"), lambda e: e.get_status_display(), 16),
+        Column(gettext("evidence"), lambda e: e.evidence_label or e.note, 36),
+        Column(gettext("cap applied"), "capped_reason", 30),
+    ]
 
 
-def publication_document(publication: Any, rows: list[Any]) -> bytes:
-    """The 公示 list to print and post: the branch, the month, every entry, the objection window."""
-    from docx import Document
+def publication_xlsx(publication: Any, rows: list[Any]) -> FileResponse:
+    response, _count = xlsx_response(f"points-publication-{publication.month:%Y-%m}.xlsx",
+                                     gettext("Points publication"), _entry_columns(), rows, title=str(publication))
+    return response
 
-    doc = Document()
-    doc.add_heading(str(publication), level=1)
-    doc.add_paragraph(gettext("Published on %(published)s. Objections to the branch until %(until)s.")
-                      % {"published": f"{publication.published_on:%Y-%m-%d}",
-                         "until": f"{publication.window_ends_on:%Y-%m-%d}"})
-    headers = [gettext("member"), gettext("month"), gettext("rule"), gettext("points counted"), gettext("status"),
-               gettext("evidence"), gettext("cap applied")]
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = header
-    for entry in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, _entry_row(entry), strict=True):
-            cell.text = str(value)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+
+def publication_document(publication: Any, rows: list[Any], today: dt.date | None = None) -> bytes:
+    """The 公示 list to print and post: the branch, the month, every entry with a 合计 of the
+    points, the objection window, the branch and the date in Chinese."""
+    doc = OfficialDocument(str(publication))
+    doc.paragraph(gettext("Published on %(published)s. Objections to the branch until %(until)s.")
+                  % {"published": cn_date(publication.published_on), "until": cn_date(publication.window_ends_on)})
+    columns = _entry_columns()
+    doc.table([str(c.header) for c in columns], [[c.value(e) for c in columns] for e in rows],
+              total=["", "", sum(e.points for e in rows), "", "", ""])
+    doc.signature(publication.org.name, today or publication.published_on)
+    return doc.to_bytes()

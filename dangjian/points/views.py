@@ -3,7 +3,6 @@ scoring, the governed flow's buttons, publication and violation scoring."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core import attachments
+from dangjian.core.documents import docx_response
 from dangjian.core.errors import as_message, on_form
 from dangjian.core.periods import year_from_query
 from dangjian.core.scoping import chosen_subtree, covers, get_scoped_or_404, scope_for
@@ -140,16 +140,10 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def ranking_xlsx(request: HttpRequest) -> FileResponse:
-    from dangjian.points.documents import ranking_workbook
+    from dangjian.points.documents import ranking_xlsx
 
     year, org, rows = _ranking_rows(request)
-    content = ranking_workbook(year, org, rows.iterator(chunk_size=2000))
-    return _download(content, f"points-ranking-{year}.xlsx",
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def _download(content: bytes, filename: str, content_type: str) -> FileResponse:
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=content_type)
+    return ranking_xlsx(year, org, rows.iterator(chunk_size=2000))
 
 
 # --- scoring and the governed flow ------------------------------------------------------------
@@ -282,11 +276,10 @@ def _publication_rows(request: HttpRequest, pk: int) -> tuple[Publication, list[
 
 @require_GET
 def publication_xlsx(request: HttpRequest, pk: int) -> FileResponse:
-    from dangjian.points.documents import publication_workbook
+    from dangjian.points.documents import publication_xlsx as workbook
 
     publication, rows = _publication_rows(request, pk)
-    return _download(publication_workbook(publication, rows), f"points-publication-{publication.month:%Y-%m}.xlsx",
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return workbook(publication, rows)
 
 
 @require_GET
@@ -294,8 +287,8 @@ def publication_docx(request: HttpRequest, pk: int) -> FileResponse:
     from dangjian.points.documents import publication_document
 
     publication, rows = _publication_rows(request, pk)
-    return _download(publication_document(publication, rows), f"points-publication-{publication.month:%Y-%m}.docx",
-                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return docx_response(f"points-publication-{publication.month:%Y-%m}.docx",
+                         publication_document(publication, rows))
 
 
 @require_POST
