@@ -10,57 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 
-from dangjian.core.documents import cn_date
+from dangjian.core.documents import OfficialDocument, cn_date
 from dangjian.supervision.models import Area7, Finding, Inspection, InspectionRectification
-
-
-def _document(title: str) -> Any:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
-
-    doc = Document()
-    for section in doc.sections:  # A4, the margins of official documents (GB/T 9704: 37/35/28/26 mm)
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-        section.left_margin, section.right_margin = Mm(28), Mm(26)
-    style = doc.styles["Normal"]
-    style.font.size = Pt(14)
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(title)
-    run.bold, run.font.size = True, Pt(20)
-    return doc
-
-
-def _signature(doc: Any, committee: str, day: dt.date) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    for text in (committee, cn_date(day)):
-        p = doc.add_paragraph(text)
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-
-
-def _table(doc: Any, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = header
-    for row in rows:
-        for cell, value in zip(table.add_row().cells, row, strict=True):
-            cell.text = str(value)
-
-
-def _bytes(doc: Any) -> bytes:
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
 
 
 def _committee(inspection: Inspection) -> str:
@@ -69,32 +26,34 @@ def _committee(inspection: Inspection) -> str:
 
 def notice_document(inspection: Inspection, team: Sequence[str]) -> bytes:
     """督察通知: who is inspected, by whom, from when, and what the inspection looks at."""
-    doc = _document(gettext("Notice of political inspection of %(target)s") % {"target": inspection.target.name})
-    doc.add_paragraph(gettext("To the party committee of %(target)s:") % {"target": inspection.target.name})
-    doc.add_paragraph(gettext(
+    doc = OfficialDocument(gettext("Notice of political inspection of %(target)s") % {"target": inspection.target.name},
+                           issuer=_committee(inspection))
+    doc.paragraph(gettext("To the party committee of %(target)s:") % {"target": inspection.target.name}, indent=False)
+    doc.paragraph(gettext(
         "Under the inspection plan %(plan)s, round %(round)s, an inspection team of %(committee)s will carry out a "
         "political inspection of your organization from %(day)s. The team is led by %(leader)s.") % {
         "plan": inspection.round.plan.title, "round": str(inspection.round), "committee": _committee(inspection),
         "day": cn_date(inspection.stationed_on or inspection.round.starts_on),
         "leader": inspection.leader.get_full_name() or inspection.leader.get_username()})
     if team:
-        doc.add_paragraph(gettext("Team members: %(names)s.") % {"names": pgettext("list separator", ", ").join(team)})
-    doc.add_paragraph(gettext(
+        doc.paragraph(gettext("Team members: %(names)s.") % {"names": pgettext("list separator", ", ").join(team)})
+    doc.paragraph(gettext(
         "The inspection looks at how the main responsibility for party building is carried out in seven areas: "
         "%(areas)s. It collects views through individual talks, document review, questionnaires and a democratic "
         "evaluation; please provide the documents the team asks for and arrange the talks.")
         % {"areas": pgettext("list separator", ", ").join(str(label) for _code, label in Area7.choices)})
-    _signature(doc, _committee(inspection), inspection.round.starts_on)
-    return _bytes(doc)
+    doc.signature(_committee(inspection), inspection.round.starts_on)
+    return doc.to_bytes()
 
 
 def feedback_document(inspection: Inspection, findings: Sequence[Finding], *, plan_due: dt.date,
                       report_due: dt.date) -> bytes:
     """反馈意见: the confirmed findings by area and the rectification deadlines."""
-    doc = _document(gettext("Feedback of the political inspection of %(target)s") % {"target": inspection.target.name})
-    doc.add_paragraph(gettext("To the party committee of %(target)s:") % {"target": inspection.target.name})
-    doc.add_paragraph(gettext("The inspection team of %(committee)s gives the following feedback on %(day)s.")
-                      % {"committee": _committee(inspection), "day": cn_date(inspection.feedback_on)})
+    doc = OfficialDocument(gettext("Feedback of the political inspection of %(target)s")
+                           % {"target": inspection.target.name}, issuer=_committee(inspection))
+    doc.paragraph(gettext("To the party committee of %(target)s:") % {"target": inspection.target.name}, indent=False)
+    doc.paragraph(gettext("The inspection team of %(committee)s gives the following feedback on %(day)s.")
+                  % {"committee": _committee(inspection), "day": cn_date(inspection.feedback_on)})
     by_area: dict[str, list[Finding]] = {}
     for finding in findings:
         by_area.setdefault(finding.area, []).append(finding)
@@ -103,18 +62,18 @@ def feedback_document(inspection: Inspection, findings: Sequence[Finding], *, pl
         rows = by_area.get(code)
         if not rows:
             continue
-        doc.add_paragraph(str(label)).runs[0].bold = True
+        doc.paragraph(str(label), bold=True, indent=False)
         for finding in rows:
             number += 1
-            doc.add_paragraph(f"{number}. {finding.text}")
+            doc.paragraph(f"{number}. {finding.text}")
     if not number:
-        doc.add_paragraph(gettext("No findings were confirmed."))
-    doc.add_paragraph(gettext(
+        doc.paragraph(gettext("No findings were confirmed."))
+    doc.paragraph(gettext(
         "Submit the rectification plan by %(plan)s and the rectification report by %(report)s; every item is "
         "closed only with its evidence and the inspector's sign-off.")
         % {"plan": cn_date(plan_due), "report": cn_date(report_due)})
-    _signature(doc, _committee(inspection), inspection.feedback_on or timezone.localdate())
-    return _bytes(doc)
+    doc.signature(_committee(inspection), inspection.feedback_on or timezone.localdate())
+    return doc.to_bytes()
 
 
 LEDGER_WIDTHS = (6, 24, 50, 12, 12, 16, 30, 12, 12)
@@ -142,18 +101,11 @@ def _titles(inspection: Inspection, closed: bool) -> str:
 
 def ledger_document(inspection: Inspection, items: Sequence[InspectionRectification], *, closed: bool) -> bytes:
     """整改台账 (every item) or the 销号 list (closed items), landscape A4."""
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Mm
-
-    doc = _document(_titles(inspection, closed))
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Mm(297), Mm(210)
-    section.top_margin = section.bottom_margin = Mm(20)
-    doc.add_paragraph(gettext("Inspection: %(inspection)s. As of %(day)s: %(n)s items.")
-                      % {"inspection": str(inspection), "day": cn_date(timezone.localdate()), "n": len(items)})
-    _table(doc, _ledger_headers(), (_ledger_row(n, item) for n, item in enumerate(items, start=1)))
-    return _bytes(doc)
+    doc = OfficialDocument(_titles(inspection, closed), landscape=True)
+    doc.paragraph(gettext("Inspection: %(inspection)s. As of %(day)s: %(n)s items.")
+                  % {"inspection": str(inspection), "day": cn_date(timezone.localdate()), "n": len(items)}, indent=False)
+    doc.table(_ledger_headers()[1:], (_ledger_row(n, item)[1:] for n, item in enumerate(items, start=1)))
+    return doc.to_bytes()
 
 
 def ledger_workbook(inspection: Inspection, items: Sequence[InspectionRectification], *, closed: bool) -> bytes:
