@@ -36,10 +36,10 @@ def client_for(personas: Personas) -> Callable[[str], Client]:
     """A test client logged in as the named persona (through the real login page)."""
 
     def make(name: str) -> Client:
-        from dangjian.core.testing.personas import PASSWORD
+        from dangjian.core.testing.personas import PASSWORD, finish_login
 
         client = Client()
-        response = client.post("/accounts/login/", {"username": name, "password": PASSWORD})
+        response = finish_login(client, client.post("/accounts/login/", {"username": name, "password": PASSWORD}), name)
         assert response.status_code == 302, f"login of {name} failed"
         return client
 

@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from dangjian.accounts.api.views import (
     RoleGrantViewSet,
+    StepUpView,
     TokenDetailView,
     TokenListView,
     TokenRefreshView,
@@ -72,6 +73,7 @@ urlpatterns = [
     path("auth/token/refresh/", TokenRefreshView.as_view(), name="token_refresh"),
     path("auth/tokens/", TokenListView.as_view(), name="token_list"),
     path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="token_detail"),
+    path("auth/step-up/", StepUpView.as_view(), name="step_up"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Excel imports: one path per kind (explicit; the importer declares the kind's columns and checks)

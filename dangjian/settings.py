@@ -79,6 +79,10 @@ INSTALLED_APPS = [
     "treebeard",
     "django_tasks",
     "django_tasks_db",
+    # Second factor (AUTH-03): TOTP devices and one-time backup codes (dangjian/accounts/mfa.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "dangjian.core",
     "dangjian.orgs",
     "dangjian.accounts",
@@ -325,6 +329,9 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# --- Second factor (AUTH-03): the issuer shown in the authenticator app -------------------
+OTP_TOTP_ISSUER = "智慧党建"
+
 # --- Tables and filters -------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_PAGE_RANGE = 8
@@ -333,13 +340,16 @@ DJANGO_TABLES2_PAGE_RANGE = 8
 DANGJIAN = {
     # How a user's roles become organization scopes (core never imports accounts).
     "SCOPE_RESOLVER": "dangjian.accounts.scopes.resolve_scope",
+    # Step-up re-authentication before sensitive core actions (core/stepup.py, SESS-02).
+    "STEP_UP_GATE": "dangjian.accounts.mfa_views.step_up_gate",
     # Navigation, audit labels, permission areas, workbench figures and portal items are
     # declared by each module in its declarations.py (dangjian/core/modules.py).
     # The installation's one root organization (created by ``manage.py create_root_org``): a
     # grant on it reaches everything; a grant anywhere else reaches exactly its subtree.
     "ROOT_ORG_PATH": os.environ.get("ROOT_ORG_PATH", "0001"),
     # URLs reachable without login (SECURITY.md AC-01); the URL-walk test holds views to it.
-    "PUBLIC_URL_NAMES": ["accounts:login", "core:health", "core:ready", "api:token"],
+    "PUBLIC_URL_NAMES": ["accounts:login", "accounts:mfa_verify", "accounts:mfa_enrol", "core:health", "core:ready",
+                         "api:token"],
     # An export of more rows than this runs as a background job (progress page, file to
     # download); smaller ones are written within the request (docs/jobs.md "Large exports").
     "EXPORT_JOB_ROWS": int(os.environ.get("EXPORT_JOB_ROWS") or 10_000),

@@ -20,7 +20,7 @@ from dangjian.core.checks import constraints_declare_sentences
 from dangjian.core.context import acting_as
 from dangjian.core.errors import GENERIC_CONSTRAINT, RuleError, constraint_error
 from dangjian.core.testing.api import SchemaValidatingClient
-from dangjian.core.testing.personas import PASSWORD, Personas
+from dangjian.core.testing.personas import PASSWORD, Personas, one_time_code
 from dangjian.dues.models import DuesBudget, DuesBudgetLine, SpendingCategory
 from dangjian.meetings.models import MeetingAmendment
 from dangjian.meetings.tests.factories import at, make_meeting
@@ -32,7 +32,7 @@ END_BEFORE_START = "结束时间须晚于开始时间。"
 
 def api_as(name: str) -> SchemaValidatingClient:
     client = SchemaValidatingClient()
-    response = client.post("/api/v1/auth/token/", {"username": name, "password": PASSWORD}, format="json")
+    response = client.post("/api/v1/auth/token/", {"username": name, "password": PASSWORD, "otp": one_time_code(name)}, format="json")
     assert response.status_code == 201, response.content
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     return client

@@ -117,6 +117,11 @@ class SecurityPolicy(ScopedModel):
     token_max_days = models.PositiveSmallIntegerField(_("API token absolute lifetime (days)"), default=30)
     idle_timeout_minutes = models.PositiveSmallIntegerField(_("idle session timeout (minutes)"), default=30)
     absolute_timeout_hours = models.PositiveSmallIntegerField(_("absolute session lifetime (hours)"), default=12)
+    mfa_required_roles = models.JSONField(
+        _("roles that must use a second factor (besides the three administrators)"), default=list, blank=True,
+        help_text=_("Role codes, e.g. committee_staff. The system, security and audit administrators always need it."))
+    step_up_minutes = models.PositiveSmallIntegerField(
+        _("re-authentication before sensitive actions is valid for (minutes)"), default=10)
     dormant_days = models.PositiveSmallIntegerField(
         _("disable accounts not used for (days, 0 = never)"), default=90,
         help_text=_("Checked every night; the three administrator accounts are reported, not disabled."))
@@ -186,6 +191,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_reason = models.CharField(_("revoked because"), max_length=32, blank=True)
+    #: the last re-authentication (password or second factor) made with this token (SESS-02)
+    step_up_at = models.DateTimeField(_("re-authenticated at"), null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.name}"

@@ -13,18 +13,17 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dangjian.accounts import services
+from dangjian.accounts import mfa, mfa_views, services
 from dangjian.accounts.forms import LoginForm, PasswordChangeForm, RoleGrantForm, UserForm
 from dangjian.accounts.imports import RoleGrantImporter
 from dangjian.accounts.middleware import AUTH_AT
-from dangjian.accounts.models import LoginLock, RoleGrant, SecurityPolicy, User
+from dangjian.accounts.models import LoginLock, RoleGrant, User
 from dangjian.accounts.roles import Role
 from dangjian.core import audit
 from dangjian.core.filtersets import ScopedFilterSet
@@ -41,14 +40,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
     """The one login page. Failures and lockouts share one message (AUTH-02)."""
     form = LoginForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid() and form.user is not None:
-        login(request, form.user)  # rotates the session key (SESS-01)
-        request.session[AUTH_AT] = timezone.now().isoformat()
-        request.session.set_expiry(SecurityPolicy.current().idle_timeout_minutes * 60)
-        audit.record("login", obj=form.user, actor=form.user, org_path="")
         target = request.POST.get("next") or request.GET.get("next") or ""
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            target = reverse("core:home")
-        return HttpResponseRedirect(target)
+        # A user who needs or has a second factor is not logged in before its code (AUTH-03).
+        pending = mfa_views.start_pending(request, form.user, target)
+        return pending or mfa_views.complete_login(request, form.user, target)
     status = 200 if request.method != "POST" else 429 if getattr(request, "login_throttled", False) else 400
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}, status=status)
 
@@ -69,7 +64,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.change_password(actor=user, user=user, new_password=form.cleaned_data["new_password1"])
         login(request, user, backend="dangjian.accounts.backends.LockoutModelBackend")  # new session key
-        request.session[AUTH_AT] = timezone.now().isoformat()
+        request.session[AUTH_AT] = request.session[mfa.STEP_UP_AT] = timezone.now().isoformat()
         messages.success(request, gettext("Your password has been changed."))
         return HttpResponseRedirect(reverse("core:home"))
     return render(request, "accounts/password_change.html", {"form": form}, status=400 if form.errors else 200)
@@ -146,6 +141,7 @@ class GrantViews(ModelViews):
 
 
 @require_POST
+@mfa_views.step_up_required
 def revoke_grant(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_scoped_or_404(request.user, RoleGrant, "delete", pk=pk)
     services.revoke_role(actor=request.user, grant=grant)

@@ -106,6 +106,8 @@ class CareVisit(ApprovalBase):
     sensitive: stored encrypted, never listed or exported, shown only to holders of the
     ``reveal`` right and every showing audited."""
 
+    approval_moves_money = True  # the decider re-authenticates first (SESS-02)
+
     scope_area = "care"
     scope_path = "org"
     approval_self_message = _("A care payment cannot be approved by the person who requested it.")

@@ -53,7 +53,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from dangjian.core import audit
+from dangjian.core import audit, stepup
 from dangjian.core.errors import RuleError, on_form, text
 from dangjian.core.models import ScopedModel, VersionConflict
 from dangjian.core.scoping import covers, get_scoped_or_404
@@ -75,6 +75,9 @@ class ApprovalBase(ScopedModel):
     approval_org_path: ClassVar[str | None] = None
     #: the grant the decider needs on the level above, in the model's ``scope_area``
     approval_action: ClassVar[str] = "change"
+    #: deciding it moves money (dues budgets and spending, relief, care-fund visits): the decider
+    #: re-authenticates first (SESS-02, core/stepup.py)
+    approval_moves_money: ClassVar[bool] = False
     #: the sentences of the rule; a module may word them for its request
     approval_level_message: ClassVar[Any] = _("This request must be decided by the organization one level up.")
     approval_self_message: ClassVar[Any] = _("A request cannot be decided by the person who made it.")
@@ -241,10 +244,14 @@ class DecisionView(_ApprovalView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         row = self.row(request, pk)
+        if row.approval_moves_money and (refused := stepup.gate(request)) is not None:
+            return refused
         return self.page(request, row, DecisionForm(row=row))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         row = self.row(request, pk)
+        if row.approval_moves_money and (refused := stepup.gate(request)) is not None:
+            return refused
         form = DecisionForm(request.POST, row=row)
         if form.is_valid():
             data = form.cleaned_data

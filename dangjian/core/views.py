@@ -23,7 +23,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext
 from django.views import View
 
-from dangjian.core import audit, errors, exports
+from dangjian.core import audit, errors, exports, stepup
 from dangjian.core.excel import Column, xlsx_response
 from dangjian.core.forms import preselect_single_choices
 from dangjian.core.models import VersionConflict, protected_message
@@ -316,6 +316,8 @@ class ObjectExportView(SpecView):
         spec = self.spec
         if not can(request.user, spec.model, "export"):
             raise Http404
+        if stepup.holds_personal_data(spec.model) and (refused := stepup.gate(request)) is not None:
+            return refused  # a bulk export of personal data needs a recent re-authentication (SESS-02)
         qs, _fs = spec.filtered(request, "export")
         if exports.is_large(qs):
             # A GET changes nothing: a large export is started by the confirmation's POST.
@@ -332,6 +334,8 @@ class ObjectExportView(SpecView):
         spec = self.spec
         if not can(request.user, spec.model, "export"):
             raise Http404
+        if stepup.holds_personal_data(spec.model) and (refused := stepup.gate(request)) is not None:
+            return refused
         qs, _fs = spec.filtered(request, "export")
         if not exports.is_large(qs):
             return self.get(request)

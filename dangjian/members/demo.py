@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from dangjian.accounts.models import RoleGrant, User
-from dangjian.accounts.roles import Role
+from dangjian.accounts.roles import ADMIN_ROLES, Role
 from dangjian.core import idcard
 from dangjian.core.context import acting_as
 from dangjian.members.choices import Education, Gender, MemberStatus, PersonnelType, Post
@@ -194,5 +194,14 @@ def _demo_accounts(root: Organization, branches: list[Organization]) -> dict[str
         user.save()
         if role is not None and org is not None:
             RoleGrant.objects.create(user=user, role=role, org=org)
+        if role in ADMIN_ROLES:
+            # The 三员 must use a second factor (AUTH-03): enrolled here with a random key of
+            # this demo database, printed with the account so that a first look is not locked out.
+            import secrets
+
+            from dangjian.accounts import mfa
+
+            device = mfa.enrol_with_secret(user, secrets.token_hex(20))
+            description = f"{description}；动态口令密钥 {mfa.secret_base32(device)}（添加到身份验证器应用）"
         accounts[username] = (DEMO_PASSWORD, description)
     return accounts

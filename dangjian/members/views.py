@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from dangjian.core import idcard
+from dangjian.core import idcard, stepup
 from dangjian.core.excel import Column
 from dangjian.core.scoping import get_scoped_or_404
 from dangjian.core.views import ModelViews, Related
@@ -95,5 +95,7 @@ class PostViews(ModelViews):
 def reveal_id_number(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one member's full ID number to a role allowed to see it; POST only, audited."""
     member = get_scoped_or_404(request.user, Member, "reveal", pk=pk)
+    if (refused := stepup.gate(request)) is not None:
+        return refused  # a recent re-authentication first (SESS-02)
     number = services.reveal_id_number(actor=request.user, member=member)
     return render(request, "members/_id_number.html", {"number": number, "member": member})

@@ -9,13 +9,13 @@ import pytest
 
 from dangjian.core.models import AuditEntry
 from dangjian.core.testing.api import SchemaValidatingClient, openapi
-from dangjian.core.testing.personas import PASSWORD, Personas, valid_id_number
+from dangjian.core.testing.personas import PASSWORD, Personas, one_time_code, valid_id_number
 from dangjian.members.models import Member
 
 
 def api_as(name: str) -> SchemaValidatingClient:
     client = SchemaValidatingClient()
-    response = client.post("/api/v1/auth/token/", {"username": name, "password": PASSWORD}, format="json")
+    response = client.post("/api/v1/auth/token/", {"username": name, "password": PASSWORD, "otp": one_time_code(name)}, format="json")
     assert response.status_code == 201, response.content
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     return client

@@ -13,7 +13,7 @@ from django.test import override_settings
 
 from dangjian.core.testing.api import SchemaValidatingClient
 from dangjian.core.testing.imports import upload, workbook
-from dangjian.core.testing.personas import PASSWORD, valid_id_number
+from dangjian.core.testing.personas import PASSWORD, one_time_code, valid_id_number
 from dangjian.members.imports import MemberImporter
 
 HEADERS = [f.header for f in MemberImporter.fields]
@@ -39,7 +39,7 @@ def member_file(rows: list[list[Any]], **kwargs: Any) -> bytes:
 
 def api_client(name: str) -> SchemaValidatingClient:
     client = SchemaValidatingClient()
-    response = client.post("/api/v1/auth/token/", {"username": name, "password": PASSWORD}, format="json")
+    response = client.post("/api/v1/auth/token/", {"username": name, "password": PASSWORD, "otp": one_time_code(name)}, format="json")
     assert response.status_code == 201, response.content
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     return client

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from dangjian.core.testing.personas import PASSWORD
+from dangjian.core.testing.personas import PASSWORD, finish_login
 
 LOGIN_URL = "/accounts/login/"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -97,7 +97,8 @@ def all_routes() -> list[Route]:
 def login(username: str, password: str = PASSWORD, client: Client | None = None, **extra: Any) -> Client:
     """Log in through the real login page; assert it succeeded."""
     client = client or Client()
-    response = client.post(LOGIN_URL, {"username": username, "password": password}, **extra)
+    response = finish_login(client, client.post(LOGIN_URL, {"username": username, "password": password}, **extra),
+                            username)
     assert response.status_code == 302, f"login of {username} failed ({response.status_code})"
     return client
 

@@ -267,7 +267,9 @@ def test_audit_admin_cannot_change_anything(personas: Any) -> None:
     last_entry = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
     payload = {"name": "x", "username": "officer_b1", "role": "audit_admin", "user": 1, "org": 1}
     own = {"accounts:logout", "accounts:password_change", "accounts:login", "core:health", "api:token",
-           "notices:preferences"}  # the user's own settings
+           "notices:preferences",  # the user's own settings
+           # the user's own second factor and re-authentication (AUTH-03, SESS-02)
+           "accounts:mfa_verify", "accounts:mfa_enrol", "accounts:mfa_status", "accounts:step_up", "api:step_up"}
     for route in all_routes():
         if route.name in own:
             continue

@@ -16,7 +16,7 @@ from dangjian.accounts.models import ApiToken
 from dangjian.core.jobs import schedule
 from dangjian.core.models import AuditEntry
 from dangjian.core.testing.api import SchemaValidatingClient
-from dangjian.core.testing.personas import PASSWORD
+from dangjian.core.testing.personas import PASSWORD, one_time_code
 
 pytestmark = pytest.mark.django_db
 ME = "/api/v1/auth/tokens/"
@@ -24,7 +24,8 @@ ME = "/api/v1/auth/tokens/"
 
 def token_for(username: str, device: str = "") -> str:
     response = SchemaValidatingClient().post("/api/v1/auth/token/", {"username": username, "password": PASSWORD,
-                                                                      "name": device}, format="json")
+                                                                      "name": device, "otp": one_time_code(username)},
+                                             format="json")
     assert response.status_code == 201, response.content
     assert response.json()["expires_at"]
     return str(response.json()["token"])

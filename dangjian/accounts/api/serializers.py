@@ -12,6 +12,20 @@ class TokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    otp = serializers.CharField(max_length=12, required=False, allow_blank=True,
+                                help_text="The code of the authenticator app (or a backup code): required for "
+                                          "accounts with a second factor (AUTH-03).")
+
+
+class StepUpRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    password = serializers.CharField(max_length=128, required=False, allow_blank=True, trim_whitespace=False,
+                                     style={"input_type": "password"})
+    otp = serializers.CharField(max_length=12, required=False, allow_blank=True)
+
+
+class StepUpResponseSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    step_up_at = serializers.DateTimeField()
+    valid_minutes = serializers.IntegerField()
 
 
 class TokenResponseSerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -10,16 +10,24 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
-from rest_framework.exceptions import AuthenticationFailed, NotFound, Throttled, ValidationError
+from rest_framework.exceptions import (
+    AuthenticationFailed,
+    NotFound,
+    PermissionDenied,
+    Throttled,
+    ValidationError,
+)
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dangjian.accounts import services
+from dangjian.accounts import mfa, services
 from dangjian.accounts.api.authentication import hash_key, issue_token, token_expired
 from dangjian.accounts.api.serializers import (
     ApiTokenSerializer,
     RoleGrantSerializer,
+    StepUpRequestSerializer,
+    StepUpResponseSerializer,
     TokenRequestSerializer,
     TokenResponseSerializer,
 )
@@ -47,10 +55,18 @@ class TokenView(APIView):
             raise Throttled(detail=str(LOGIN_THROTTLED))
         if user is None or not user.is_active:
             raise ValidationError({"non_field_errors": [str(LOGIN_FAILED)]})
+        if mfa.is_enrolled(user):  # the second factor in the same request (AUTH-03)
+            if mfa.verify(user, data.validated_data.get("otp", "")) is None:
+                audit.record("mfa_failed", obj=user, actor=user, org_path="", success=False, reason="api token")
+                raise ValidationError({"otp": [gettext("The one-time code is missing, wrong or already used.")]})
+        elif mfa.is_required(user):
+            raise ValidationError({"otp": [gettext(
+                "This account must set up a second factor first: log in on the web page once.")]})
         with transaction.atomic():
             key = issue_token(user, data.validated_data.get("name", ""))  # type: ignore[arg-type]
             audit.record("login", obj=user, actor=user, org_path="", reason="api token")
         token = ApiToken.objects.get(key_hash=hash_key(key))
+        ApiToken.objects.filter(pk=token.pk).update(step_up_at=timezone.now())  # a login counts as a step-up
         return Response({"token": key, "username": user.get_username(), "expires_at": token.expires_at},
                         status=status.HTTP_201_CREATED)
 
@@ -122,10 +138,42 @@ class TokenRevokeView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class StepUpRequired(PermissionDenied):
+    default_code = "step_up_required"
+    default_detail = "Confirm your password or a one-time code first (POST auth/step-up/)."
+
+
+class StepUpView(APIView):
+    """POST: confirm the password (or a one-time code) again; for the policy's minutes this
+    token may do the sensitive things (role grants) that need a recent re-authentication."""
+
+    @extend_schema(request=StepUpRequestSerializer, responses={200: StepUpResponseSerializer})
+    def post(self, request: Request) -> Response:
+        context.with_user(request.user)
+        token = _request_token(request)
+        user = token.user
+        data = StepUpRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not mfa.check_step_up(user, password=data.validated_data.get("password", ""),
+                                 code=data.validated_data.get("otp", "")):
+            audit.record("step_up_failed", obj=user, org_path="", success=False, reason="api token")
+            raise ValidationError({"non_field_errors": [gettext("The password or code is wrong.")]})
+        now = timezone.now()
+        with transaction.atomic():
+            ApiToken.objects.filter(pk=token.pk).update(step_up_at=now)
+            audit.record("step_up", obj=user, org_path="", reason="api token")
+        return Response({"step_up_at": now, "valid_minutes": SecurityPolicy.current().step_up_minutes})
+
+
 class RoleGrantViewSet(ScopedModelViewSet):
     queryset = RoleGrant.objects.select_related("user", "org", "granted_by")
     serializer_class = RoleGrantSerializer
     http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.method in ("POST", "DELETE") and not mfa.step_up_fresh(request):
+            raise StepUpRequired(gettext("Confirm your password or a one-time code first (POST auth/step-up/)."))
 
     def perform_destroy(self, instance: RoleGrant) -> None:
         instance.revoked_at = timezone.now()

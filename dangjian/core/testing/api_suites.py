@@ -55,7 +55,7 @@ from dangjian.core.audit import _json_value
 from dangjian.core.context import acting_as
 from dangjian.core.models import AuditEntry
 from dangjian.core.testing.api import SchemaValidatingClient, openapi
-from dangjian.core.testing.personas import PASSWORD, Personas, build_personas
+from dangjian.core.testing.personas import PASSWORD, Personas, build_personas, one_time_code
 
 API_ROOT = "/api/v1/"
 NO_ROLE = "no_role_user"  # a persona with an account and no role anywhere
@@ -71,8 +71,8 @@ def registered_viewsets() -> dict[type[Any], str]:
 
 def api_token(username: str) -> str:
     """A token for ``username`` through the real token endpoint."""
-    response = SchemaValidatingClient().post(f"{API_ROOT}auth/token/", {"username": username, "password": PASSWORD},
-                                             format="json")
+    body = {"username": username, "password": PASSWORD, "otp": one_time_code(username)}
+    response = SchemaValidatingClient().post(f"{API_ROOT}auth/token/", body, format="json")
     assert response.status_code == 201, f"token of {username}: {response.status_code} {response.content!r}"
     return str(response.json()["token"])
 

@@ -26,6 +26,11 @@ from dangjian.core import idcard
 from dangjian.core.context import acting_as
 
 PASSWORD = "Test#Pw-2026x"  # noqa: S105
+#: the TOTP key of the three admin personas (they must use a second factor, AUTH-03)
+TOTP_KEY = "3132333435363738393031323334353637383930"
+ADMINS = ("sysadmin", "secadmin", "auditadmin")
+MFA_URL = "/accounts/login/code/"
+ENROL_URL = "/accounts/mfa/setup/"
 _seq = itertools.count(1)
 
 
@@ -114,7 +119,37 @@ def build_personas() -> Personas:
             user.save()
             if role:
                 RoleGrant.objects.create(user=user, role=role, org=org)
+            if username in ADMINS:
+                from dangjian.accounts import mfa
+
+                mfa.enrol_with_secret(user, TOTP_KEY)
             users[username] = user
     for node in (root, c1, c2, b1, b2, b3, g1):
         node.refresh_from_db()
     return Personas(root, c1, c2, b1, b2, b3, g1, users, members)
+
+
+def one_time_code(username: str) -> str:
+    """A fresh backup code of ``username`` when the account has or needs a second factor, else
+    ``""`` (what a test passes as the token endpoint's ``otp`` or posts on the code page). An
+    account that needs one and has none (an administrator made by a test) is enrolled with
+    :data:`TOTP_KEY` first, as its user would on the enrolment page."""
+    from dangjian.accounts import mfa
+    from dangjian.accounts.models import User
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return ""
+    if not mfa.is_enrolled(user):
+        if not mfa.is_required(user):
+            return ""
+        mfa.enrol_with_secret(user, TOTP_KEY)
+    return mfa.backup_code_for(user)
+
+
+def finish_login(client: Any, response: Any, username: str) -> Any:
+    """After the password step of a login through the page: give the second factor when the
+    page asks for it (or for an enrolment), returning the final response."""
+    if response.status_code == 302 and response["Location"] in (MFA_URL, ENROL_URL):
+        response = client.post(MFA_URL, {"code": one_time_code(username)})
+    return response

@@ -50,7 +50,7 @@ from django.utils.html import escape
 from dangjian.core.audit import _json_value
 from dangjian.core.context import acting_as
 from dangjian.core.models import AuditEntry
-from dangjian.core.testing.personas import PASSWORD, Personas, build_personas
+from dangjian.core.testing.personas import PASSWORD, Personas, build_personas, finish_login
 from dangjian.core.views import ModelViews, can
 
 LOGIN_URL = "/accounts/login/"
@@ -71,7 +71,7 @@ def requires(*actions: str, scoped: bool = False, versioned: bool = False) -> Ca
 def login(username: str) -> Client:
     """A client logged in through the real login page."""
     client = Client()
-    response = client.post(LOGIN_URL, {"username": username, "password": PASSWORD})
+    response = finish_login(client, client.post(LOGIN_URL, {"username": username, "password": PASSWORD}), username)
     assert response.status_code == 302, f"login of {username} failed ({response.status_code})"
     return client
 

@@ -112,6 +112,8 @@ class HardshipRelief(ApprovalBase):
     branch, approved by the next-higher committee (the core approvals facility); takes effect
     only once approved, and approving it re-bills the months it covers."""
 
+    approval_moves_money = True  # the decider re-authenticates first (SESS-02)
+
     scope_area = "dues"
     scope_path = "member__org"
     owner_path = "member"

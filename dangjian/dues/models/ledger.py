@@ -88,6 +88,8 @@ class DuesBudget(ApprovalBase):
     """An organization's annual dues budget plan (年度党费预算计划), by category; approved by
     the level above (the core approvals facility)."""
 
+    approval_moves_money = True  # the decider re-authenticates first (SESS-02)
+
     scope_area = "dues"
     scope_path = "org"
     approval_reference_message = _("Give the meeting or document that approved the budget.")
@@ -146,6 +148,8 @@ class DuesSpending(ApprovalBase):
     """Spending of dues (党费支出): requested, then approved by a collective decision of the
     level above (DUES08 art. 19, the core approvals facility), not by the requester; only
     approved spending counts in the budget comparison and the disclosure."""
+
+    approval_moves_money = True  # the decider re-authenticates first (SESS-02)
 
     scope_area = "dues"
     scope_path = "org"

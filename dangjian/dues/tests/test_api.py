@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from dangjian.core.testing.api import SchemaValidatingClient
-from dangjian.core.testing.personas import PASSWORD, Personas
+from dangjian.core.testing.personas import PASSWORD, Personas, one_time_code
 from dangjian.dues.models import DuesAllocation, DuesBill, DuesPayment
 from dangjian.dues.tests.conftest import assess, bill_months
 
@@ -21,7 +21,7 @@ PAYMENTS = "/api/v1/dues/payments/"
 
 def api_as(name: str) -> SchemaValidatingClient:
     client = SchemaValidatingClient()
-    response = client.post("/api/v1/auth/token/", {"username": name, "password": PASSWORD}, format="json")
+    response = client.post("/api/v1/auth/token/", {"username": name, "password": PASSWORD, "otp": one_time_code(name)}, format="json")
     assert response.status_code == 201, response.content
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     return client

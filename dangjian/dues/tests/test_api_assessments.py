@@ -13,7 +13,7 @@ import pytest
 
 from dangjian.core.models import AuditEntry
 from dangjian.core.testing.api import SchemaValidatingClient
-from dangjian.core.testing.personas import PASSWORD, Personas
+from dangjian.core.testing.personas import PASSWORD, Personas, one_time_code
 from dangjian.dues.models import DuesAssessment, DuesBill
 from dangjian.dues.tests.conftest import assess, bill_months, item
 
@@ -24,7 +24,7 @@ ASSESSMENTS = "/api/v1/dues/assessments/"
 
 def api_as(name: str) -> SchemaValidatingClient:
     client = SchemaValidatingClient()
-    response = client.post("/api/v1/auth/token/", {"username": name, "password": PASSWORD}, format="json")
+    response = client.post("/api/v1/auth/token/", {"username": name, "password": PASSWORD, "otp": one_time_code(name)}, format="json")
     assert response.status_code == 201, response.content
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     return client

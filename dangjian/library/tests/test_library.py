@@ -17,7 +17,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
-from dangjian.core.testing.personas import Personas, build_personas, make_member
+from dangjian.core.testing.personas import Personas, build_personas, make_member, one_time_code
 from dangjian.core.testing.suites import login
 from dangjian.library import answer as answering
 from dangjian.library import llm, services
@@ -288,7 +288,7 @@ def _api_as(name: str) -> Any:
     from dangjian.core.testing.personas import PASSWORD
 
     client = SchemaValidatingClient()
-    response = client.post("/api/v1/auth/token/", {"username": name, "password": PASSWORD}, format="json")
+    response = client.post("/api/v1/auth/token/", {"username": name, "password": PASSWORD, "otp": one_time_code(name)}, format="json")
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     return client
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from dangjian.core.testing.api import SchemaValidatingClient
-from dangjian.core.testing.personas import PASSWORD, Personas
+from dangjian.core.testing.personas import PASSWORD, Personas, one_time_code
 from dangjian.meetings.tests.factories import at, kind, make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def api_as(name: str) -> SchemaValidatingClient:
     client = SchemaValidatingClient()
-    response = client.post("/api/v1/auth/token/", {"username": name, "password": PASSWORD}, format="json")
+    response = client.post("/api/v1/auth/token/", {"username": name, "password": PASSWORD, "otp": one_time_code(name)}, format="json")
     assert response.status_code == 201, response.content
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     return client

@@ -12,7 +12,7 @@ import pytest
 from dangjian.core.context import acting_as
 from dangjian.core.models import AuditEntry
 from dangjian.core.testing.api import SchemaValidatingClient
-from dangjian.core.testing.personas import PASSWORD, Personas
+from dangjian.core.testing.personas import PASSWORD, Personas, one_time_code
 from dangjian.meetings import services
 from dangjian.meetings.choices import AttendanceStatus, LeaveStatus, MeetingStatus
 from dangjian.meetings.models import Attendance, Meeting, MeetingAmendment
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def api_as(name: str) -> SchemaValidatingClient:
     client = SchemaValidatingClient()
-    response = client.post("/api/v1/auth/token/", {"username": name, "password": PASSWORD}, format="json")
+    response = client.post("/api/v1/auth/token/", {"username": name, "password": PASSWORD, "otp": one_time_code(name)}, format="json")
     assert response.status_code == 201, response.content
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     return client
