@@ -329,9 +329,6 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# --- Second factor (AUTH-03): the issuer shown in the authenticator app -------------------
-OTP_TOTP_ISSUER = "智慧党建"
-
 # --- Tables and filters -------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_PAGE_RANGE = 8

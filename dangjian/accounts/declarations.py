@@ -16,6 +16,7 @@ def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_gr
         MenuItem(_("Accounts"), "accounts:user_list", "user", "users"),
         MenuItem(_("Role grants"), "accounts:grant_list", "shield", "grants"),
         MenuItem(_("Locked accounts"), "accounts:locks", "lock", "security", "change"),
+        MenuItem(_("Second factor policy"), "accounts:mfa_policy", "key", "security", "change"),
         MenuItem(_("Audit log"), "core:audit_list", "file-text", "audit"),
     ))
 

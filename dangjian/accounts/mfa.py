@@ -82,7 +82,20 @@ def qr_svg_data_uri(device: TOTPDevice) -> str:
     """The enrolment QR code rendered here (segno), as a data: URI (CSP allows data: images)."""
     import segno
 
-    return str(segno.make(device.config_url, error="m").svg_data_uri(scale=4, border=2))
+    return str(segno.make(config_url(device), error="m").svg_data_uri(scale=4, border=2))
+
+
+def config_url(device: TOTPDevice) -> str:
+    """The otpauth:// URI of the device, with the platform's name as the issuer the app shows."""
+    from urllib.parse import quote, urlencode
+
+    from django.utils.translation import gettext
+
+    issuer = gettext("Smart Party Building").replace(":", "")
+    label = f"{issuer}:{device.user.get_username()}"
+    params = urlencode({"secret": secret_base32(device), "algorithm": "SHA1", "digits": device.digits,
+                        "period": device.step})
+    return f"otpauth://totp/{quote(label)}?{params}&issuer={quote(issuer)}"
 
 
 def secret_base32(device: TOTPDevice) -> str:
@@ -159,6 +172,17 @@ def backup_code_for(user: User) -> str:
     code = f"{secrets.randbelow(10**8):08d}"
     StaticToken.objects.create(device=device, token=code)
     return code
+
+
+def set_policy(*, actor: Any, required: list[str], step_up_minutes: int) -> SecurityPolicy:
+    """The security admin's choice of the roles that must use a second factor (the 三员 always
+    do) and of the step-up window; the policy row's save is audited with its diff."""
+    with transaction.atomic():
+        policy = SecurityPolicy.objects.select_for_update().order_by("id").first() or SecurityPolicy()
+        policy.mfa_required_roles = sorted({str(r) for r in required} - {str(r) for r in ADMIN_ROLES})
+        policy.step_up_minutes = step_up_minutes
+        policy.save()
+    return policy
 
 
 # --- step-up ------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dangjian.accounts import mfa
 from dangjian.accounts.middleware import AUTH_AT
 from dangjian.accounts.models import SecurityPolicy, User
+from dangjian.accounts.roles import ADMIN_ROLES, Role
 from dangjian.core import audit
 from dangjian.core.scoping import scope_for
 
@@ -167,6 +168,32 @@ def reset(request: HttpRequest) -> HttpResponse:
         messages.success(request, gettext("The second factor of %(user)s was removed; they enrol again at their next "
                                           "login.") % {"user": user.username})
     return HttpResponseRedirect(reverse("accounts:locks"))
+
+
+class PolicyForm(forms.Form):
+    required = forms.MultipleChoiceField(
+        label=_("roles that must use a second factor (besides the three administrators)"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(str(r.value), r.label) for r in Role if r not in ADMIN_ROLES])
+    step_up_minutes = forms.IntegerField(label=_("re-authentication before sensitive actions is valid for (minutes)"),
+                                         min_value=1, max_value=120,
+                                         widget=forms.NumberInput(attrs={"class": "form-control w-auto"}))
+
+
+@require_http_methods(["GET", "POST"])
+def policy(request: HttpRequest) -> HttpResponse:
+    """The security admin marks the roles that must use a second factor (AUTH-03)."""
+    if scope_for(request.user, "security", "change").is_empty:
+        raise Http404
+    current = SecurityPolicy.current()
+    form = PolicyForm(request.POST or None, initial={"required": current.mfa_required_roles,
+                                                     "step_up_minutes": current.step_up_minutes})
+    if request.method == "POST" and form.is_valid():
+        mfa.set_policy(actor=request.user, required=form.cleaned_data["required"],
+                       step_up_minutes=form.cleaned_data["step_up_minutes"])
+        messages.success(request, gettext("Saved."))
+        return HttpResponseRedirect(reverse("accounts:mfa_policy"))
+    return render(request, "accounts/mfa_policy.html", {"form": form}, status=400 if form.errors else 200)
 
 
 # --- step-up ------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ urlpatterns = [
     path("mfa/", mfa_views.status, name="mfa_status"),
     path("mfa/setup/", mfa_views.enrol, name="mfa_enrol"),
     path("mfa/reset/", mfa_views.reset, name="mfa_reset"),
+    path("mfa/policy/", mfa_views.policy, name="mfa_policy"),
     path("confirm/", mfa_views.step_up, name="step_up"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),

@@ -95,6 +95,20 @@ def test_auth_03_roles_marked_by_the_security_admin_need_it_too(personas: Any) -
     assert response["Location"] == reverse("core:home")
 
 
+def test_auth_03_the_security_admin_marks_roles_on_the_policy_screen(personas: Any) -> None:
+    url = reverse("accounts:mfa_policy")
+    assert login("sysadmin").get(url).status_code == 404  # the security admin's screen only
+    client = login("secadmin")
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"required": ["committee_staff"], "step_up_minutes": "0"}).status_code == 400
+    assert client.post(url, {"required": ["committee_staff"], "step_up_minutes": "5"}).status_code == 302
+    policy = SecurityPolicy.current()
+    assert policy.mfa_required_roles == ["committee_staff"] and policy.step_up_minutes == 5
+    assert AuditEntry.objects.filter(object_type="accounts.securitypolicy").exists()
+    _client, response = password_step("root_staff")
+    assert response["Location"] == reverse("accounts:mfa_enrol")
+
+
 def test_auth_03_anyone_may_enrol_and_is_then_asked_for_the_code(personas: Any) -> None:
     client = login("officer_b1")
     assert client.get(reverse("accounts:mfa_status")).status_code == 200
