@@ -17,9 +17,21 @@ from tests.e2e.test_member_flow import CHROMIUM, SCREENSHOTS, browser, log_in  #
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")]
 
-#: a 2x2 PNG (the news image)
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a73000000164944415478"
-                    "9c63f8cfc0f09fe1ff7f0606060600220806fd6c4e0d7b0000000049454e44ae426082")
+def _png(width: int = 320, height: int = 180) -> bytes:
+    """A red-and-gold banner PNG (the news image), written with zlib: no image library needed."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + b"".join(bytes((200, 16, 46)) if (x + y) % 40 < 30 else bytes((250, 200, 60))
+                                        for x in range(width)) for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+PNG = _png()
 
 
 def _world(p: Any) -> Any:
