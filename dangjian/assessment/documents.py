@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_GET
 
 from dangjian.assessment import pages, services
@@ -84,14 +84,14 @@ def document(request: HttpRequest, kind: str, fmt: str, pk: int) -> Any:
                 [gettext("votes: basically qualified"), review.votes_basic],
                 [gettext("votes: unqualified"), review.votes_unqualified],
                 [gettext("proposal of the branch committee"), review.get_proposal_display()],
-                [gettext("grade"), review.get_grade_display()],
+                [pgettext("assessment", "grade"), review.get_grade_display()],
                 [gettext("decision (meeting, document)"), review.decision_ref]]
         foot = []
     elif kind == "publicity":
         org = get_scoped_or_404(request.user, Organization, "view", pk=pk)
         paths, _chosen = chosen_subtree(request.user, "assessment", org.pk, "export")
         ranked = pages.table_rows(request, year, paths)
-        headers = [gettext("rank"), gettext("organization"), gettext("total"), gettext("grade"), gettext("note")]
+        headers = [gettext("rank"), gettext("organization"), pgettext("assessment", "total"), pgettext("assessment", "grade"), gettext("note")]
         rows = [[r.rank, r.key.org.name, f"{r.total:.2f}", r.level.name if r.level else "—", r.why] for r in ranked]
         title = gettext("Public notice of the grades of %(org)s, %(year)s") % {"org": org.name, "year": year}
         foot = [gettext("Objections may be raised with the committee within five working days.")]

@@ -85,7 +85,8 @@ def meetings_missed(orgs: Orgs, year: int, today: dt.date, threshold: int) -> di
     if end < dt.date(year, 1, 1):
         return {}
     url = reverse("meetings:compliance")
-    items = obligations(None, dt.date(year, 1, 1), dt.date(year, 12, 31), today=today, paths=_roots(orgs))
+    items = obligations(None, dt.date(year, 1, 1), dt.date(year, 12, 31), today=today, paths=_roots(orgs),
+                        org_ids=set(orgs))
     return _group(
         Fact(o.org_id, o.due_on, gettext("%(kind)s not held: %(period)s")
              % {"kind": o.kind.name, "period": o.period.label},
@@ -96,7 +97,7 @@ def meetings_missed(orgs: Orgs, year: int, today: dt.date, threshold: int) -> di
 def filing_returned(orgs: Orgs, year: int, today: dt.date, threshold: int) -> dict[int, list[Fact]]:
     from dangjian.supervision.models import FilingRound
 
-    rows = (FilingRound.objects.filter(_in(_roots(orgs), "filing__org__path"), filing__year=year, decision="returned")
+    rows = (FilingRound.objects.filter(filing__org_id__in=list(orgs), filing__year=year, decision="returned")
             .values_list("id", "filing_id", "filing__org_id", "filing__quarter", "number", "decided_at"))
     return _group(
         Fact(org_id, timezone.localdate(decided) if decided else dt.date(year, 12, 31),
@@ -112,7 +113,7 @@ def filing_late(orgs: Orgs, year: int, today: dt.date, threshold: int) -> dict[i
 
     from dangjian.supervision.models import Filing
 
-    rows = (Filing.objects.filter(_in(_roots(orgs), "org__path"), year=year)
+    rows = (Filing.objects.filter(org_id__in=list(orgs), year=year)
             .annotate(first=Min("rounds__submitted_at"))
             .values_list("id", "org_id", "quarter", "due_on", "first"))
     facts = []
@@ -135,7 +136,7 @@ def rectification_late(orgs: Orgs, year: int, today: dt.date, threshold: int) ->
     facts = []
     for model, url_name in ((RectificationItem, "meetings:rectification_detail"),
                             (InspectionRectification, "supervision:rectification_detail")):
-        rows = (model.objects.filter(_in(_roots(orgs), "org__path"), deadline__year=year)
+        rows = (model.objects.filter(org_id__in=list(orgs), deadline__year=year)
                 .filter(Q(closed_on__gt=F("deadline")) | (Q(closed_on__isnull=True) & Q(deadline__lt=today)))
                 .values_list("id", "org_id", "deadline", "closed_on", "content"))
         for pk, org_id, deadline, _closed_on, content in rows:
@@ -151,7 +152,7 @@ def dues_late(orgs: Orgs, year: int, today: dt.date, threshold: int) -> dict[int
     the period's last day."""
     from dangjian.dues.models import DuesRemittance
 
-    rows = (DuesRemittance.objects.filter(_in(_roots(orgs), "from_org__path"), period_end__year=year)
+    rows = (DuesRemittance.objects.filter(from_org_id__in=list(orgs), period_end__year=year)
             .values_list("id", "from_org_id", "period_end", "remitted_on"))
     facts = []
     for pk, org_id, period_end, remitted_on in rows:
@@ -170,7 +171,7 @@ COUNTED_VIOLATIONS = ("confirmed", "dismissed")
 def _violations(orgs: Orgs, year: int) -> dict[int, list[tuple[int, dt.date, int, str]]]:
     from dangjian.points.models import ViolationRecord
 
-    rows = (ViolationRecord.objects.filter(_in(_roots(orgs), "org__path"), occurred_on__year=year,
+    rows = (ViolationRecord.objects.filter(org_id__in=list(orgs), occurred_on__year=year,
                                            status__in=COUNTED_VIOLATIONS)
             .order_by("occurred_on", "id").values_list("id", "org_id", "occurred_on", "points", "kind__name"))
     out: dict[int, list[tuple[int, dt.date, int, str]]] = defaultdict(list)

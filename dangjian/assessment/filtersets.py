@@ -25,6 +25,9 @@ from dangjian.assessment.models import (
 from dangjian.core.filtersets import ScopedFilterSet
 from dangjian.orgs.filtersets import SubtreeFilter
 
+WITHIN = _("within organization")
+YEAR = _("year")
+
 
 def _filterset(model_: type, year: str | None = "year", org: str | None = "org",
                parent: str | None = None) -> type[ScopedFilterSet]:
@@ -35,10 +38,10 @@ def _filterset(model_: type, year: str | None = "year", org: str | None = "org",
         fields.append(parent)
     if org:
         attrs["org"] = django_filters.NumberFilter(field_name=f"{org}_id", widget=forms.HiddenInput)
-        attrs["within"] = SubtreeFilter(field_name=f"{org}__path", label=_("within organization"))
+        attrs["within"] = SubtreeFilter(field_name=f"{org}__path", label=WITHIN)
         fields += ["org", "within"]
     if year:
-        attrs["year"] = django_filters.NumberFilter(field_name=year, label=_("year"))
+        attrs["year"] = django_filters.NumberFilter(field_name=year, label=YEAR)
         fields.append("year")
     attrs["Meta"] = type("Meta", (), {"model": model_, "fields": tuple(fields)})
     return type(f"{model_.__name__}FilterSet", (ScopedFilterSet,), attrs)

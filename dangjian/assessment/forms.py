@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.assessment import services
@@ -86,8 +87,8 @@ class EvaluationForm(_OrgForm):
         for name in ("self_score", "score"):
             value = data.get(name)
             if item is not None and value is not None and not 0 <= value <= item.score:
-                self.add_error(name, _("Between 0 and the item's points."))
-        self.level_above(data.get("org"), "score", _("the score of the committee above"))
+                self.add_error(name, gettext("Between 0 and the item's points."))
+        self.level_above(data.get("org"), "score", gettext("the score of the committee above"))
         return data
 
 
@@ -99,8 +100,8 @@ class ProjectForm(_OrgForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        self.level_above(data.get("org"), "score", _("the year-end evaluation"))
-        self.level_above(data.get("org"), "mid_check", _("the mid-year check"))
+        self.level_above(data.get("org"), "score", gettext("the year-end evaluation"))
+        self.level_above(data.get("org"), "mid_check", gettext("the mid-year check"))
         return data
 
 
@@ -132,7 +133,7 @@ class VetoForm(_OrgForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        self.level_above(data.get("org"), "rule", _("a veto decision"))
+        self.level_above(data.get("org"), "rule", gettext("a veto decision"))
         return data
 
 
@@ -183,12 +184,12 @@ class MemberReviewForm(ScopedModelForm):
         data = super().clean() or {}
         round_, member = data.get("round"), data.get("member")
         if round_ is not None and member is not None and not member.org.path.startswith(round_.org.path):
-            self.add_error("member", _("The member must belong to the branch evaluated."))
+            self.add_error("member", gettext("The member must belong to the branch evaluated."))
         return data
 
 
 class GradeForm(forms.Form):
-    grade = forms.ChoiceField(label=_("grade"), choices=MemberGrade.choices,
+    grade = forms.ChoiceField(label=pgettext_lazy("assessment", "grade"), choices=MemberGrade.choices,
                               widget=forms.Select(attrs={"class": "form-select"}))
     decision_ref = forms.CharField(label=_("decision (meeting, document)"), max_length=200,
                                    widget=forms.TextInput(attrs={"class": "form-control"}))

@@ -132,18 +132,18 @@ def compute(orgs: dict[int, str], year: int, *, today: dt.date | None = None,
     if rules is None or not orgs:
         return out
     ids = list(orgs)
-    roots = facts._roots(orgs)
     evaluations = {(e.org_id, e.item_id): e for e in ItemEvaluation.objects.filter(
-        facts._in(roots, "org__path"), item__in=[i.pk for i in rules.items])}
-    projects = {p.org_id: p for p in Project.objects.filter(facts._in(roots, "org__path"), year=year)}
+        org_id__in=ids, item__in=[i.pk for i in rules.items]).only("id", "org_id", "item_id", "score", "self_score")}
+    projects = {p.org_id: p for p in Project.objects.filter(org_id__in=ids, year=year).only(
+        "id", "org_id", "theme", "score")}
     bonuses: dict[int, list[BonusEntry]] = defaultdict(list)
-    for entry in BonusEntry.objects.filter(facts._in(roots, "org__path"), year=year).order_by("on", "id"):
+    for entry in BonusEntry.objects.filter(org_id__in=ids, year=year).order_by("on", "id"):
         bonuses[entry.org_id].append(entry)
     reports = {r.org_id: r for r in ReviewReport.objects.filter(
-        facts._in(roots, "org__path"), round__year=year, round__status=RoundStatus.CLOSED, rating__isnull=False)
+        org_id__in=ids, round__year=year, round__status=RoundStatus.CLOSED, rating__isnull=False)
         .select_related("rating").order_by("round__closes_on", "id")}
     vetoed: dict[int, list[VetoCase]] = defaultdict(list)
-    for case in VetoCase.objects.filter(facts._in(roots, "org__path"), year=year).select_related("rule"):
+    for case in VetoCase.objects.filter(org_id__in=ids, year=year).select_related("rule"):
         vetoed[case.org_id].append(case)
     deducted = {rule.pk: facts.PROVIDERS[rule.source](orgs, year, today, rule.threshold) for rule in rules.deductions}
     serious = {v.pk: facts.serious_violations(orgs, year, int(v.threshold or 0))
@@ -237,7 +237,7 @@ def _grade(c: Computed, rules: RuleSet, report: ReviewReport | None, cases: list
             c.level = veto.cap_level
             reasons.append(veto.name)
     if reasons:
-        c.why = gettext("Veto: %(rules)s") % {"rules": "、".join(reasons)}
+        c.why = gettext("Veto: %(rules)s") % {"rules": "、".join(reasons)}  # zh-ok: the Chinese list separator
 
 
 def rank_key(total: Decimal, mandated: Decimal, path: str) -> tuple[Decimal, Decimal, str]:

@@ -55,10 +55,10 @@ def _year(request: HttpRequest) -> int:
 
 def fresh_live(org: Organization, year: int) -> GradeResult | None:
     """The organization's live result, recomputed first when its evidence changed (or it has none)."""
-    live = GradeResult.objects.filter(org=org, year=year, state=ResultState.LIVE).first()
-    if org.kind in grading.GRADED_KINDS and (live is None or PendingGrade.objects.filter(org=org, year=year).exists()):
+    live = GradeResult.objects.filter(org=org, year=year, state=ResultState.LIVE).first()  # scope-ok: the organization or round was checked in scope above; pending marks carry no data
+    if org.kind in grading.GRADED_KINDS and (live is None or PendingGrade.objects.filter(org=org, year=year).exists()):  # scope-ok: the organization or round was checked in scope above; pending marks carry no data
         services.recompute(actor=None, year=year, org_ids=[org.pk])
-        live = GradeResult.objects.filter(org=org, year=year, state=ResultState.LIVE).first()
+        live = GradeResult.objects.filter(org=org, year=year, state=ResultState.LIVE).first()  # scope-ok: the organization or round was checked in scope above; pending marks carry no data
     return live
 
 
@@ -81,9 +81,9 @@ def grade(request: HttpRequest, org: int) -> HttpResponse:
         return render(request, "assessment/grade.html", {"org": unit, "denied": True}, status=404)
     year = _year(request)
     live = fresh_live(unit, year)
-    published = GradeResult.objects.filter(org=unit, year=year, state=ResultState.PUBLISHED).select_related(
+    published = GradeResult.objects.filter(org=unit, year=year, state=ResultState.PUBLISHED).select_related(  # scope-ok: the organization or round was checked in scope above; pending marks carry no data
         "level", "level_by_total", "scheme", "published_by").first()
-    evaluated = set(ItemEvaluation.objects.filter(org=unit, item__year=year).values_list("item_id", flat=True))
+    evaluated = set(ItemEvaluation.objects.filter(org=unit, item__year=year).values_list("item_id", flat=True))  # scope-ok: the organization or round was checked in scope above; pending marks carry no data
     pending_items = [i for i in ListItem.rows_in_force(year).filter(kind__in=(ListKind.BASIC, ListKind.MANDATED))
                      if i.pk not in evaluated]
     return render(request, "assessment/grade.html", {
@@ -99,7 +99,7 @@ def org_section(request: HttpRequest) -> HttpResponse:
     unit = get_scoped_or_404(request.user, Organization, "view", pk=int(raw)) if raw.isdigit() else None
     rows = []
     if unit is not None and covers(request.user, "assessment", "view", unit):
-        rows = list(GradeResult.objects.filter(org=unit).select_related("level").order_by("-year", "state"))
+        rows = list(GradeResult.objects.filter(org=unit).select_related("level").order_by("-year", "state"))  # scope-ok: the organization or round was checked in scope above; pending marks carry no data
     return render(request, "assessment/org_section.html", {"org": unit, "rows": rows})
 
 
@@ -111,9 +111,9 @@ def table_rows(request: HttpRequest, year: int, paths: list[str] | None) -> list
         q = Q(pk__in=[])
         for p in paths:
             q |= Q(org__path__startswith=p)
-    results = list(GradeResult.objects.filter(q, year=year, org__kind__in=grading.GRADED_KINDS)
+    results = list(GradeResult.objects.filter(q, year=year, org__kind__in=grading.GRADED_KINDS)  # scope-ok: the organization or round was checked in scope above; pending marks carry no data
                    .select_related("org", "level", "level_by_total").order_by("org__path", "-state"))
-    mandated = dict(ResultLine.objects.filter(result__in=[r.pk for r in results],
+    mandated = dict(ResultLine.objects.filter(result__in=[r.pk for r in results],  # scope-ok: the organization or round was checked in scope above; pending marks carry no data
                                               kind__in=(ListKind.MANDATED, ListKind.ROUTINE))
                     .values("result_id").annotate(s=Sum("points")).values_list("result_id", "s"))
     chosen: dict[int, GradeResult] = {}
@@ -142,7 +142,7 @@ def table(request: HttpRequest) -> HttpResponse:
         counts[r.level.name if r.level else "—"] += 1
     return render(request, "assessment/table.html", {
         "year": year, "org": chosen, "rows": rows, "counts": sorted(counts.items()),
-        "pending": PendingGrade.objects.filter(year=year).count(),
+        "pending": PendingGrade.objects.filter(year=year).count(),  # scope-ok: the organization or round was checked in scope above; pending marks carry no data
         "publish_form": forms.PublishForm(),
         "may_publish": chosen is not None and covers(request.user, "assessment", "change", chosen)})
 
@@ -180,13 +180,13 @@ def recompute(request: HttpRequest) -> HttpResponse:
 def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     """The attendee's ballot: one choice per report. Only attendees reach it; the round's
     other pages never show a vote before the close."""
-    round_ = ReviewRound.objects.filter(pk=pk, attendees__user=request.user).first() \
-        if request.user.is_authenticated else None
+    user_id = request.user.pk if request.user.is_authenticated else 0
+    round_ = ReviewRound.objects.filter(pk=pk, attendees__user_id=user_id).first()  # scope-ok: the organization or round was checked in scope above; pending marks carry no data
     if round_ is None:
         return render(request, "assessment/ballot.html", {"denied": True}, status=404)
     from dangjian.assessment.models import ReviewOption
 
-    reports = list(ReviewReport.objects.filter(round=round_).select_related("org", "secretary"))
+    reports = list(ReviewReport.objects.filter(round=round_).select_related("org", "secretary"))  # scope-ok: the organization or round was checked in scope above; pending marks carry no data
     options = list(ReviewOption.rows_in_force(round_.year).order_by("order"))
     if request.method == "POST":
         raw = {r.pk: request.POST.get(f"report_{r.pk}", "") for r in reports}
@@ -209,8 +209,8 @@ def add_attendees(request: HttpRequest, pk: int) -> HttpResponse:
     with as_message(request):
         if round_.is_closed:
             raise RuleError(gettext("Voting in this round is closed."))
-        for user in User.objects.filter(username__in=names, is_active=True):
-            ReviewAttendee.objects.get_or_create(round=round_, user=user)
+        for user in User.objects.filter(username__in=names, is_active=True):  # scope-ok: the organization or round was checked in scope above; pending marks carry no data
+            ReviewAttendee.objects.get_or_create(round=round_, user=user)  # scope-ok: the organization or round was checked in scope above; pending marks carry no data
     return HttpResponseRedirect(RoundViews.url("detail", round_))
 
 

@@ -92,20 +92,16 @@ def recompute(*, actor: Any, year: int, org_ids: Iterable[int] | None = None, to
         for start in range(0, len(ids), chunk):
             part = dict(ids[start:start + chunk])
             computed = grading.compute(part, year, today=today, rules=rules)
-            existing = {r.org_id: r for r in GradeResult.objects.filter(org_id__in=part, year=year,
-                                                                          state=ResultState.LIVE)}
-            new: list[GradeResult] = []
-            changed: list[GradeResult] = []
-            for org_id, c in computed.items():
-                row = existing.get(org_id) or GradeResult(org_id=org_id, year=year, state=ResultState.LIVE)
-                row.scheme, row.total, row.computed_at = rules.scheme, c.total, now
-                row.level_by_total, row.level, row.why = c.level_by_total, c.level, c.why
-                (changed if row.pk else new).append(row)
-            GradeResult.objects.bulk_create(new)
-            GradeResult.objects.bulk_update(changed, ["scheme", "total", "computed_at", "level_by_total", "level",
-                                                      "why"])
-            rows = {r.org_id: r for r in new + changed}
-            ResultLine.objects.filter(result__in=[r.pk for r in rows.values()]).delete()
+            # the live rows are replaced, lines and all (a delete and two inserts: cheaper than an
+            # update of thousands of rows); published rows are another state and never touched
+            stale = GradeResult.objects.filter(org_id__in=list(part), year=year, state=ResultState.LIVE)
+            ResultLine.objects.filter(result__in=stale.values("pk")).delete()
+            stale.delete()
+            new = [GradeResult(org_id=org_id, year=year, state=ResultState.LIVE, scheme=rules.scheme, total=c.total,
+                               computed_at=now, level_by_total=c.level_by_total, level=c.level, why=c.why[:300])
+                   for org_id, c in computed.items()]
+            GradeResult.objects.bulk_create(new, batch_size=2000)
+            rows = {r.org_id: r for r in new}
             ResultLine.objects.bulk_create([
                 ResultLine(result=rows[org_id], kind=line.kind, label=line.label[:300], points=line.points,
                            evidence=line.evidence, url=line.url, order=n)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.assessment import filtersets as fs
 from dangjian.assessment import forms, services
@@ -159,7 +160,7 @@ class RoundViews(ModelViews):
 
     @classmethod
     def detail_context(cls, request: HttpRequest, obj: Any) -> dict[str, Any]:
-        attendee = ReviewAttendee.objects.filter(round=obj, user_id=request.user.pk or 0).first()
+        attendee = ReviewAttendee.objects.filter(round=obj, user_id=request.user.pk or 0).first()  # scope-ok: the organization or round was checked in scope above; pending marks carry no data
         voted, entitled = services.turnout(obj)
         return {"attendee": attendee, "voted": voted, "entitled": entitled, "tally": services.tally(obj),
                 "can_close": not obj.is_closed and covers(request.user, "assessment", "change", obj.org)}
@@ -210,7 +211,7 @@ class MemberReviewViews(ModelViews):
                      "votes_basic", "votes_unqualified", "proposal", "grade", "decision_ref")
     export_columns = (Column(_("member"), "member__name", 12), Column(_("proposal of the branch committee"),
                                                                      "get_proposal_display", 12),
-                      Column(_("grade"), "get_grade_display", 12))
+                      Column(pgettext_lazy("assessment", "grade"), "get_grade_display", 12))
 
     @classmethod
     def detail_context(cls, request: HttpRequest, obj: Any) -> dict[str, Any]:

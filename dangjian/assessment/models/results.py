@@ -14,6 +14,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.assessment.choices import ListKind, ResultState
 from dangjian.assessment.models.rules import GradeLevel, GradeScheme, pts
@@ -27,13 +28,13 @@ class GradeResult(ScopedModel):
     org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+",
                             verbose_name=_("organization"))
     year = models.PositiveSmallIntegerField(_("year"))
-    state = models.CharField(_("state"), max_length=10, choices=ResultState.choices, default=ResultState.LIVE)
+    state = models.CharField(pgettext_lazy("assessment", "state"), max_length=10, choices=ResultState.choices, default=ResultState.LIVE)
     scheme = models.ForeignKey(GradeScheme, on_delete=models.PROTECT, related_name="+", verbose_name=_("scheme"))
-    total = pts(_("total"), default=0)
+    total = pts(pgettext_lazy("assessment", "total"), default=0)
     level_by_total = models.ForeignKey(GradeLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                        verbose_name=_("grade by total"))
     level = models.ForeignKey(GradeLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                              verbose_name=_("grade"))
+                              verbose_name=pgettext_lazy("assessment", "grade"))
     why = models.CharField(_("why the grade differs"), max_length=300, blank=True)
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"))

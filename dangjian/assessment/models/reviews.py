@@ -15,6 +15,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.assessment.choices import DisposalStep, MemberGrade, RoundStatus
 from dangjian.assessment.models.rules import ReviewOption, pts
@@ -177,7 +178,7 @@ class MemberReview(ScopedModel):
     votes_unqualified = models.PositiveIntegerField(_("votes: unqualified"), default=0)
     proposal = models.CharField(_("proposal of the branch committee"), max_length=12, choices=MemberGrade.choices,
                                 blank=True)
-    grade = models.CharField(_("grade"), max_length=12, choices=MemberGrade.choices, blank=True)
+    grade = models.CharField(pgettext_lazy("assessment", "grade"), max_length=12, choices=MemberGrade.choices, blank=True)
     decision_ref = models.CharField(_("decision (meeting, document)"), max_length=200, blank=True)
 
     class Meta:
