@@ -62,7 +62,7 @@ def summary_rows(d: Disclosure) -> list[tuple[str, Decimal | str]]:
     return [
         ("党组织", d.org.name), ("公示期间", d.period_label),
         ("所属党员交纳党费合计（含下级组织）", d.within.amount),
-        ("应缴党费", d.due.amount), ("党员缴纳党费", inc.collected.amount), ("下级上缴党费", inc.received.amount),
+        ("应缴党费", d.due.amount), ("党员交纳党费", inc.collected.amount), ("下级上缴党费", inc.received.amount),
         ("党费收入合计", inc.total), (f"应向上级上缴（{inc.remit_percent}%）", inc.to_remit),
         ("已向上级上缴", d.sent.amount), ("留存党费", inc.retained),
         (f"其中暖心工程基金（{inc.care_fund_percent}%）", inc.care_fund),
@@ -104,7 +104,7 @@ def write_xlsx(d: Disclosure, path: str) -> None:
 
     sheet("收支汇总", ["项目", "金额（元）"], [[k, v] for k, v in summary_rows(d)], None)
     zero = Decimal("0.00")
-    sheet("党员缴纳明细", ["姓名", "应缴月数", "应缴（元）", "实缴（元）", "差额（元）"],
+    sheet("党员交纳明细", ["姓名", "应缴月数", "应缴（元）", "实缴（元）", "差额（元）"],
           [[m.member.name, m.months, m.due, m.paid, m.balance] for m in d.members],
           ["合计", sum(m.months for m in d.members), sum((m.due for m in d.members), zero),
            sum((m.paid for m in d.members), zero), sum((m.balance for m in d.members), zero)])
@@ -209,7 +209,7 @@ def build_default_template(path: Path = DEFAULT_TEMPLATE) -> None:
     summary.style = "Table Grid"
     summary.rows[0].cells[0].text = "项目"
     summary.rows[0].cells[1].text = "金额（元）"
-    for label, var in (("应缴党费", "due_total"), ("党员缴纳党费", "collected"), ("下级上缴党费", "received"),
+    for label, var in (("应缴党费", "due_total"), ("党员交纳党费", "collected"), ("下级上缴党费", "received"),
                        ("党费收入合计", "income_total"), ("应向上级上缴（{{ remit_percent }}%）", "to_remit"),
                        ("已向上级上缴", "remitted"), ("留存党费", "retained"),
                        ("其中暖心工程基金（{{ care_fund_percent }}%）", "care_fund")):
@@ -229,7 +229,7 @@ def build_default_template(path: Path = DEFAULT_TEMPLATE) -> None:
     total[0].text = "支出合计"
     total[1].text = "{{ spending_total }}"
     doc.add_paragraph("留存结余：{{ balance }} 元")
-    doc.add_paragraph("三、党员缴纳明细")
+    doc.add_paragraph("三、党员交纳明细")
     members = doc.add_table(rows=3, cols=5)
     members.style = "Table Grid"
     for c, h in enumerate(("姓名", "应缴月数", "应缴（元）", "实缴（元）", "差额（元）")):

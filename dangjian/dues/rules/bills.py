@@ -87,7 +87,7 @@ def payments_in(orgs: QuerySet[Any] | Any, first: dt.date, last: dt.date, *, sub
     rows: QuerySet[Any] = DuesPayment.objects.filter(paid_on__gte=month_start(first), paid_on__lte=month_end(last))
     rows = _for_orgs(rows, "org", orgs, subtree)
     return Total(rows.aggregate(total=_money_sum("amount"))["total"], rows.select_related("member", "org"),
-                 "党员缴纳")
+                 "党员交纳")
 
 
 def bills_in(orgs: Any, first: dt.date, last: dt.date, *, subtree: bool = False) -> Total:

@@ -146,7 +146,7 @@ def reconciliation(root: Any, first: dt.date, last: dt.date) -> Reconciliation:
     for key in sorted(set(payments) | set(statements), key=lambda k: (orgs[k[0]].path, k[1])):
         org, month = orgs[key[0]], key[1]
         statement = statements.get(key)
-        rows.append(ReconRow(org, f"{month.year}年{month.month}月", "党员缴纳 = 支部月报",
+        rows.append(ReconRow(org, f"{month.year}年{month.month}月", "党员交纳 = 支部月报",
                              payments.get(key, ZERO), statement.amount_collected if statement else None))
     standard = standard_in_force(month_end(last))
     covered: set[tuple[int, dt.date]] = set()

@@ -94,9 +94,9 @@ def test_bulk_month_then_disclosure_workbook(live_server: Any, flushable_audit_l
     info.value.save_as(str(path))
     wb = load_workbook(path)
     summary = {row[0]: row[1] for row in wb["收支汇总"].iter_rows(min_row=3, values_only=True)}
-    assert Decimal(str(summary["党员缴纳党费"])) == Decimal("70.00")
+    assert Decimal(str(summary["党员交纳党费"])) == Decimal("70.00")
     assert Decimal(str(summary["应缴党费"])) == Decimal("70.00")
-    members = list(wb["党员缴纳明细"].iter_rows(min_row=3, values_only=True))
+    members = list(wb["党员交纳明细"].iter_rows(min_row=3, values_only=True))
     total = members[-1]
     assert total[0] == "合计"
     assert Decimal(str(total[3])).quantize(Decimal("0.01")) == Decimal("70.00")

@@ -230,8 +230,8 @@ def test_reports_and_downloads(personas: Personas, client_for: Any, year: dict[s
     branch = {"org": personas.b1.pk, "first": "2026-01", "last": "2026-12"}
     xlsx = client.get(reverse("dues:disclosure_xlsx"), branch)
     wb = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
-    assert wb.sheetnames[:2] == ["收支汇总", "党员缴纳明细"]
-    detail = wb["党员缴纳明细"]
+    assert wb.sheetnames[:2] == ["收支汇总", "党员交纳明细"]
+    detail = wb["党员交纳明细"]
     assert "刑侦一大队党支部党费收支情况公示" in str(detail["A1"].value)  # a title row
     assert detail.auto_filter.ref and detail.auto_filter.ref.startswith("A2")  # the header row filters
     total = list(detail.iter_rows(min_row=3, values_only=True))[-1]

@@ -195,7 +195,7 @@ class AssessmentViews(DuesViews):
         Column("姓名", "member__name", 10), Column("警号", "member__police_number", 10),
         Column("所在支部", "member__org__name", 26), Column("年度", "year", 6),
         Column("执行月份", lambda a: month_label(a.effective_month), 12), Column("党费类别", "get_kind_display", 16),
-        Column("计算基数", "base"), Column("比例（%）", "rate_percent", 8), Column("月缴纳额", "monthly_amount"),
+        Column("计算基数", "base"), Column("比例（%）", "rate_percent", 8), Column("月交纳额", "monthly_amount"),
         Column("年中调整", "is_reassessment", 8), Column("调整原因", "reason", 24), Column("标准版本", "standard__code"),
     )
     @classmethod
@@ -222,7 +222,7 @@ class ReliefViews(DuesViews):
     export_columns = (
         Column("姓名", "member__name", 10), Column("类别", "get_kind_display", 8),
         Column("起始月份", lambda r: month_label(r.from_month), 12),
-        Column("结束月份", lambda r: month_label(r.to_month), 12), Column("减交后月缴纳额", "reduced_amount"),
+        Column("结束月份", lambda r: month_label(r.to_month), 12), Column("减交后月交纳额", "reduced_amount"),
         Column("原因", "reason", 30), Column("支部决定日期", "branch_decided_on", 12),
         Column("状态", "get_status_display"), Column("批复", "decision_ref", 24),
     )
@@ -282,8 +282,8 @@ class PaymentViews(DuesViews):
                      "proxy_payer", "proxy_relation", "back_payment_reason", "recorded_by", "note")
     export_columns = (
         Column("姓名", "member__name", 10), Column("支部", "org__name", 26), Column("金额", "amount"),
-        Column("计入月份金额", "allocated"), Column("缴纳日期", "paid_on", 12),
-        Column("方式", "get_method_display", 8), Column("缴纳类型", "get_arrangement_display", 12),
+        Column("计入月份金额", "allocated"), Column("交纳日期", "paid_on", 12),
+        Column("方式", "get_method_display", 8), Column("交纳类型", "get_arrangement_display", 12),
         Column("收据号", "receipt_number", 14), Column("代缴人", "proxy_payer", 10),
         Column("补交原因", "back_payment_reason", 24),
     )
