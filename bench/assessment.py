@@ -21,9 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import shutil
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -31,31 +28,14 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.harness import median_ms, prepare  # noqa: E402
+
 TODAY = dt.date(2026, 12, 1)
 
 
 def setup(db: str, pg_name: str = "dangjian_bench_assessment") -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
-    os.environ["DANGJIAN_TESTING"] = "1"
-    if db == "postgres":
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{pg_name}"
-        import psycopg
-
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {pg_name}")
-            conn.execute(f"CREATE DATABASE {pg_name}")
-    else:
-        out = ROOT / "bench" / "out" / "assessment"
-        shutil.rmtree(out, ignore_errors=True)
-        out.mkdir(parents=True)
-        os.environ["DANGJIAN_VAR_DIR"] = str(out)
-        os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    prepare("assessment", db, pg_name)
 
 
 def build(cities: int, units: int, branches: int) -> tuple[Any, list[Any]]:
@@ -108,15 +88,6 @@ def floor_grading() -> float:
         cur.fetchall()
         cur.execute("DROP TABLE floor_line")
     return time.perf_counter() - start
-
-
-def median_ms(fn: Any, repeat: int = 7) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return round(statistics.median(times), 2)
 
 
 def main() -> None:

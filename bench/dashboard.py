@@ -23,10 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
-import shutil
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -34,32 +31,14 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.harness import median_ms, prepare  # noqa: E402
+
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def setup(db: str, pg_name: str = "dangjian_bench_dashboard") -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
-    os.environ["DANGJIAN_TESTING"] = "1"
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    if db == "postgres":
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{pg_name}"
-        import psycopg
-
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {pg_name}")
-    else:
-        out = ROOT / "bench" / "out" / "dashboard"
-        shutil.rmtree(out, ignore_errors=True)
-        out.mkdir(parents=True)
-        os.environ["DANGJIAN_VAR_DIR"] = str(out)
-        os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    prepare("dashboard", db, pg_name)
 
 
 def step(n: int) -> str:
@@ -140,17 +119,6 @@ def build_province(p: Any, orgs: int, members: int, rng: random.Random) -> dict[
         Member.objects.bulk_create(batch)
         Case.objects.bulk_create(cases, batch_size=5000)
     return {"orgs": Organization.objects.count(), "members": Member.objects.count(), "cases": Case.objects.count()}
-
-
-def median_ms(fn: Any, repeat: int, before: Any = None) -> float:
-    times = []
-    for _ in range(repeat):
-        if before is not None:
-            before()
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return round(statistics.median(times), 2)
 
 
 def floor_sql(path: str) -> None:

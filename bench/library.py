@@ -20,9 +20,7 @@ more candidates to compare, still bounded by ``MAX_CANDIDATES``).
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shutil
 import statistics
 import sys
 import time
@@ -31,38 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import median_ms, prepare  # noqa: E402
+
 
 def setup(db: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
-    os.environ["DANGJIAN_TESTING"] = "1"
-    if db == "postgres":
-        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/dangjian_bench_library"
-        import psycopg
-
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS dangjian_bench_library")
-            conn.execute("CREATE DATABASE dangjian_bench_library")
-    else:
-        out = ROOT / "bench" / "out" / "library"
-        shutil.rmtree(out, ignore_errors=True)
-        out.mkdir(parents=True)
-        os.environ["DANGJIAN_VAR_DIR"] = str(out)
-        os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def median_ms(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    prepare("library", db)
 
 
 def build_articles(n: int, rng: random.Random) -> None:
@@ -104,11 +75,11 @@ def build_records(n: int, rng: random.Random) -> list[int]:
                     sig[j] = rng.getrandbits(32)
             else:
                 sig = [rng.getrandbits(32) for _ in range(minhash.PERMUTATIONS)]
-            batch_p.append((i, i, 1, "2026-03-01 09:00:00+00:00", minhash.pack(sig), 100))
+            batch_p.append((i, i, 1, "2026-03-01 09:00:00+00:00", minhash.pack(sig), 100, b""))
             batch_b.extend((k, i) for k in minhash.band_keys(sig))
             if len(batch_p) >= 5000 or i == n:
-                cur.executemany("INSERT INTO library_recordprint (id, meeting_id, org_id, starts_at, signature, shingles)"
-                                " VALUES (%s, %s, %s, %s, %s, %s)", batch_p)
+                cur.executemany("INSERT INTO library_recordprint (id, meeting_id, org_id, starts_at, signature, shingles,"
+                                " digest) VALUES (%s, %s, %s, %s, %s, %s, %s)", batch_p)
                 cur.executemany("INSERT INTO library_recordband (band_key, meeting_id) VALUES (%s, %s)", batch_b)
                 batch_p, batch_b = [], []
         if connection.vendor == "postgresql":

@@ -20,10 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
-import shutil
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -32,38 +29,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import median_ms, prepare  # noqa: E402
+
 
 def setup(db: str, pg_name: str = "dangjian_bench_study") -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
-    os.environ["DANGJIAN_TESTING"] = "1"
-    if db == "postgres":
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{pg_name}"
-        import psycopg
-
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {pg_name}")
-            conn.execute(f"CREATE DATABASE {pg_name}")
-    else:
-        out = ROOT / "bench" / "out" / "study"
-        shutil.rmtree(out, ignore_errors=True)
-        out.mkdir(parents=True)
-        os.environ["DANGJIAN_VAR_DIR"] = str(out)
-        os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def median_ms(fn: Any, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return round(statistics.median(times), 2)
+    prepare("study", db, pg_name)
 
 
 def build(attempts: int, rng: random.Random) -> tuple[Any, Any]:
