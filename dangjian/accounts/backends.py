@@ -52,14 +52,17 @@ def _address_key(address: str) -> str:
 
 
 def _locked(username: str, address: str) -> LoginLock:
-    row = LoginLock.objects.select_for_update().filter(username=username, address=address).first()
-    if row is not None:
-        return row
-    try:
-        with transaction.atomic():
-            LoginLock.objects.create(username=username, address=address)
-    except IntegrityError:
-        pass  # a concurrent attempt created it
+    """The (username, address) row, created if needed, locked. A concurrent attempt may create
+    it first, or create and remove it (a success clears it): look again, a few times."""
+    for _attempt in range(5):
+        row = LoginLock.objects.select_for_update().filter(username=username, address=address).first()
+        if row is not None:
+            return row
+        try:
+            with transaction.atomic():
+                LoginLock.objects.create(username=username, address=address)
+        except IntegrityError:
+            continue  # a concurrent attempt created it: lock that one
     return LoginLock.objects.select_for_update().get(username=username, address=address)
 
 
