@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "dangjian.assessment",
     "dangjian.notices",
     "dangjian.dashboard",
+    "dangjian.portal",
 ]
 
 MIDDLEWARE = [
@@ -341,12 +342,14 @@ DANGJIAN = {
     "STEP_UP_GATE": "dangjian.accounts.mfa_views.step_up_gate",
     # Navigation, audit labels, permission areas, workbench figures and portal items are
     # declared by each module in its declarations.py (dangjian/core/modules.py).
+    # Where a member without staff roles lands after login (the member portal, 网上党支部).
+    "MEMBER_HOME": "portal:home",
     # The installation's one root organization (created by ``manage.py create_root_org``): a
     # grant on it reaches everything; a grant anywhere else reaches exactly its subtree.
     "ROOT_ORG_PATH": os.environ.get("ROOT_ORG_PATH", "0001"),
     # URLs reachable without login (SECURITY.md AC-01); the URL-walk test holds views to it.
     "PUBLIC_URL_NAMES": ["accounts:login", "accounts:mfa_verify", "accounts:mfa_enrol", "core:health", "core:ready",
-                         "api:token"],
+                         "api:token", "portal:manifest", "portal:sw", "portal:offline"],
     # An export of more rows than this runs as a background job (progress page, file to
     # download); smaller ones are written within the request (docs/jobs.md "Large exports").
     "EXPORT_JOB_ROWS": int(os.environ.get("EXPORT_JOB_ROWS") or 10_000),

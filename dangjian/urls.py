@@ -20,4 +20,5 @@ urlpatterns = [
     path("honors/", include("dangjian.honors.urls")),
     path("assessment/", include("dangjian.assessment.urls")),
     path("dashboard/", include("dangjian.dashboard.urls")),
+    path("m/", include("dangjian.portal.urls")),
 ]

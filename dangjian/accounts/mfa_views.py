@@ -28,6 +28,7 @@ from dangjian.accounts.middleware import AUTH_AT
 from dangjian.accounts.models import SecurityPolicy, User
 from dangjian.accounts.roles import ADMIN_ROLES, Role
 from dangjian.core import audit
+from dangjian.core.pages import landing
 from dangjian.core.scoping import scope_for
 
 BACKEND = "dangjian.accounts.backends.LockoutModelBackend"
@@ -51,7 +52,7 @@ class StepUpForm(forms.Form):
 def safe_next(request: HttpRequest, target: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
-    return reverse("core:home")
+    return landing(request.user)
 
 
 def complete_login(request: HttpRequest, user: User, target: str, *, how: str = "") -> HttpResponseRedirect:
@@ -63,6 +64,8 @@ def complete_login(request: HttpRequest, user: User, target: str, *, how: str = 
     request.session[mfa.STEP_UP_AT] = now
     request.session.set_expiry(SecurityPolicy.current().idle_timeout_minutes * 60)
     audit.record("login", obj=user, actor=user, org_path="", reason=how)
+    if target == reverse("core:home"):  # the login wall's default: land where the user belongs
+        target = ""
     return HttpResponseRedirect(safe_next(request, target))
 
 

@@ -61,10 +61,22 @@ class Figure:
     scripts: tuple[str, ...] = ()
 
 
+#: the tabs of the member portal (网上党支部), in the order of its bottom bar
+PORTAL_TABS = ("home", "life", "study", "me")
+
+
 @dataclass(frozen=True)
 class PortalItem:
     """A link in the member's own corner ("my dues", "my reminders"): shown to every user who
-    has a member record and may view ``area``; ``kwargs(user)`` gives the URL's arguments."""
+    has a member record and may view ``area``; ``kwargs(user)`` gives the URL's arguments.
+
+    The member portal shows the item on its ``tab`` (one of :data:`PORTAL_TABS`). An item with
+    a ``card`` (a template) is drawn there as a card from ``data(viewer, member)``: the module's
+    own scoped read of the member's rows (``visible_to(viewer)`` narrowed to ``member``), so a
+    branch secretary's read-only preview of a member's portal reads through the secretary's own
+    scope. ``data`` returns ``None`` when there is nothing to show (the card is left out).
+    ``preview`` False keeps a card out of the staff preview (it shows what only the member may
+    do, such as a personal form). ``key`` names the card (defaults to the URL name)."""
 
     label: Any
     url_name: str
@@ -72,6 +84,14 @@ class PortalItem:
     area: str | None = None
     order: int = 100
     kwargs: Callable[[Any], dict[str, Any]] | None = None
+    tab: str = "me"
+    card: str | None = None
+    data: Callable[[Any, Any], Any] | None = None
+    key: str = ""
+
+    @property
+    def card_key(self) -> str:
+        return self.key or self.url_name.replace(":", "-")
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from dangjian.core.modules import PortalItem, portal_items, workbench_figures
+from dangjian.core.modules import PortalItem, areas, portal_items, workbench_figures
 from dangjian.core.scoping import scope_for
 
 
@@ -43,10 +44,31 @@ def portal(user: Any) -> list[tuple[PortalItem, str]]:
         return []
     return [(item, reverse(item.url_name, kwargs=item.kwargs(user) if item.kwargs else None))
             for item in portal_items()
-            if item.area is None or not scope_for(user, item.area, "view").is_empty]
+            if item.url_name and (item.area is None or not scope_for(user, item.area, "view").is_empty)]
+
+
+def has_officer_scope(user: Any) -> bool:
+    """Whether any role of the user reaches organizations (an officer's, staff's, inspector's or
+    an administrator's grant), not only the member's own records."""
+    return any(scope_for(user, code, "view").is_officer for code in areas())
+
+
+def landing(user: Any) -> str:
+    """Where a login without a ``next`` lands: the member portal for a member without staff
+    roles, the workbench for everyone else."""
+    return member_home(user) or reverse("core:home")
+
+
+def member_home(user: Any) -> str | None:
+    """Where a member without staff roles lands (``DANGJIAN["MEMBER_HOME"]``, the member portal);
+    ``None`` for staff, who keep the workbench and reach the portal by its link."""
+    name = settings.DANGJIAN.get("MEMBER_HOME")
+    if not name or not getattr(user, "member_id", None) or has_officer_scope(user):
+        return None
+    return reverse(str(name))
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Landing page after login: the modules' workbench figures, the user's own links and
-    quick links."""
+    """The workbench: the modules' workbench figures, the user's own links and quick links.
+    (A member without staff roles lands on the member portal after login: ``landing``.)"""
     return render(request, "core/home.html", {"workbench": workbench(request.user), "portal": portal(request.user)})

@@ -35,6 +35,15 @@ def _demo(ctx: Any) -> Any:
     return build(ctx)
 
 
+
+def _portal(name: str) -> Any:
+    def data(viewer: Any, member: Any) -> Any:  # imports the module's portal reads on first use
+        from dangjian.dues import portal
+
+        return getattr(portal, name)(viewer, member)
+    return data
+
+
 parts = ModuleParts(
     dashboard=(
         DashboardFigure("dues_collection", _("Dues collection and arrears"), "dues",
@@ -58,7 +67,8 @@ parts = ModuleParts(
     audit_object_types={"dues.disclosure": _("Dues disclosure")},
     navigation=menu,
     nav_order=30,
-    portal=(PortalItem(_("My dues"), "dues:mine", "coin", "dues", order=30),),
+    portal=(PortalItem(_("My dues"), "dues:mine", "coin", "dues", order=30,
+                       card="dues/portal/mine.html", data=_portal("mine"), key="dues-mine"),),
     demo=DemoStep(_demo, order=20),
     reminders=(ReminderSource("dues_arrears", _("Dues arrears"), lazy("dangjian.dues.reminders.arrears"),
                               scopes=(("dues", "change"),), order=30),),

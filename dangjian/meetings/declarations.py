@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.accounts.roles import ALL, Role
 from dangjian.core.figures import DashboardFigure
 from dangjian.core.figures import lazy as lazy_figure
-from dangjian.core.modules import Area, DemoStep, Figure, ModuleParts
+from dangjian.core.modules import Area, DemoStep, Figure, ModuleParts, PortalItem
 from dangjian.core.navigation import MenuGroup, MenuItem
 from dangjian.core.reminders import ReminderSource, lazy
 
@@ -43,6 +43,14 @@ def _demo(ctx: Any) -> Any:
 
 _READ = frozenset({"view"})
 
+
+def _portal(name: str) -> Any:
+    def data(viewer: Any, member: Any) -> Any:  # imports the module's portal reads on first use
+        from dangjian.meetings import portal
+
+        return getattr(portal, name)(viewer, member)
+    return data
+
 parts = ModuleParts(
     dashboard=(
         DashboardFigure("meetings_compliance", _("Meeting compliance by kind"), "meetings",
@@ -67,6 +75,21 @@ parts = ModuleParts(
     ),
     navigation=menu,
     nav_order=40,
+    # the member portal: today's meetings with check-in on the home tab; what is to come (with
+    # leave requests), the attendance record and open solicitations under 组织生活
+    portal=(
+        PortalItem(_("My meetings today"), "", "calendar", "attendance", order=5, tab="home",
+                   card="meetings/portal/today.html", data=_portal("today"), key="meetings-today"),
+        PortalItem(_("My upcoming meetings"), "", "calendar", "attendance", order=10,
+                   tab="life", card="meetings/portal/upcoming.html", data=_portal("upcoming"),
+                   key="meetings-upcoming"),
+        PortalItem(_("Opinion solicitations open to me"), "", "message", "meetings",
+                   order=12, tab="life", card="meetings/portal/solicitations.html", data=_portal("solicitations"),
+                   key="meetings-solicitations"),
+        PortalItem(_("My attendance record"), "", "checklist", "attendance", order=15,
+                   tab="life", card="meetings/portal/history.html", data=_portal("history"),
+                   key="meetings-history"),
+    ),
     inbox=(Figure("meetings_mine", "meetings/inbox/mine.html", _inbox_mine, place="left", order=40),
            Figure("meetings_to_act", "meetings/inbox/to_act.html", _inbox_to_act, place="right", order=40)),
     # a year of organizational life; after dues (order 20), whose step is the heavier one

@@ -38,6 +38,15 @@ def _demo(ctx: Any) -> Any:
     return build(ctx)
 
 
+
+def _portal(name: str) -> Any:
+    def data(viewer: Any, member: Any) -> Any:  # imports the module's portal reads on first use
+        from dangjian.notices import portal
+
+        return getattr(portal, name)(viewer, member)
+    return data
+
+
 parts = ModuleParts(
     areas=(
         # announcements and news: written by officers and staff for their subtree (drafts too);
@@ -57,8 +66,10 @@ parts = ModuleParts(
     navigation=menu,
     nav_order=5,
     inbox=(Figure("notices_items", "notices/inbox_section.html", _inbox_items, place="left", order=5),),
-    portal=(PortalItem(_("Notices and to-dos"), "notices:inbox", "bell", order=35),
-            PortalItem(_("Announcements and news"), "notices:feed", "speakerphone", order=36)),
+    portal=(PortalItem(_("Notices and to-dos"), "notices:inbox", "bell", order=3, tab="home",
+                       card="notices/portal/tasks.html", data=_portal("tasks"), key="notices-tasks"),
+            PortalItem(_("Announcements and news"), "notices:feed", "speakerphone", order=6, tab="home",
+                       card="notices/portal/latest.html", data=_portal("latest"), key="notices-latest")),
     unscoped_models={
         "notices.reminder": "inbox items, read only through notices.inbox.for_user, which applies each item's own "
                             "area and action (core.scoping.scope_for) or its member",

@@ -1,5 +1,7 @@
 """What the points module declares to the core (see dangjian/core/modules.py)."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -27,6 +29,15 @@ def _build_demo(ctx):  # type: ignore[no-untyped-def]
     from dangjian.points.demo import build
 
     return build(ctx)
+
+
+
+def _portal(name: str) -> Any:
+    def data(viewer: Any, member: Any) -> Any:  # imports the module's portal reads on first use
+        from dangjian.points import portal
+
+        return getattr(portal, name)(viewer, member)
+    return data
 
 
 parts = ModuleParts(
@@ -58,6 +69,7 @@ parts = ModuleParts(
     audit_events={"publish": pgettext_lazy("audit event", "Published")},
     navigation=menu,
     nav_order=35,
-    portal=(PortalItem(_("My points"), "points:mine", "star", "points", order=35),),
+    portal=(PortalItem(_("My points"), "points:mine", "star", "points", order=35,
+                       card="points/portal/mine.html", data=_portal("mine"), key="points-mine"),),
     demo=DemoStep(_build_demo, order=60),
 )

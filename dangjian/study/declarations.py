@@ -35,6 +35,15 @@ def _demo(ctx: Any) -> None:
     build(ctx)
 
 
+
+def _portal(name: str) -> Any:
+    def data(viewer: Any, member: Any) -> Any:  # imports the module's portal reads on first use
+        from dangjian.study import portal
+
+        return getattr(portal, name)(viewer, member)
+    return data
+
+
 parts = ModuleParts(
     dashboard=(
         DashboardFigure("study_tests", _("Study tests: participation and pass rate"), "study",
@@ -52,7 +61,8 @@ parts = ModuleParts(
     navigation=menu,
     nav_order=60,
     inbox=(Figure("study_due", "study/inbox_due.html", _inbox_due, place="left", order=45),),
-    portal=(PortalItem(_("My study"), "study:mine", "school", "study", order=40),),
+    portal=(PortalItem(_("My study"), "study:mine", "school", "study", order=40, tab="study",
+                       card="study/portal/mine.html", data=_portal("mine"), key="study-mine"),),
     unscoped_models={
         "study.answer": "one saved answer of an attempt, reached only through its attempt (own or scoped)",
         "study.chapterprogress": "visible-page seconds of a member on a chapter, written by the heartbeat only",

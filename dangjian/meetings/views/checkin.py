@@ -6,7 +6,8 @@ import io
 from typing import Any
 
 import segno
-from django.http import HttpRequest, HttpResponse
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
@@ -58,10 +59,23 @@ def checkin(request: HttpRequest) -> HttpResponse:
                            "token": token}
     status = 200
     if request.method == "POST":
-        result, attendance = services.check_in(user=request.user, meeting=meeting)
+        # The phone's offline queue sends its client-generated key: a key answered once is
+        # answered again from the record of that answer, never checked in a second time (the
+        # service itself is idempotent too: a present attendance stays as it was).
+        key = (request.POST.get("key") or "")[:64]
+        seen_key = f"meetings:checkin:{request.user.pk}:{meeting.pk}:{key}" if key else ""
+        seen = cache.get(seen_key) if seen_key else None
+        if seen:
+            result = services.CheckinResult(seen)
+        else:
+            result, attendance = services.check_in(user=request.user, meeting=meeting)
+            if seen_key:
+                cache.set(seen_key, result.value, 7 * 86400)
         level, text = services.CHECKIN_MESSAGES[result]
         ctx.update(result=result.value, level=level, text=text, attendance=attendance)
         status = 403 if result == services.CheckinResult.NOT_EXPECTED else 200
+        if request.headers.get("X-Queued-Replay"):
+            return JsonResponse({"result": result.value, "message": str(text), "replayed": bool(seen)}, status=status)
     elif attendance is None:
         level, text = services.CHECKIN_MESSAGES[services.CheckinResult.NOT_EXPECTED]
         ctx.update(result="not_expected", level=level, text=text)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -122,6 +123,10 @@ def leave_request(request: HttpRequest, pk: int) -> HttpResponse:
             raise RuleError(gettext("Give the reason for the leave."), field="reason")
         services.request_leave(actor=request.user, attendance=attendance, reason=form.cleaned_data["reason"])
         messages.success(request, gettext("Leave requested; the organizer will decide."))
+    # the member portal sends its own page back (a path on this site only)
+    back = request.POST.get("next") or ""
+    if own and back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(back)
     return HttpResponseRedirect(AttendanceViews.url("detail", attendance))
 
 

@@ -1,0 +1,173 @@
+"""The member portal: where a member lands, what each tab shows (only the member's own rows),
+the staff preview and its scoping, the installable shell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from dangjian.core.models import AuditEntry
+from dangjian.core.testing.personas import PASSWORD, Personas
+from dangjian.meetings.choices import AttendanceStatus, MeetingStatus
+from dangjian.meetings.tests.factories import make_meeting
+from dangjian.points.tests.conftest import award, member_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(username: str) -> Client:
+    client = Client()
+    response = client.post("/accounts/login/", {"username": username, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def member_b1(personas: Personas) -> Client:
+    return _login("member_b1")
+
+
+def _meetings(p: Personas) -> dict[str, Any]:
+    now = timezone.now()
+    today = make_meeting(p.b1, "themed_party_day", now + dt.timedelta(minutes=10), status=MeetingStatus.PLANNED,
+                         present=0, topic="今天的主题党日")
+    today.attendances.update(status=AttendanceStatus.PENDING)
+    later = make_meeting(p.b1, "branch_general_meeting", now + dt.timedelta(days=3), status=MeetingStatus.PLANNED,
+                         present=0, topic="下周的党员大会")
+    later.attendances.update(status=AttendanceStatus.PENDING)
+    past = make_meeting(p.b1, "branch_general_meeting", now - dt.timedelta(days=20), topic="上月的支委会")
+    other = make_meeting(p.b2, "themed_party_day", now + dt.timedelta(minutes=20), status=MeetingStatus.PLANNED,
+                         present=0, topic="二大队的主题党日")
+    return {"today": today, "later": later, "past": past, "other": other}
+
+
+def test_a_member_without_staff_roles_lands_on_the_portal(personas: Personas) -> None:
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "member_b1", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/m/"
+    assert "首页" in response.content.decode() and "组织生活" in response.content.decode()
+
+
+def test_staff_keep_the_workbench_and_reach_their_own_portal_by_a_link(personas: Personas) -> None:
+    p = personas
+    officer = p.user("officer_b1")
+    officer.member = p.members["m_b1_2"]
+    officer.save()
+    client = _login("officer_b1")
+    home = client.get("/")
+    assert home.status_code == 200
+    assert 'href="/m/"' in home.content.decode()
+    assert client.get("/m/").status_code == 200
+
+
+def test_tabs_show_the_members_own_meetings_only(personas: Personas, member_b1: Client) -> None:
+    rows = _meetings(personas)
+    home = member_b1.get("/m/").content.decode()
+    assert "今天的主题党日" in home and "二大队的主题党日" not in home
+    life = member_b1.get("/m/life/").content.decode()
+    assert "下周的党员大会" in life and "上月的支委会" in life and "二大队" not in life
+    assert f'/meetings/attendance/{rows["later"].attendances.get(member=personas.members["m_b1"]).pk}/leave/' in life
+
+
+def test_leave_request_from_the_portal_comes_back_to_the_portal(personas: Personas, member_b1: Client) -> None:
+    rows = _meetings(personas)
+    attendance = rows["later"].attendances.get(member=personas.members["m_b1"])
+    response = member_b1.post(f"/meetings/attendance/{attendance.pk}/leave/", {"reason": "出差办案", "next": "/m/life/"})
+    assert response.status_code == 302 and response["Location"] == "/m/life/"
+    attendance.refresh_from_db()
+    assert attendance.leave_status == "requested"
+    page = member_b1.get("/m/life/").content.decode()
+    assert "出差办案" in page
+    # an outside address is never followed
+    response = member_b1.post(f"/meetings/attendance/{attendance.pk}/leave/", {"reason": "x", "next": "//evil.example/"})
+    assert "evil" not in response["Location"]
+
+
+def test_points_entries_show_their_reason(personas: Personas, member_b1: Client) -> None:
+    award(personas.user("officer_b1"), personas.members["m_b1"], "commitment_unkept", day=timezone.localdate())
+    page = member_b1.get("/m/me/").content.decode()
+    assert 'class="point-entry"' in page
+    assert "测试加分" in page  # the note given when recording
+
+
+def test_checkin_replay_with_the_same_key_records_once(personas: Personas, member_b1: Client) -> None:
+    rows = _meetings(personas)
+    url = f"/meetings/checkin/?t={rows['today'].checkin_token}"
+    rows["today"].starts_at = timezone.now() - dt.timedelta(minutes=1)
+    rows["today"].save()
+    first = member_b1.post(url, {"key": "k-1"}, HTTP_X_QUEUED_REPLAY="1")
+    assert first.json()["result"] == "checked_in"
+    attendance = rows["today"].attendances.get(member=personas.members["m_b1"])
+    changes = AuditEntry.objects.filter(object_type="meetings.attendance", object_id=str(attendance.pk))
+    recorded = changes.count()
+    assert recorded >= 1
+    again = member_b1.post(url, {"key": "k-1"}, HTTP_X_QUEUED_REPLAY="1")
+    assert again.json() == {**again.json(), "result": "checked_in", "replayed": True}
+    attendance.refresh_from_db()
+    assert attendance.status == AttendanceStatus.PRESENT
+    assert changes.count() == recorded  # the replay wrote nothing
+
+
+STAFF_ONLY = re.compile(r"/(add|edit|delete|export|compliance|ranking|arrears|assess|settings)/")
+
+
+def test_portal_links_never_lead_to_a_staff_page(personas: Personas, member_b1: Client) -> None:
+    """Every link of every tab answers the member (no dead button) and none is a staff screen
+    (lists to manage, forms to add or edit, officer-only reports)."""
+    _meetings(personas)
+    award(personas.user("officer_b1"), personas.members["m_b1"], "commitment_unkept", day=timezone.localdate())
+    for tab in ("/m/", "/m/life/", "/m/study/", "/m/me/"):
+        page = member_b1.get(tab)
+        assert page.status_code == 200
+        for href in re.findall(r'href="([^"#]+)"', page.content.decode()):
+            if href.startswith("/static/") or href.endswith(".webmanifest"):
+                continue
+            answer = member_b1.get(href)
+            assert answer.status_code == 200, (tab, href, answer.status_code)
+            assert not STAFF_ONLY.search(href), (tab, href)
+            assert not href.endswith("_list/") and "/m/preview/" not in href, (tab, href)
+
+
+def test_secretary_previews_a_member_of_the_branch_audited(personas: Personas) -> None:
+    _meetings(personas)
+    member = personas.members["m_b1"]
+    officer = _login("officer_b1")
+    page = officer.get(f"/m/preview/{member.pk}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "今天的主题党日" in body and "<form" not in body.split("</header>")[1].split("<nav")[0]
+    assert AuditEntry.objects.filter(event="portal_preview", object_id=str(member.pk)).exists()
+    assert officer.get(f"/m/preview/{member.pk}/life/").status_code == 200
+
+
+def test_preview_of_another_branchs_member_is_404(personas: Personas) -> None:
+    officer = _login("officer_b1")
+    assert officer.get(f"/m/preview/{personas.members['m_b2'].pk}/").status_code == 404
+    assert officer.get(f"/m/preview/{personas.members['m_b3'].pk}/").status_code == 404
+    # a plain member previews nobody, not even a peer of the branch
+    assert _login("member_b1").get(f"/m/preview/{personas.members['m_b1_2'].pk}/").status_code == 404
+
+
+def test_manifest_and_service_worker_are_served_locally(personas: Personas) -> None:
+    client = Client()
+    manifest = client.get("/m/manifest.webmanifest")
+    assert manifest.status_code == 200 and manifest.json()["start_url"] == "/m/"
+    sw = client.get("/m/sw.js")
+    assert sw.status_code == 200 and sw["Service-Worker-Allowed"] == "/m/"
+    assert "/static/" in sw.content.decode() and "http" not in sw.content.decode().split("*/", 1)[1]
+
+
+def test_a_user_without_a_member_record_has_no_portal(personas: Personas) -> None:
+    assert _login("c1_staff").get("/m/").status_code == 404
+
+
+def test_a_member_of_another_branch_sees_their_own(personas: Personas) -> None:
+    _meetings(personas)
+    member_user(personas.members["m_b2"], "member_b2")
+    page = _login("member_b2").get("/m/").content.decode()
+    assert "二大队的主题党日" in page and "今天的主题党日" not in page
