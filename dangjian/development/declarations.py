@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.accounts.roles import Role
 from dangjian.core.figures import DashboardFigure
 from dangjian.core.figures import lazy as lazy_figure
-from dangjian.core.modules import Area, DemoStep, Figure, ModuleParts
+from dangjian.core.modules import Area, DemoStep, Figure, ModuleParts, PortalItem
 from dangjian.core.navigation import MenuGroup, MenuItem
 from dangjian.core.reminders import ReminderSource, lazy
 
@@ -35,7 +35,16 @@ def _demo(ctx: Any) -> Any:
 
 _BRANCH = frozenset({"view", "add", "change", "export"})
 
+
+def _portal_mine(viewer: Any, member: Any) -> Any:  # imports the module's portal read on first use
+    from dangjian.development.portal import mine
+
+    return mine(viewer, member)
+
+
 parts = ModuleParts(
+    portal=(PortalItem(_("My development file"), "", "route", "development", order=50,
+                       card="development/portal/mine.html", data=_portal_mine, key="development-mine"),),
     dashboard=(
         DashboardFigure("development_pipeline", _("Development pipeline"), "development",
                         lazy_figure("dangjian.development.figures.pipeline"), chart="bar", order=50,
@@ -47,7 +56,9 @@ parts = ModuleParts(
             Role.BRANCH_OFFICER: _BRANCH,
             Role.COMMITTEE_STAFF: _BRANCH | {"delete"},
             Role.INSPECTOR: frozenset({"view"}),
-        }, member_data=True),
+            # a probationary member sees their own file and its steps (the member portal)
+            Role.MEMBER: frozenset({"view"}),
+        }, own_rows=True, member_data=True),
     ),
     navigation=menu,
     nav_order=25,

@@ -127,6 +127,8 @@ class Case(ScopedModel):
 
     scope_area = "development"
     scope_path = "org"
+    #: the person's own file once they are a member (probationary), in the member portal
+    owner_path = "member"
 
     org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="development_cases",
                             verbose_name=_("branch"))
@@ -171,6 +173,7 @@ class Step(ScopedModel):
 
     scope_area = "development"
     scope_path = "case__org"
+    owner_path = "case__member"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps", verbose_name=_("case"))
     kind = models.CharField(_("step"), max_length=24, choices=StepKind.choices)
@@ -213,6 +216,7 @@ class StepAttachment(AttachmentBase):
 
     scope_area = "development"
     scope_path = "step__case__org"
+    owner_path = "step__case__member"
     upload_prefix = "development"
 
     step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("development step"))

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.accounts.roles import ALL, Role
-from dangjian.core.modules import Area, DemoStep, ModuleParts
+from dangjian.core.modules import Area, DemoStep, ModuleParts, PortalItem
 from dangjian.core.navigation import MenuGroup, MenuItem
 from dangjian.core.views import Related
 
@@ -26,13 +26,24 @@ def _demo(ctx: Any) -> Any:
     return build(ctx)
 
 
+
+def _portal_mine(viewer: Any, member: Any) -> Any:  # imports the module's portal read on first use
+    from dangjian.honors.portal import mine
+
+    return mine(viewer, member)
+
+
 parts = ModuleParts(
+    portal=(PortalItem(_("My honors"), "", "award", "honors", order=45, card="honors/portal/mine.html",
+                       data=_portal_mine, key="honors-mine"),),
     areas=(
         Area("honors", _("Honors and commendations"), {
             Role.BRANCH_OFFICER: frozenset({"view", "add", "change", "export"}),
             Role.COMMITTEE_STAFF: ALL,
             Role.INSPECTOR: frozenset({"view"}),
-        }, member_data=True),
+            # a member sees their own commendations and ceremonies (the member portal), never a peer's
+            Role.MEMBER: frozenset({"view"}),
+        }, own_rows=True, member_data=True),
     ),
     audit_events={"revoke": pgettext_lazy("audit event", "Revoked")},
     navigation=menu,

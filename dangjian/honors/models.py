@@ -62,6 +62,8 @@ class Commendation(ApprovalBase):
 
     scope_area = "honors"
     scope_path = "org"
+    #: the member's own commendations, in the member portal (the area's own rows)
+    owner_path = "member"
     approval_self_message = _("A commendation cannot be decided by the person who nominated.")
     approval_decided_message = _("This nomination has already been decided.")
     approval_reference_message = _("Give the meeting or document of the decision.")
@@ -135,6 +137,7 @@ class HonorCeremony(ScopedModel):
 
     scope_area = "honors"
     scope_path = "org"
+    owner_path = "people"
 
     org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="honor_ceremonies",
                             verbose_name=_("organization"))

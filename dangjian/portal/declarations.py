@@ -1,23 +1,16 @@
 """What the member portal declares to the core (see dangjian/core/modules.py).
 
-The portal owns no data: its pages are drawn from the other modules' declared portal items.
+The portal owns no data: its pages are drawn from the other modules' declared portal items, so
+the demo's members see a real portal from the other modules' demo steps (no step of its own).
 """
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dangjian.core.modules import DemoStep, ModuleParts, PortalItem
-
-
-def _demo(ctx: object) -> None:
-    from dangjian.portal.demo import build
-
-    build(ctx)
-
+from dangjian.core.modules import ModuleParts, PortalItem
 
 parts = ModuleParts(
     audit_events={"portal_preview": pgettext_lazy("audit event", "Previewed a member's portal")},
     # a staff member's own link to the portal of their membership (the workbench's "For me")
     portal=(PortalItem(_("My online branch"), "portal:home", "device-mobile", order=1),),
-    demo=DemoStep(_demo, order=200),
 )

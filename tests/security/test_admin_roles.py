@@ -43,7 +43,9 @@ ALL = {V, A, C, D, E}
 EXPECTED: dict[str, tuple[str, dict[str, set[str]]]] = {
     "member": ("self", {"members": {V}, "orgs": {V}, "posts": {V}, "meetings": {V}, "attendance": {V},
                         "dues": {V}, "mistakes": {V}, "points": {V}, "discipline": {V}, "library": {V}, "study": {V},
-                        "receipts": {V}}),
+                        "receipts": {V},
+                        # own rows only (the member portal): my commendations, my development file
+                        "honors": {V}, "development": {V}}),
     "branch_officer": ("subtree", {"members": ALL, "orgs": {V, C, E}, "posts": {V, C, E}, "config": {V},
                                    "meetings": ALL, "attendance": ALL, "dlm": ALL, "dues": ALL,
                                    "development": {V, A, C, E}, "filings": ALL, "mistakes": {V}, "inspection": {V, C},

@@ -68,7 +68,8 @@ def test_every_module_declares_its_areas_once_and_the_matrix_is_collected() -> N
     assert {"orgs", "members", "config", "users", "grants", "security", "audit", "meetings", "attendance", "dlm",
             "dues"} <= declared.keys()
     assert {code for code, area in declared.items() if area.own_rows} == {"members", "attendance", "dues", "points",
-                                                                         "discipline", "study", "receipts"}
+                                                                         "discipline", "study", "receipts",
+                                                                         "honors", "development"}
 
 
 def test_menu_groups_keep_their_order() -> None:

@@ -130,7 +130,7 @@ def test_a_member_does_the_days_work_from_the_portal(live_server: Any, browser: 
 
     page.click(".tab-me")
     page.wait_for_load_state()
-    entry = page.locator(".point-entry").first
+    entry = page.locator(".point-entry", has_text="承诺事项未按期完成").first
     assert not entry.locator(".reason").is_visible()
     entry.locator("summary").click()
     assert "承诺事项未按期完成" in entry.locator(".reason").inner_text()

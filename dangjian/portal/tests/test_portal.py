@@ -171,3 +171,28 @@ def test_a_member_of_another_branch_sees_their_own(personas: Personas) -> None:
     member_user(personas.members["m_b2"], "member_b2")
     page = _login("member_b2").get("/m/").content.decode()
     assert "二大队的主题党日" in page and "今天的主题党日" not in page
+
+
+def test_my_honors_and_my_development_file_are_my_own_rows(personas: Personas) -> None:
+    """The honors and development areas open to a member only their own rows: the card shows
+    the member's commendation and file; a peer of the same branch sees neither."""
+    from dangjian.core.approvals import ApprovalStatus
+    from dangjian.development.models import Case
+    from dangjian.development.tests.conftest import open_case
+    from dangjian.honors.models import Commendation, CommendationKind
+
+    p = personas
+    Commendation(org=p.b1, kind=CommendationKind.objects.get(year=2026, code="excellent_member"),
+                 member=p.members["m_b1"], merits="侦破积案", review_from=dt.date(2026, 6, 1),
+                 review_until=dt.date(2026, 6, 7), status=ApprovalStatus.APPROVED, decision_ref="刑支党〔2026〕3号").save()
+    case = open_case(p, name="张三")
+    Case.objects.filter(pk=case.pk).update(member=p.members["m_b1"], stage="probationary",
+                                           probation_ends_on=dt.date(2027, 6, 1))
+    mine = _login("member_b1").get("/m/me/").content.decode()
+    assert "刑支党〔2026〕3号" in mine and "我的发展档案" in mine and "2027年6月1日" in mine
+    member_user(p.members["m_b1_2"], "member_b1_2")
+    peer = _login("member_b1_2")
+    page = peer.get("/m/me/").content.decode()
+    assert "刑支党〔2026〕3号" not in page and "我的发展档案" not in page
+    # nor by the module's own screens: own rows only
+    assert peer.get(f"/development/{case.pk}/").status_code == 404
