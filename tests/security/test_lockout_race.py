@@ -8,6 +8,7 @@ page had no per-address throttle; the token endpoint's 30/min was counted per wo
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -134,7 +135,8 @@ def test_auth_02_throttle_uses_redis_when_configured(personas: Any, settings: An
     """With REDIS_URL the counters are Redis INCRs (atomic, shared by every machine)."""
     import redis
 
-    url = "redis://127.0.0.1:6379/7"
+    # its own Redis database per suite run (.ci/run runs the SQLite and PostgreSQL suites at once)
+    url = os.environ.get("DANGJIAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
     try:
         redis.Redis.from_url(url).ping()
     except Exception:  # noqa: BLE001
