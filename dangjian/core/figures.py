@@ -103,15 +103,10 @@ def rate(part: int | Decimal, whole: int | Decimal) -> float:
 
 
 def lazy(dotted: str) -> Callable[[Subtree], FigureData]:
-    """A compute function named by its dotted path, imported on first call (a module's
-    declarations are read before its figures' models need to be imported)."""
-    from django.utils.module_loading import import_string
+    """A compute function named by its dotted path, imported on first call."""
+    from dangjian.core.modules import lazy_callable
 
-    def compute(subtree: Subtree) -> FigureData:
-        return import_string(dotted)(subtree)  # type: ignore[no-any-return]
-
-    compute.__qualname__ = compute.__name__ = dotted
-    return compute
+    return lazy_callable(dotted)
 
 
 #: values shared by the figures computed in one pass of the dashboard (two figures of one module

@@ -25,6 +25,19 @@ from django.utils.module_loading import module_has_submodule
 DECLARATIONS_MODULE = "declarations"
 
 
+
+def lazy_callable(dotted: str) -> Callable[..., Any]:
+    """The function at ``dotted``, imported on its first call: a module's declarations are read
+    at start-up, before the models its functions need may be imported (reminder sources,
+    dashboard figures)."""
+    from django.utils.module_loading import import_string
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return import_string(dotted)(*args, **kwargs)
+
+    call.__qualname__ = call.__name__ = dotted
+    return call
+
 @dataclass(frozen=True)
 class Area:
     """A permission area and what each role may do in it (SECURITY.md AC-04, the matrix).

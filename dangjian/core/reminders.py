@@ -69,13 +69,9 @@ class ReminderSource:
 
 def lazy(dotted: str) -> Callable[[dt.date], Iterable[Due]]:
     """A source function named by its dotted path, imported on first use (declarations stay light)."""
-    from django.utils.module_loading import import_string
+    from dangjian.core.modules import lazy_callable
 
-    def collect(day: dt.date) -> Iterable[Due]:
-        return import_string(dotted)(day)  # type: ignore[no-any-return]
-
-    collect.__qualname__ = dotted
-    return collect
+    return lazy_callable(dotted)
 
 
 def _models_of(base: type) -> list[Any]:
