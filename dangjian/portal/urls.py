@@ -11,6 +11,7 @@ urlpatterns = [
     path("me/", views.tab, {"tab": "me"}, name="me"),
     path("preview/<int:member_id>/", views.preview, {"tab": "home"}, name="preview"),
     path("preview/<int:member_id>/<slug:tab>/", views.preview, name="preview_tab"),
+    path("org-members/", views.org_members, name="org_members"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="sw"),
     path("offline/", views.offline, name="offline"),

@@ -25,6 +25,7 @@ from dangjian.core import audit
 from dangjian.core.modules import PORTAL_TABS, PortalItem, portal_items
 from dangjian.core.scoping import covers, get_scoped_or_404, scope_for
 from dangjian.members.models import Member
+from dangjian.orgs.models import Organization
 
 #: the portal's own entry (the staff's link to it) is not drawn inside the portal
 SELF_URL = "portal:home"
@@ -109,6 +110,20 @@ def preview(request: HttpRequest, member_id: int, tab: str) -> HttpResponse:
         raise Http404
     audit.record("portal_preview", obj=member, reason=tab)
     return _page(request, member, tab, preview=True)
+
+
+@require_GET
+def org_members(request: HttpRequest) -> HttpResponse:
+    """The section of an organization's page (``org_page``): its members with a link to the
+    preview of each one's portal, for an officer whose grant covers the organization."""
+    raw = str(request.GET.get("org", ""))
+    org = get_scoped_or_404(request.user, Organization, "view", pk=int(raw)) if raw.isdigit() and len(raw) < 10 \
+        else None
+    members: list[Member] = []
+    if org is not None and scope_for(request.user, "members", "view").is_officer \
+            and covers(request.user, "members", "view", org):
+        members = list(Member.objects.visible_to(request.user, "view").filter(org=org).order_by("name")[:200])
+    return render(request, "portal/org_members.html", {"org": org, "members": members})
 
 
 @login_not_required

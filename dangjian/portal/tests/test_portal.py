@@ -196,3 +196,12 @@ def test_my_honors_and_my_development_file_are_my_own_rows(personas: Personas) -
     assert "刑支党〔2026〕3号" not in page and "我的发展档案" not in page
     # nor by the module's own screens: own rows only
     assert peer.get(f"/development/{case.pk}/").status_code == 404
+
+
+def test_the_branch_page_lists_its_members_with_their_portal_preview(personas: Personas) -> None:
+    officer = _login("officer_b1")
+    section = officer.get(f"/m/org-members/?org={personas.b1.pk}").content.decode()
+    assert f'/m/preview/{personas.members["m_b1"].pk}/' in section
+    assert officer.get(f"/m/org-members/?org={personas.b2.pk}").status_code == 404
+    peer = _login("member_b1").get(f"/m/org-members/?org={personas.b1.pk}").content.decode()
+    assert "/m/preview/" not in peer
