@@ -79,7 +79,7 @@ def _roots(orgs: Orgs) -> list[str]:
 def meetings_missed(orgs: Orgs, year: int, today: dt.date, threshold: int) -> dict[int, list[Fact]]:
     """Every 三会一课 obligation of the year overdue today (the compliance engine's verdict)."""
     from dangjian.meetings.choices import ComplianceStatus
-    from dangjian.meetings.rules import obligations
+    from dangjian.meetings.stored import obligations  # the stored rows (issue 20)
 
     end = min(dt.date(year, 12, 31), today)
     if end < dt.date(year, 1, 1):

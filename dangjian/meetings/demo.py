@@ -278,6 +278,16 @@ def _officers(org: Organization) -> tuple[Member | None, Member | None, list[Mem
 
 
 def build(ctx: DemoContext) -> DemoMeetings:
+    """The demo year of meetings; the stored obligations are rebuilt in bulk at the end."""
+    from dangjian.meetings import stored
+
+    with stored.paused():
+        result = _build(ctx)
+    stored.rebuild(stored.stored_years() or stored.default_years())
+    return result
+
+
+def _build(ctx: DemoContext) -> DemoMeetings:
     started = time.perf_counter()
     result = DemoMeetings()
     year = _Year(ctx, result)

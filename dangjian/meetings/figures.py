@@ -8,7 +8,7 @@ import datetime as dt
 from django.utils.translation import gettext
 
 from dangjian.core.figures import FigureData, FigureItem, Subtree, drill, rate, shared
-from dangjian.meetings import rules
+from dangjian.meetings import rules, stored
 from dangjian.meetings.choices import ComplianceStatus
 
 
@@ -18,7 +18,7 @@ def _year_items(subtree: Subtree) -> list[rules.Obligation]:
     year = subtree.year
 
     def derive() -> list[rules.Obligation]:
-        return rules.obligations(None, dt.date(year, 1, 1), dt.date(year, 12, 31), today=subtree.today,
+        return stored.obligations(None, dt.date(year, 1, 1), dt.date(year, 12, 31), today=subtree.today,
                                  paths=[subtree.path])
 
     return shared(("meetings.obligations", subtree.path, subtree.today), derive)  # type: ignore[no-any-return]

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from dangjian.core.scoping import scope_paths
-from dangjian.meetings import rules
+from dangjian.meetings import rules, stored
 from dangjian.meetings.choices import LeaveStatus, MeetingStatus
 from dangjian.meetings.models import Attendance, Meeting, Solicitation
 
@@ -43,7 +43,7 @@ def to_act(user: Any) -> dict[str, Any] | None:
     due: list[rules.Obligation] = []
     paths = scope_paths(user, Meeting.scope_area, "add")
     if paths != []:
-        items = rules.obligations(None, today - dt.timedelta(days=92), today + dt.timedelta(days=horizon),
+        items = stored.obligations(None, today - dt.timedelta(days=92), today + dt.timedelta(days=horizon),
                                   today=today, paths=paths)
         due = rules.reminders(items, today, book)
     leaves = list(Attendance.objects.visible_to(user, "change")

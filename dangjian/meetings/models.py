@@ -547,3 +547,7 @@ class RectificationItem(RectificationBase):
         ordering = ("deadline", "id")
         verbose_name = _("rectification item")
         verbose_name_plural = _("rectification items")
+
+
+from dangjian.meetings.obligation_models import Obligation as Obligation  # noqa: E402  (stored obligations)
+from dangjian.meetings.obligation_models import ObligationYear as ObligationYear  # noqa: E402

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from dangjian.core.reminders import Due
-from dangjian.meetings import rules
+from dangjian.meetings import rules, stored
 from dangjian.meetings.models import Solicitation
 
 
@@ -20,7 +20,7 @@ def meetings_due(day: dt.date) -> Iterator[Due]:
     book = rules.RuleBook()
     horizon = max([book.settings(day.year).reminder_days] + [r.remind_days or 0 for r in book.all_requirements()]
                   + [366 for r in book.all_requirements() if r.remind_from_month is not None])
-    items = rules.obligations(None, day - dt.timedelta(days=92), day + dt.timedelta(days=horizon), today=day)
+    items = stored.obligations(None, day - dt.timedelta(days=92), day + dt.timedelta(days=horizon), today=day)
     add = reverse("meetings:meeting_add")
     for ob in rules.reminders(items, day, book):
         yield Due(object_key=f"meetings.obligation:{ob.org_id}:{ob.requirement.pk}:{ob.period.key}",

@@ -233,10 +233,11 @@ def _local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
             dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
 
 
-def _committee_sizes(paths: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[int, list[tuple[int, dt.date, dt.date | None]]]:
+def _committee_sizes(paths: Sequence[str] | None, start: dt.date, end: dt.date,
+                     only: Collection[int] | None = None) -> dict[int, list[tuple[int, dt.date, dt.date | None]]]:
     """Committee posts (not group leaders) held at some time in [start, end], per organization."""
     posts = (
-        CommitteePost.objects.filter(_path_q(paths, "org__path"))
+        CommitteePost.objects.filter(_path_q(paths, "org__path"), Q(org_id__in=list(only)) if only is not None else Q())
         .exclude(post=Post.GROUP_LEADER)
         .filter(started_on__lte=end)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
@@ -261,6 +262,7 @@ def obligations(
     today: dt.date | None = None,
     paths: Sequence[str] | None = None,
     org_ids: Collection[int] | None = None,
+    only: Collection[int] | None = None,
 ) -> list[Obligation]:
     """Every obligation of the subtrees of ``roots`` (or of the org ``paths``; ``None`` for both
     means the whole tree) whose period ends in [start, end], matched to confirmed meetings.
@@ -268,6 +270,8 @@ def obligations(
     Five queries, whatever the number of organizations: requirements, settings, organizations,
     committee posts, and the meetings with their attendance counts. ``org_ids``: only these
     organizations of the subtrees (a grading job's chunk; the queries stay by path prefix).
+    ``only``: exactly these organizations, the queries narrowed by id (the stored obligations'
+    refresh of one (organization, year) slice: :mod:`dangjian.meetings.stored`).
     """
     today = today or timezone.localdate()
     if roots is not None:
@@ -287,8 +291,9 @@ def obligations(
     first_day = min(p.start for _, p in pairs)
     last_day = max(p.end for _, p in pairs)
 
+    narrow = Q(pk__in=list(only)) if only is not None else Q()
     orgs = list(
-        Organization.objects.filter(_path_q(paths, "path"), kind__in=org_kinds, is_active=True)
+        Organization.objects.filter(_path_q(paths, "path"), narrow, kind__in=org_kinds, is_active=True)
         .order_by("path").values("id", "name", "path", "kind", "founded_on")
     )
     if org_ids is not None:
@@ -297,12 +302,13 @@ def obligations(
         return []
     committee_posts: dict[int, list[tuple[int, dt.date, dt.date | None]]] = {}
     if any(req.needs_committee for req, _ in pairs):
-        committee_posts = _committee_sizes(paths, first_day, last_day)
+        committee_posts = _committee_sizes(paths, first_day, last_day, only)
 
     low, high = _local_bounds(first_day, last_day)
     kinds = {req.kind_id: req.kind for req, _ in pairs}
     meeting_rows = (
-        Meeting.objects.filter(_path_q(paths, "org__path"), status=MeetingStatus.CONFIRMED,
+        Meeting.objects.filter(_path_q(paths, "org__path"), Q(org_id__in=[o["id"] for o in orgs]) if only is not None else Q(),
+                               status=MeetingStatus.CONFIRMED,
                                kind_id__in=list(kinds), starts_at__gte=low, starts_at__lt=high)
         .values("id", "org_id", "kind_id", "starts_at", "topic")
         .annotate(**attendance_counts())

@@ -23,7 +23,7 @@ from dangjian.core.api.exceptions import Conflict, PreconditionFailed
 from dangjian.core.api.idempotency import idempotent
 from dangjian.core.api.viewsets import ScopedModelViewSet
 from dangjian.core.scoping import chosen_subtree, get_scoped_or_404
-from dangjian.meetings import rules, services
+from dangjian.meetings import rules, services, stored
 from dangjian.meetings.api.serializers import (
     AmendmentSerializer,
     AttendanceRecordResultSerializer,
@@ -232,7 +232,7 @@ class ComplianceView(APIView):
         today = params.get("as_of") or timezone.localdate()
         year = params.get("year") or today.year
         cols = rules.columns(year, params["period"])
-        items = rules.obligations(None, dt.date(year, 1, 1), dt.date(year, 12, 31), today=today, paths=paths)
+        items = stored.obligations(None, dt.date(year, 1, 1), dt.date(year, 12, 31), today=today, paths=paths)
         tally = rules.Tally()
         rows = []
         for ob in items:

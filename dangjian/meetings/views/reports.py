@@ -21,7 +21,7 @@ from dangjian.core.excel import Column, xlsx_response
 from dangjian.core.periods import add_months, month_end
 from dangjian.core.scoping import chosen_subtree, scope_paths
 from dangjian.core.views import can
-from dangjian.meetings import rules
+from dangjian.meetings import rules, stored
 from dangjian.meetings.choices import ComplianceStatus, MeetingStatus
 from dangjian.meetings.models import (
     Meeting,
@@ -123,7 +123,7 @@ def compliance(request: HttpRequest) -> HttpResponseBase:
         year = today.year
     granularity = "quarter" if request.GET.get("by") == "quarter" else "month"
     cols = rules.columns(year, granularity)
-    items = rules.obligations(None, dt.date(year, 1, 1), dt.date(year, 12, 31), today=today, paths=paths)
+    items = stored.obligations(None, dt.date(year, 1, 1), dt.date(year, 12, 31), today=today, paths=paths)
     if request.GET.get("format") == "xlsx":
         return _compliance_export(request, items, year, org)
     grid = rules.matrix(items, cols)
