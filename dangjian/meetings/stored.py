@@ -281,6 +281,15 @@ def attendance_recorded(occurrence: Any) -> None:
             _refresh_slices({(meeting.org_id, year)})
 
 
+def meeting_confirmed(occurrence: Any) -> None:
+    """``meetings.meeting_confirmed`` (derive): also meetings written in bulk (the minutes book
+    entered from paper), which no model signal announces."""
+    meeting: Meeting = occurrence.evidence
+    year = _meeting_year(meeting.starts_at)
+    if year is not None:
+        _refresh_slices({(meeting.org_id, year)})
+
+
 def _before_org(sender: Any, instance: Organization, **kwargs: Any) -> None:
     instance._obligation_before = (  # type: ignore[attr-defined]
         Organization.objects.filter(pk=instance.pk).values_list("kind", "founded_on", "is_active").first()
@@ -331,6 +340,7 @@ def connect() -> None:
     from dangjian.meetings import signals
 
     signals.attendance_recorded.derive(attendance_recorded)
+    signals.meeting_confirmed.derive(meeting_confirmed)
     uid = "meetings.stored"
     pre_save.connect(_before_meeting, sender=Meeting, dispatch_uid=f"{uid}.meeting.pre")
     post_save.connect(_after_meeting, sender=Meeting, dispatch_uid=f"{uid}.meeting.post")

@@ -18,7 +18,6 @@ from dangjian.meetings.models import Attendance, Meeting, MeetingRequirement, Me
 from dangjian.meetings.tests.factories import at, make_meeting
 from dangjian.meetings.tests.test_rules import CASES, Case
 from dangjian.members.models import CommitteePost, Member
-from dangjian.orgs import services as org_services
 from dangjian.orgs.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +150,7 @@ def _change(rng: random.Random, p: Personas, step: int) -> None:
         branch = Organization.objects.get(pk=org.pk)
         if branch.kind == "branch":
             target = Organization.objects.get(pk=p.c2.pk if branch.path.startswith(p.c1.path) else p.c1.pk)
-            org_services.move_subtree(actor=None, node=branch, target=target)
+            Organization.objects.move(branch, target, pos="last-child")
     elif what == 7:  # a committee post taken up or ended
         posts = list(CommitteePost.objects.all())
         if posts and rng.random() < 0.5:
