@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from pypinyin import Style, lazy_pinyin
 
 from dangjian.core import idcard
 from dangjian.core.crypto import blind_index_candidates, get_provider
 from dangjian.core.fields import EncryptedTextField
 from dangjian.core.models import ScopedModel
 from dangjian.core.rotation import register_blind_index
+from dangjian.members import names
 from dangjian.members.choices import (
     Education,
     Gender,
@@ -41,23 +41,25 @@ def id_number_indexes(number: str) -> list[str]:
 
 
 def pinyin_initials(name: str) -> str:
-    return "".join(p[0] for p in lazy_pinyin(name, style=Style.FIRST_LETTER) if p).lower()
+    return names.initials(name)
 
 
 class Member(ScopedModel):
     """A party member: the profile a branch keeps (党员信息).
 
     The ID number is stored encrypted with a blind index (DP-01) and shown masked (DP-02);
-    ``name_initials`` makes ``zs`` find 张三.
+    ``name_initials`` makes ``zs`` find 张三; ``name_pinyin`` orders lists and pickers by pinyin
+    (surnames by their surname reading: 曾 zeng, 单 shan; ``dangjian.members.names``).
     """
 
     scope_area = "members"
     scope_path = "org"
     owner_path = "pk"
-    audit_exclude = ("id_number_index", "name_initials")
+    audit_exclude = ("id_number_index", "name_initials", "name_pinyin")
 
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     name_initials = models.CharField(_("pinyin initials"), max_length=50, db_index=True, editable=False)
+    name_pinyin = models.CharField(_("pinyin"), max_length=200, default="", editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
     birth_date = models.DateField(_("birth date"))
@@ -83,12 +85,13 @@ class Member(ScopedModel):
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
     class Meta:
-        ordering = ("org__path", "name", "id")
+        ordering = ("org__path", "name_pinyin", "name", "id")
         verbose_name = _("member")
         verbose_name_plural = _("members")
         # No index on status alone: two values, and PostgreSQL's planner was seen ANDing it
         # into every branch lookup of a list page.
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["org", "name"])]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["org", "name"]),
+                                                 models.Index(fields=["org", "name_pinyin"])]
 
     def __str__(self) -> str:
         return self.name
@@ -127,9 +130,14 @@ class Member(ScopedModel):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def prepare_name(self) -> None:
+        """Trim the name and derive its search initials and sort key (save and bulk writes)."""
         self.name = self.name.strip()
-        self.name_initials = pinyin_initials(self.name)
+        self.name_initials = names.initials(self.name)
+        self.name_pinyin = names.sort_key(self.name)
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.prepare_name()
         if self.id_number:
             self.id_number = idcard.normalize(self.id_number)
             self.id_number_index = id_number_index(self.id_number)

@@ -21,9 +21,10 @@ from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.context import acting_as
+from dangjian.members import names
 from dangjian.members.choices import Education, Gender, MemberStatus, PersonnelType, Post, TransferDirection
 from dangjian.members.demo import DEMO_PASSWORD, GIVEN, SURNAMES, make_id_number
-from dangjian.members.models import CommitteePost, Member, Transfer, id_number_index, pinyin_initials
+from dangjian.members.models import CommitteePost, Member, Transfer, id_number_index
 from dangjian.orgs.choices import OrgKind, UnitKind
 from dangjian.orgs.models import Organization, OrganizationTerm, PoliceUnit
 
@@ -122,7 +123,7 @@ def build_province(seed: int = 2026, *, orgs_total: int = 10_000, members_total:
         ], batch_size=BATCH)
 
         name = _name_factory(rng)
-        initials_cache: dict[str, str] = {}
+        initials_cache: dict[str, tuple[str, str]] = {}
         used_ids: set[str] = set()
         police_seq = 1_000_000
         members: list[Member] = []
@@ -137,11 +138,12 @@ def build_province(seed: int = 2026, *, orgs_total: int = 10_000, members_total:
             police_seq += 1
             person = name()
             if person not in initials_cache:
-                initials_cache[person] = pinyin_initials(person)
+                initials_cache[person] = (names.initials(person), names.sort_key(person))
             number = make_id_number(rng, birth, gender, used_ids)
             groups = groups_of.get(branch_id)
             members.append(Member(
-                name=person, name_initials=initials_cache[person], gender=gender, birth_date=birth,
+                name=person, name_initials=initials_cache[person][0], name_pinyin=initials_cache[person][1],
+                gender=gender, birth_date=birth,
                 id_number=number, id_number_index=id_number_index(number),
                 police_number=f"{police_seq}" if police else None,
                 personnel_type=PersonnelType.POLICE if police else PersonnelType.AUXILIARY,

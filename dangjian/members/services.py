@@ -15,7 +15,7 @@ from dangjian.core.errors import RuleError
 from dangjian.core.scoping import OutOfScope, ensure_in_scope
 from dangjian.members import signals
 from dangjian.members.choices import TransferDirection
-from dangjian.members.models import Member, Transfer, id_number_index, pinyin_initials
+from dangjian.members.models import Member, Transfer, id_number_index
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 
@@ -91,8 +91,7 @@ def import_members(*, actor: Any, members: Sequence[Member]) -> list[Member]:
     """
     with transaction.atomic():
         for member in members:
-            member.name = member.name.strip()
-            member.name_initials = pinyin_initials(member.name)
+            member.prepare_name()
             member.id_number = idcard.normalize(member.id_number)
             member.id_number_index = id_number_index(member.id_number)
             member.police_number = member.police_number or None
