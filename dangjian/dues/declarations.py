@@ -20,12 +20,15 @@ def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_gr
         MenuItem(_("Dues assessments"), "dues:assessment_list", "calculator", "dues", staff=True),
         MenuItem(_("Dues bills"), "dues:bill_list", "receipt", "dues", staff=True),
         MenuItem(_("Dues payments"), "dues:payment_list", "cash", "dues", staff=True),
+        MenuItem(_("Online payment orders"), "dues:order_list", "device-mobile", "dues", staff=True),
+        MenuItem(_("Online payment refunds"), "dues:refund_list", "receipt-refund", "dues", staff=True),
         MenuItem(_("Arrears"), "dues:arrears", "alert-triangle", "dues", staff=True),
         MenuItem(_("Collection report"), "dues:statement_report", "report", "dues", staff=True),
         MenuItem(_("Reconciliation"), "dues:reconciliation", "scale", "dues", staff=True),
         MenuItem(_("Budget and spending"), "dues:budget_report", "chart-pie", "dues", staff=True),
         MenuItem(_("Dues disclosure"), "dues:disclosure", "speakerphone", "dues", staff=True),
         MenuItem(_("Dues standards"), "dues:standard_list", "settings", "config", staff=True),
+        MenuItem(_("Payment gateways"), "dues:gateway_list", "building-bank", "config", staff=True),
     ))
 
 
@@ -63,6 +66,10 @@ parts = ModuleParts(
         "reassess": pgettext_lazy("audit event", "Reassessed"),
         "generate_bills": pgettext_lazy("audit event", "Bills generated"),
         "void": pgettext_lazy("audit event", "Voided"),
+        "payment_notice": pgettext_lazy("audit event", "Payment notification refused"),
+        "payment_mismatch": pgettext_lazy("audit event", "Online payment amount mismatch"),
+        "payment_exception": pgettext_lazy("audit event", "Online payment not posted"),
+        "payment_posted": pgettext_lazy("audit event", "Online payment posted"),
     },
     audit_object_types={"dues.disclosure": _("Dues disclosure")},
     navigation=menu,

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.approvals import DecisionView, WithdrawView
 from dangjian.dues.imports import DuesBaseImporter
+from dangjian.dues.payments import declarations as online
+from dangjian.dues.payments import views as pay
 from dangjian.dues.views import decisions, declarations, reports, work
 
 app_name = "dues"
@@ -34,6 +36,17 @@ urlpatterns = [
          title=_("Approve the budget: %(obj)s")), name="budget_approve"),
     path("budgets/<int:pk>/withdraw/", WithdrawView.as_view(views=declarations.BudgetViews), name="budget_withdraw"),
     path("payments/<int:pk>/void/", decisions.payment_void, name="payment_void"),
+    path("bills/<int:pk>/pay/", pay.pay_bill, name="pay_bill"),
+    path("pay/notify/<slug:code>/", pay.notify, name="payment_notify"),
+    path("pay/test-gateway/<str:out_trade_no>/", pay.fake_gateway, name="fake_gateway"),
+    path("orders/<str:out_trade_no>/return/", pay.order_return, name="order_return"),
+    path("orders/<str:out_trade_no>/refund/", pay.order_refund, name="order_refund"),
+    path("refunds/<int:pk>/decide/", DecisionView.as_view(views=online.PaymentRefundViews,
+         title=_("Approve a refund: %(obj)s")), name="refund_decide"),
+    path("refunds/<int:pk>/withdraw/", WithdrawView.as_view(views=online.PaymentRefundViews), name="refund_withdraw"),
+    *online.GatewayViews.urls("gateways/"),
+    *online.OrderViews.urls("orders/"),
+    *online.PaymentRefundViews.urls("refunds/"),
     *declarations.StandardViews.urls("standards/"),
     *declarations.BandViews.urls("bands/"),
     *declarations.FixedAmountViews.urls("fixed-amounts/"),

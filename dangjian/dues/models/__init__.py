@@ -18,6 +18,7 @@ from dangjian.dues.models.ledger import (
     DuesSpending,
     DuesStatement,
 )
+from dangjian.dues.models.online import GatewayKind, OrderStatus, PaymentGateway, PaymentOrder, PaymentRefund
 from dangjian.dues.models.standards import (
     ZERO,
     AuxiliaryPoliceBand,
@@ -38,5 +39,6 @@ __all__ = [
     "ArrearsCase", "AuxiliaryPoliceBand", "AuxiliaryPoliceStandard", "DisclosureTemplate", "DuesAllocation",
     "DuesAssessment", "DuesBand", "DuesBaseComponent", "DuesBill", "DuesBudget", "DuesBudgetLine",
     "DuesOrgSettings", "DuesPayment", "DuesRemittance", "DuesSpending", "DuesStandard", "DuesStatement",
-    "FixedDuesAmount", "HardshipRelief", "PayItem", "SpendingCategory", "ZERO", "money", "month_label", "percent"
+    "FixedDuesAmount", "GatewayKind", "HardshipRelief", "OrderStatus", "PayItem", "PaymentGateway", "PaymentOrder",
+    "PaymentRefund", "SpendingCategory", "ZERO", "money", "month_label", "percent"
 ]

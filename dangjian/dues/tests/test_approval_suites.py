@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from dangjian.core.testing.facilities import ApprovalSuite
 from dangjian.core.testing.personas import Personas, make_member
-from dangjian.dues.models import DuesBudget, DuesSpending, HardshipRelief, SpendingCategory
+from dangjian.dues.models import DuesBudget, DuesSpending, HardshipRelief, PaymentRefund, SpendingCategory
 
 _n = itertools.count(1)
 
@@ -80,3 +80,27 @@ class TestBudgetApprovalSuite(BranchRequests):
     @classmethod
     def withdraw_url(cls, row: Any) -> str:
         return reverse("dues:budget_withdraw", args=[row.pk])
+
+
+class TestRefundApprovalSuite(BranchRequests):
+    """A refund of B1's online order is decided by the committee above (the decider re-authenticates)."""
+
+    model = PaymentRefund
+
+    @classmethod
+    def make_request(cls, p: Personas, requested_by: Any) -> PaymentRefund:
+        from dangjian.dues.tests.test_suites import _order
+
+        order = _order(p, paid=True)
+        row = PaymentRefund(order=order, org=p.b1, amount=order.amount, reason=f"误缴{next(_n)}",
+                            requested_by=requested_by)
+        row.save()
+        return row
+
+    @classmethod
+    def decide_url(cls, row: Any) -> str:
+        return reverse("dues:refund_decide", args=[row.pk])
+
+    @classmethod
+    def withdraw_url(cls, row: Any) -> str:
+        return reverse("dues:refund_withdraw", args=[row.pk])

@@ -41,6 +41,7 @@ from dangjian.dues.models import (
     PayItem,
     SpendingCategory,
 )
+from dangjian.dues.payments import declarations as online_declarations
 from dangjian.dues.views import declarations
 from dangjian.orgs.models import Organization
 
@@ -433,3 +434,82 @@ class TestSpendingSuite(BranchSuite):
     @classmethod
     def foreign_add_data(cls, p: Personas) -> dict[str, Any]:
         return {**cls.add_data(p), "org": p.b3.pk}
+
+
+# --- online payment ----------------------------------------------------------------------------
+
+
+def _gateway() -> Any:
+    from dangjian.dues.models import PaymentGateway
+
+    row = PaymentGateway.objects.filter(code="suite").first()
+    if row is None:
+        row = PaymentGateway(code="suite", name="测试网关", kind="fake", is_active=True)
+        row.save()
+    return row
+
+
+def _order(p: Personas, *, paid: bool = False) -> Any:
+    """An online order of a new B1 member for 2026-05 (``paid``: posted as its dues payment)."""
+    from dangjian.dues.models import PaymentOrder
+
+    member = _assessed(p)
+    with acting_as(p.users["officer_b1"]):
+        services.generate_bills(actor=p.users["officer_b1"], org=p.b1, month=dt.date(2026, 5, 1))
+    n = next(_n)
+    row = PaymentOrder(out_trade_no=f"SUITE{n}", member=member, org=p.b1, gateway=_gateway(), amount=D("40.00"),
+                       idempotency_key=f"suite-order-{n}", expires_at=dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
+    row.save()
+    row.bills.set(DuesBill.objects.filter(member=member))
+    if paid:
+        with acting_as(p.users["officer_b1"]):
+            result = services.record_payment(actor=p.users["officer_b1"], member=member, amount=D("40.00"),
+                                             paid_on=dt.date(2026, 5, 10), method="wechat",
+                                             idempotency_key=f"order:{row.out_trade_no}", months=[dt.date(2026, 5, 1)],
+                                             receipt_number=row.out_trade_no)
+        row.payment, row.status = result.payment, "paid"
+        row.save()
+    return row
+
+
+class TestGatewaySuite(ConfigSuite):
+    views = online_declarations.GatewayViews
+    edit = {"name": "改名的网关"}
+
+    @classmethod
+    def make_row(cls, p: Personas) -> Any:
+        from dangjian.dues.models import PaymentGateway
+
+        n = next(_n)
+        row = PaymentGateway(code=f"gw{n}", name=f"网关{n}", kind="fake")
+        row.save()
+        return row
+
+    @classmethod
+    def add_data(cls, p: Personas) -> dict[str, Any]:
+        n = next(_n)
+        return {"code": f"newgw{n}", "name": f"新网关{n}", "kind": "wechat_v3", "merchant_id": "1900000001",
+                "order_minutes": "30"}
+
+
+class TestOrderSuite(BranchSuite):
+    views = online_declarations.OrderViews
+    marker = "out_trade_no"
+
+    @classmethod
+    def make_row(cls, p: Personas) -> Any:
+        return _order(p)
+
+
+class TestRefundSuite(BranchSuite):
+    views = online_declarations.PaymentRefundViews
+    marker = "reason"
+
+    @classmethod
+    def make_row(cls, p: Personas) -> Any:
+        from dangjian.dues.models import PaymentRefund
+
+        order = _order(p)
+        row = PaymentRefund(order=order, org=p.b1, amount=order.amount, reason=f"重复缴纳{next(_n)}")
+        row.save()
+        return row

@@ -28,8 +28,10 @@ from dangjian.dues.models import (
     DuesPayment,
     DuesStandard,
     PayItem,
+    PaymentOrder,
     month_label,
 )
+from dangjian.dues.payments import services as online
 from dangjian.dues.views import declarations
 from dangjian.dues.views.helpers import list_url, render_form, require_area
 from dangjian.members.models import Member
@@ -74,9 +76,12 @@ def mine(request: HttpRequest) -> HttpResponse:
     for b in bills:
         b.paid = rules.cents(b.paid)
     rows = [(b, rules.PaymentState(rules.bill_state(b.amount_due, b.paid))) for b in bills]
+    gateway = online.active_gateway()
+    orders = PaymentOrder.objects.visible_to(request.user, "view").filter(member_id=member_id)[:12]
     return render(request, "dues/mine.html", {
         "bills": rows, "payments": payments, "assessments": assessments, "member": member, "year": year,
-        "outstanding": rules.outstanding(bills),
+        "outstanding": rules.outstanding(bills), "gateway": gateway, "orders": orders,
+        "pay_token": forms.issue_token(request.user) if gateway else "",
     })
 
 
