@@ -23,7 +23,7 @@ class GatewayKind(models.TextChoices):
 
 class OrderStatus(models.TextChoices):
     CREATED = "created", _("Awaiting payment")
-    PAID = "paid", _("Paid")
+    PAID = "paid", pgettext_lazy("order status", "Paid")
     CLOSED = "closed", pgettext_lazy("order status", "Closed")  # no payment arrived in time
     EXCEPTION = "exception", _("Paid, needs staff attention")
     REFUNDED = "refunded", _("Refunded")
@@ -105,7 +105,7 @@ class PaymentOrder(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.out_trade_no} {self.amount:.2f}元"
+        return f"{self.out_trade_no} {self.amount:.2f}"
 
     @property
     def amount_cents(self) -> int:
@@ -138,7 +138,7 @@ class PaymentRefund(ApprovalBase):
         verbose_name_plural = _("online payment refunds")
 
     def __str__(self) -> str:
-        return f"{self.order.out_trade_no} {self.amount:.2f}元"
+        return f"{self.order.out_trade_no} {self.amount:.2f}"
 
     def check_decision(self, *, approve: bool) -> None:
         from dangjian.dues.payments import services

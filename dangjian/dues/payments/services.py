@@ -83,7 +83,7 @@ def create_order(*, actor: Any, bills: Sequence[DuesBill], idempotency_key: str,
         order.bills.set(locked)
         try:
             created = adapter(gateway).create(
-                order, notify_url=site + reverse("dues:payment_notify", args=[gateway.code]),
+                order, notify_url=site + reverse("dues:payment_notify"),
                 return_url=site + reverse("dues:order_return", args=[order.out_trade_no]))
         except GatewayError as exc:
             raise RuleError(str(exc)) from exc
@@ -99,6 +99,18 @@ class Outcome:
     order: PaymentOrder | None
     recorded: bool
     reason: str
+
+
+def receive_from_any(*, gateways: Sequence[PaymentGateway], headers: Mapping[str, str],
+                     body: bytes) -> tuple[Outcome, Ack]:
+    """A notification at the shared address: handled by the gateway whose signature verifies it."""
+    for gateway in gateways:
+        try:
+            adapter(gateway).parse_notification(headers, body)
+        except InvalidNotification:
+            continue
+        return receive_notification(gateway=gateway, headers=headers, body=body)
+    return receive_notification(gateway=gateways[0], headers=headers, body=body)  # refused and audited
 
 
 def receive_notification(*, gateway: PaymentGateway, headers: Mapping[str, str], body: bytes) -> tuple[Outcome, Ack]:
