@@ -132,7 +132,9 @@ def apply_notice(*, gateway: PaymentGateway, notice: Notice) -> Outcome:
     """Apply a verified notice under the order's row lock: a paid notice with the order's exact
     amount records one dues payment (through the dues service); anything else changes no money."""
     with transaction.atomic():
-        order = PaymentOrder.objects.select_for_update().filter(gateway=gateway, out_trade_no=notice.out_trade_no)\
+        # of=self: PostgreSQL locks no row of the nullable side of an outer join
+        order = PaymentOrder.objects.select_for_update(of=("self",))\
+            .filter(gateway=gateway, out_trade_no=notice.out_trade_no)\
             .select_related("member", "gateway__posting_account").first()
         if order is None:
             audit.record("payment_notice", object_type="dues.paymentorder", object_repr=notice.out_trade_no,
@@ -240,7 +242,7 @@ def request_refund(*, actor: Any, order: PaymentOrder, reason: str) -> PaymentRe
 def carry_out_refund(*, actor: Any, refund: PaymentRefund) -> None:
     """An approved refund (inside the decision's transaction): the gateway sends the money back,
     then the dues payment is voided (refused, and the approval rolled back, when it can no longer be)."""
-    order = PaymentOrder.objects.select_for_update().select_related("payment").get(pk=refund.order_id)
+    order = PaymentOrder.objects.select_for_update(of=("self",)).select_related("payment").get(pk=refund.order_id)
     check_refundable(order)
     payment = order.payment
     assert payment is not None
