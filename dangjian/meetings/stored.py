@@ -281,6 +281,20 @@ def attendance_recorded(occurrence: Any) -> None:
             _refresh_slices({(meeting.org_id, year)})
 
 
+def attendances_recorded(occurrences: list[Any]) -> None:
+    """The batch form (a minutes book entered at once): each (organization, year) slice of a
+    confirmed meeting refreshed once, whatever the number of its attendances."""
+    slices = set()
+    for occurrence in occurrences:
+        meeting = occurrence.evidence.meeting
+        if meeting.status == MeetingStatus.CONFIRMED:
+            year = _meeting_year(meeting.starts_at)
+            if year is not None:
+                slices.add((meeting.org_id, year))
+    if slices:
+        _refresh_slices(slices)
+
+
 def meeting_confirmed(occurrence: Any) -> None:
     """``meetings.meeting_confirmed`` (derive): also meetings written in bulk (the minutes book
     entered from paper), which no model signal announces."""
@@ -340,6 +354,7 @@ def connect() -> None:
     from dangjian.meetings import signals
 
     signals.attendance_recorded.derive(attendance_recorded)
+    signals.attendance_recorded.batch_for(attendance_recorded)(attendances_recorded)
     signals.meeting_confirmed.derive(meeting_confirmed)
     uid = "meetings.stored"
     pre_save.connect(_before_meeting, sender=Meeting, dispatch_uid=f"{uid}.meeting.pre")
