@@ -35,8 +35,9 @@ def active_gateway() -> PaymentGateway | None:
 
 
 def outstanding(bills: Sequence[DuesBill]) -> dict[int, Decimal]:
-    paid = {b.pk: b.paid for b in rules.with_paid(DuesBill.objects.filter(pk__in=[b.pk for b in bills]))}
-    return {b.pk: b.amount_due - (paid.get(b.pk) or ZERO) for b in bills}
+    """What each bill still asks (``rules.left_to_pay`` of the bill with its payments summed)."""
+    annotated = rules.with_paid(DuesBill.objects.filter(pk__in=[b.pk for b in bills]))
+    return {b.pk: rules.left_to_pay(b) for b in annotated}
 
 
 def _new_number() -> str:
