@@ -9,10 +9,11 @@ for every random choice (same seed, same bureau) and may read what earlier steps
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,16 @@ def _steps() -> list[tuple[str, Any]]:
     found = [(parts.demo.order, index, label, parts.demo) for index, (label, parts) in enumerate(all_parts())
              if parts.demo is not None]
     return [(label, step) for _o, _i, label, step in sorted(found, key=lambda t: (t[0], t[1]))]
+
+
+@contextlib.contextmanager
+def building_bureau() -> Iterator[None]:
+    """Hold every step's ``bureau`` context while the organizations and members are built."""
+    with contextlib.ExitStack() as stack:
+        for _label, step in _steps():
+            if step.bureau is not None:
+                stack.enter_context(step.bureau())
+        yield
 
 
 def run_steps(ctx: DemoContext) -> list[str]:

@@ -13,6 +13,7 @@ ready. The declaration file is imported on first use, after app loading.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -144,6 +145,9 @@ class ModuleParts:
 class DemoStep:
     build: Callable[[Any], Any]
     order: int = 100
+    #: a context manager factory held while the bureau itself (organizations, members, posts) is
+    #: built, before any step: a module whose upkeep the step redoes in bulk pauses it here
+    bureau: Callable[[], contextlib.AbstractContextManager[Any]] | None = None
 
 
 @cache

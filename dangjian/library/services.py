@@ -96,13 +96,9 @@ def check_records(*, actor: Any, meetings: Any, progress: Any = None) -> Checked
     first, so a copy is flagged against the record it copied."""
     rows = list(meetings.order_by("starts_at", "pk"))
     flags = 0
-    names: dict[int, list[str]] = {}
-    from dangjian.members.models import Member
-
-    for org_id in {m.org_id for m in rows}:
-        names[org_id] = list(Member.objects.filter(org_id=org_id).values_list("name", flat=True)[:500])  # scope-ok: normalisation only
+    seen = quality.Seen.for_batch([m.pk for m in rows])
     for done, meeting in enumerate(rows, start=1):
-        flags += len(quality.check_meeting(meeting, names=names.get(meeting.org_id, [])))
+        flags += len(quality.check_meeting(meeting, seen=seen))
         if progress is not None:
             progress(done, len(rows))
     return Checked(records=len(rows), flags=flags)

@@ -35,6 +35,13 @@ def _inbox_to_act(user: Any) -> Any:
     return to_act(user)
 
 
+def _paused() -> Any:
+    """The stored obligations wait while the demo bureau is built: the step rebuilds them."""
+    from dangjian.meetings import stored
+
+    return stored.paused()
+
+
 def _demo(ctx: Any) -> Any:
     from dangjian.meetings.demo import build
 
@@ -93,7 +100,7 @@ parts = ModuleParts(
     inbox=(Figure("meetings_mine", "meetings/inbox/mine.html", _inbox_mine, place="left", order=40),
            Figure("meetings_to_act", "meetings/inbox/to_act.html", _inbox_to_act, place="right", order=40)),
     # a year of organizational life; after dues (order 20), whose step is the heavier one
-    demo=DemoStep(_demo, order=30),
+    demo=DemoStep(_demo, order=30, bureau=_paused),
     reminders=(ReminderSource("meetings_due", _("Meetings due"), lazy("dangjian.meetings.reminders.meetings_due"),
                               scopes=(("meetings", "add"),), order=40),
                ReminderSource("solicitations_open", _("Opinion solicitations open"),

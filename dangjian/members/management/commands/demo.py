@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from dangjian.accounts.models import User
 from dangjian.core.context import acting_as
-from dangjian.core.demo import DemoContext, run_steps
+from dangjian.core.demo import DemoContext, building_bureau, run_steps
 from dangjian.members.demo import DEMO_REASON, build_demo
 from dangjian.orgs.models import Organization
 from dangjian.orgs.structure import root_path
@@ -50,13 +51,17 @@ class Command(BaseCommand):
             self.stdout.write(f"省级规模数据已加载：{built.orgs} 个党组织，{built.members} 名党员，用时 {built.seconds:.0f} 秒。")
             self.stdout.write("基准账号：sheng（省厅党务干部）、shi（市局党务干部）、zhibu（支部党务人员），密码 Hongqi#2026")
             return
+        started = time.monotonic()
         with acting_as(None, reason=DEMO_REASON, source="command"), transaction.atomic():
-            result = build_demo(seed)
+            with building_bureau():
+                result = build_demo(seed)
+            self.stdout.write(f"demo: members {time.monotonic() - started:.1f} s")
             ctx = DemoContext(seed=seed, rng=random.Random(seed + 1), today=timezone.localdate(),
                               root=Organization.objects.get(path=root_path()),
                               users={u.username: u for u in User.objects.filter(username__in=result.accounts)},
                               log=self.stdout.write)
             run_steps(ctx)
+        self.stdout.write(f"demo: {time.monotonic() - started:.1f} s")
         self.stdout.write(f"演示数据已加载：{result.orgs} 个党组织，{result.members} 名党员。")
         self.stdout.write("演示账号（仅存在于演示数据库）：")
         for username, (password, description) in result.accounts.items():
