@@ -58,7 +58,8 @@ def create_order(*, actor: Any, bills: Sequence[DuesBill], idempotency_key: str,
     gateway = gateway or active_gateway()
     if gateway is None or not gateway.is_active:
         raise RuleError(gettext("Online payment is not offered: no payment gateway is configured."))
-    key = f"{member_id}:{idempotency_key}"[:100]
+    # one page's token may serve several forms (one per month): the key is the token and the bills
+    key = f"{member_id}:{idempotency_key}:{','.join(str(pk) for pk in sorted({b.pk for b in bills}))}"[:100]
     existing = PaymentOrder.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing

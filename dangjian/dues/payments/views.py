@@ -45,7 +45,8 @@ def pay_bill(request: HttpRequest, pk: int) -> HttpResponse:
                                       site=request.build_absolute_uri("/").rstrip("/"))
     except (RuleError, ValidationError) as exc:
         messages.error(request, text(exc))
-        return HttpResponseRedirect(reverse("dues:mine"))
+        # back to the page the form was on (a fixed choice, never an address from the client)
+        return HttpResponseRedirect(reverse("portal:me" if request.POST.get("back") == "portal" else "dues:mine"))
     if order.status != OrderStatus.CREATED:
         return HttpResponseRedirect(reverse("dues:order_detail", args=[order.pk]))
     return HttpResponseRedirect(order.pay_url)

@@ -83,6 +83,11 @@ def _points_and_dues(p: Personas) -> None:
     assess(officer, p.members["m_b1"], today.year, "4000.00")
     bill_months(officer, p.b1, today.year, range(max(1, today.month - 1), today.month + 1))
     pay(officer, p.members["m_b1"], "40.00", timezone.localdate(), receipt_number="DF-0001")
+    from dangjian.dues.models import PaymentGateway
+
+    # the in-process test gateway (no address): the demo's and this test's payment page
+    PaymentGateway(code="test", name="测试支付", kind="fake", is_active=True,
+                   posting_account=p.user("c1_staff")).save()
 
 
 def _log_in(page: Any, base: str, username: str = "member_b1") -> None:
@@ -143,6 +148,25 @@ def test_a_member_does_the_days_work_from_the_portal(live_server: Any, browser: 
         for box in [el.bounding_box() for el in page.locator(selector).all()]:
             assert box is None or box["height"] >= 44, selector
     _shot(page, "portal-me-390")
+
+    # a month still owed, paid through the test gateway from the dues card, then its receipt
+    from dangjian.dues.models import DuesPayment, PaymentOrder
+
+    dues.locator("button.pay-online").first.click()
+    page.wait_for_load_state()
+    order = PaymentOrder.objects.get()
+    assert "40.00" in page.inner_text("#gateway-amount")
+    page.click("#confirm-pay")
+    page.wait_for_load_state()
+    assert page.url == live_server.url + f"/dues/orders/{order.pk}/"
+    assert page.inner_text("#receipt-number") == order.out_trade_no
+    assert DuesPayment.objects.filter(member=p.members["m_b1"], receipt_number=order.out_trade_no).count() == 1
+    page.goto(live_server.url + "/m/me/")
+    page.locator(f'[data-order="{order.out_trade_no}"]').click()
+    page.wait_for_load_state()
+    assert page.is_visible("#receipt")
+    page.goto(live_server.url + "/m/me/")
+    assert page.locator("#card-dues-mine button.pay-online").count() == 0  # every month paid now
 
     page.click(".tab-study")
     page.wait_for_load_state()

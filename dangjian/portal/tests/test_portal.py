@@ -205,3 +205,56 @@ def test_the_branch_page_lists_its_members_with_their_portal_preview(personas: P
     assert officer.get(f"/m/org-members/?org={personas.b2.pk}").status_code == 404
     peer = _login("member_b1").get(f"/m/org-members/?org={personas.b1.pk}").content.decode()
     assert "/m/preview/" not in peer
+
+
+def _billed_with_gateway(p: Personas) -> Any:
+    from dangjian.dues.models import DuesBill, PaymentGateway
+    from dangjian.dues.tests.conftest import assess, bill_months
+
+    today = timezone.localdate()
+    assess(p.user("officer_b1"), p.members["m_b1"], today.year, "4000.00")
+    bill_months(p.user("officer_b1"), p.b1, today.year, range(max(1, today.month - 1), today.month + 1))
+    PaymentGateway(code="test", name="测试支付", kind="fake", is_active=True,
+                   posting_account=p.user("c1_staff")).save()
+    return DuesBill.objects.filter(member=p.members["m_b1"]).order_by("month")
+
+
+def test_a_member_pays_a_month_from_the_portal_and_opens_the_receipt(personas: Personas, member_b1: Client) -> None:
+    from dangjian.dues.models import DuesPayment, PaymentOrder
+
+    bills = list(_billed_with_gateway(personas))
+    page = member_b1.get("/m/me/").content.decode()
+    forms = re.findall(r'<form method="post" action="/dues/bills/(\d+)/pay/"', page)
+    assert sorted(int(pk) for pk in forms) == sorted(b.pk for b in bills)  # every unpaid month offers payment
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    first, second = bills
+    # the amount is the bill's, whatever the client adds to the form
+    to_gateway = member_b1.post(f"/dues/bills/{second.pk}/pay/", {"token": token, "back": "portal", "amount": "0.01"})
+    order = PaymentOrder.objects.get()
+    assert to_gateway["Location"] == order.pay_url and order.amount == second.amount_due
+    back = member_b1.post(order.pay_url)
+    receipt_url = member_b1.get(back["Location"])["Location"]
+    assert receipt_url == f"/dues/orders/{order.pk}/"
+    page = member_b1.get("/m/me/").content.decode()
+    assert f'href="{receipt_url}"' in page  # the online payment links to its receipt
+    assert re.findall(r'action="/dues/bills/(\d+)/pay/"', page) == [str(first.pk)]  # the paid month no more
+    receipt = member_b1.get(receipt_url).content.decode()
+    assert 'id="receipt"' in receipt and order.out_trade_no in receipt
+    # the same page's token pays the other month: its own order, not the first one again
+    other = member_b1.post(f"/dues/bills/{first.pk}/pay/", {"token": token, "back": "portal"})
+    assert PaymentOrder.objects.count() == 2 and other["Location"] != f"/dues/orders/{order.pk}/"
+    assert DuesPayment.objects.filter(member=personas.members["m_b1"]).count() == 1
+
+
+def test_the_dues_card_of_a_preview_offers_no_payment(personas: Personas) -> None:
+    _billed_with_gateway(personas)
+    page = _login("officer_b1").get(f"/m/preview/{personas.members['m_b1'].pk}/me/").content.decode()
+    assert 'id="card-dues-mine"' in page
+    assert "/pay/" not in page and 'name="token"' not in page
+
+
+def test_a_failed_payment_from_the_portal_comes_back_to_the_portal(personas: Personas, member_b1: Client) -> None:
+    bill = _billed_with_gateway(personas).first()
+    response = member_b1.post(f"/dues/bills/{bill.pk}/pay/", {"token": "forged", "back": "portal"})
+    assert response["Location"] == "/m/me/"
+    assert "已过期" in member_b1.get("/m/me/").content.decode()
