@@ -30,6 +30,7 @@ from dangjian.points.api.views import (
     ViolationProposalViewSet,
     ViolationRecordViewSet,
 )
+from dangjian.portal.api import views as me
 from dangjian.study.imports import QuestionImporter
 from dangjian.supervision.api.views import (
     ClueViewSet,
@@ -82,5 +83,14 @@ urlpatterns = [
     path("compliance/", ComplianceView.as_view(), name="compliance"),
     path("library/ask/", AskView.as_view(), name="library_ask"),
     path("library/flags/", FlagListView.as_view(), name="library_flags"),
+    # the member portal's endpoints for app and WeChat clients (the caller's own rows)
+    path("me/tasks/", me.MyTasksView.as_view(), name="me_tasks"),
+    path("me/notices/", me.MyNoticesView.as_view(), name="me_notices"),
+    path("me/meetings/", me.MyMeetingsView.as_view(), name="me_meetings"),
+    path("me/attendance/<int:pk>/leave/", me.MyLeaveView.as_view(), name="me_leave"),
+    path("me/points/", me.MyPointsView.as_view(), name="me_points"),
+    path("me/dues/", me.MyDuesView.as_view(), name="me_dues"),
+    path("me/study/", me.MyStudyView.as_view(), name="me_study"),
+    path("me/solicitations/", me.MySolicitationsView.as_view(), name="me_solicitations"),
     path("", include(router.urls)),
 ]

@@ -12,14 +12,16 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core import audit
 from dangjian.core.modules import PORTAL_TABS, PortalItem, portal_items
@@ -167,3 +169,33 @@ def offline(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/offline.html", {"tabs": [(c, label, reverse(f"portal:{c}"))
                                                             for c, label in tab_labels()], "tab": ""})
 
+
+
+def _live_tokens(user: Any) -> list[Any]:
+    from dangjian.accounts.api.authentication import token_expired
+    from dangjian.accounts.models import ApiToken, SecurityPolicy
+
+    policy, now = SecurityPolicy.current(), timezone.now()
+    rows = ApiToken.objects.filter(user_id=int(user.pk or 0), revoked_at__isnull=True)  # scope-ok: the user's own keys
+    return [t for t in rows.order_by("-created_at") if not token_expired(t, policy, now)]
+
+
+@require_GET
+def devices(request: HttpRequest) -> HttpResponse:
+    """The devices (app and WeChat clients) signed in to my account: one API token each."""
+    tabs = [(code, label, reverse(f"portal:{code}")) for code, label in tab_labels()]
+    return render(request, "portal/devices.html", {"tokens": _live_tokens(request.user), "tabs": tabs, "tab": "me",
+                                                   "title": gettext("My devices")})
+
+
+@require_POST
+def device_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign one of my devices out (its token revoked, audited); another user's token is 404."""
+    from dangjian.accounts import services
+
+    token = next((t for t in _live_tokens(request.user) if t.pk == pk), None)
+    if token is None:
+        raise Http404
+    services.revoke_token(actor=request.user, token=token)
+    messages.success(request, gettext("The device is signed out; it must sign in again."))
+    return HttpResponseRedirect(reverse("portal:devices"))

@@ -258,3 +258,31 @@ def test_a_failed_payment_from_the_portal_comes_back_to_the_portal(personas: Per
     response = member_b1.post(f"/dues/bills/{bill.pk}/pay/", {"token": "forged", "back": "portal"})
     assert response["Location"] == "/m/me/"
     assert "已过期" in member_b1.get("/m/me/").content.decode()
+
+
+def test_a_member_sees_and_signs_out_their_own_devices(personas: Personas, member_b1: Client) -> None:
+    from rest_framework.test import APIClient
+
+    from dangjian.accounts.api.authentication import issue_token
+    from dangjian.accounts.models import ApiToken
+
+    phone = issue_token(personas.user("member_b1"), "张三的手机")
+    issue_token(personas.user("member_b1"), "办公室电脑")
+    issue_token(personas.user("officer_b1"), "书记的手机")
+    assert 'href="/m/devices/"' in member_b1.get("/m/me/").content.decode()
+    page = member_b1.get("/m/devices/").content.decode()
+    assert "张三的手机" in page and "办公室电脑" in page and "书记的手机" not in page
+    mine = ApiToken.objects.get(name="张三的手机")
+    others = ApiToken.objects.get(name="书记的手机")
+    assert member_b1.post(f"/m/devices/{others.pk}/revoke/").status_code == 404  # never another user's
+    assert member_b1.get(f"/m/devices/{mine.pk}/revoke/").status_code == 405  # no change on GET
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {phone}")
+    assert api.get("/api/v1/auth/tokens/").status_code == 200
+    assert member_b1.post(f"/m/devices/{mine.pk}/revoke/")["Location"] == "/m/devices/"
+    assert api.get("/api/v1/auth/tokens/").status_code == 401  # the phone must sign in again
+    page = member_b1.get("/m/devices/").content.decode()
+    assert "张三的手机" not in page and "办公室电脑" in page
+    assert AuditEntry.objects.filter(event="token_revoked", reason="张三的手机").count() == 1
+    others.refresh_from_db()
+    assert others.revoked_at is None
