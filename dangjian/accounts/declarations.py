@@ -17,6 +17,7 @@ def menu() -> MenuGroup:  # lazy-ok: built once and cached (core.modules.menu_gr
         MenuItem(_("Role grants"), "accounts:grant_list", "shield", "grants"),
         MenuItem(_("Locked accounts"), "accounts:locks", "lock", "security", "change"),
         MenuItem(_("Second factor policy"), "accounts:mfa_policy", "key", "security", "change"),
+        MenuItem(_("WeChat Work login"), "accounts:wecom_list", "brand-wechat", "security", "change"),
         MenuItem(_("Audit log"), "core:audit_list", "file-text", "audit"),
     ))
 
@@ -48,6 +49,7 @@ parts = ModuleParts(
         "login": _("Logged in"),
         "logout": _("Logged out"),
         "login_failed": _("Login failed"),
+        "wecom_refused": _("WeChat Work login refused"),
         "login_refused_locked": _("Login refused (account locked)"),
         "account_locked": _("Account locked"),
         "account_unlocked": _("Account unlocked"),

@@ -196,3 +196,38 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.name}"
+
+
+class WorkIdentityField(models.TextChoices):
+    USERNAME = "username", _("the account's user name")
+    POLICE_NUMBER = "police_number", _("the member's police number")
+
+
+class WorkWeChatLogin(ScopedModel):
+    """Log in with 企业微信 (WeChat Work) OAuth, configured by the security admin: the work
+    identity's ``userid`` is matched against ``match_field`` of an active account. The
+    application's secret never lives here: ``secret_ref`` names it in the deployment's settings
+    (``DANGJIAN["LOGIN_SECRETS"][ref]``) or environment (``DANGJIAN_LOGIN_<REF>_SECRET``)."""
+
+    scope_area = "security"
+    scope_path = None
+
+    name = models.CharField(_("name"), max_length=60)
+    is_active = models.BooleanField(_("offered on the login page"), default=False)
+    corp_id = models.CharField(_("corporation id (corpid)"), max_length=64)
+    agent_id = models.CharField(_("application id (agentid)"), max_length=32)
+    secret_ref = models.SlugField(_("secret name"), max_length=30,
+                                  help_text=_("The name under which the deployment keeps the application's secret."))
+    match_field = models.CharField(_("work identity matched against"), max_length=20,
+                                   choices=WorkIdentityField.choices, default=WorkIdentityField.POLICE_NUMBER)
+    authorize_url = models.URLField(_("authorization address"),
+                                    default="https://open.weixin.qq.com/connect/oauth2/authorize")
+    api_base = models.URLField(_("API address"), default="https://qyapi.weixin.qq.com")
+
+    class Meta:
+        ordering = ("-is_active", "name")
+        verbose_name = _("WeChat Work login")
+        verbose_name_plural = _("WeChat Work logins")
+
+    def __str__(self) -> str:
+        return self.name

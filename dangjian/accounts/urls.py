@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from dangjian.accounts import mfa_views, views
+from dangjian.accounts import mfa_views, views, wecom
 from dangjian.accounts.imports import RoleGrantImporter
 
 app_name = "accounts"
@@ -16,6 +16,8 @@ def _step_up(patterns: list[URLPattern], names: set[str] | None = None) -> list[
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("login/wecom/", wecom.start, name="wecom_start"),
+    path("login/wecom/callback/", wecom.callback, name="wecom_callback"),
     path("login/code/", mfa_views.verify, name="mfa_verify"),
     path("mfa/", mfa_views.status, name="mfa_status"),
     path("mfa/setup/", mfa_views.enrol, name="mfa_enrol"),
@@ -30,4 +32,5 @@ urlpatterns = [
     *_step_up(RoleGrantImporter.urls("grants/import/")),
     *_step_up(views.GrantViews.urls("grants/"), {"grant_add"}),
     *views.UserViews.urls("users/"),
+    *wecom.WorkWeChatViews.urls("wecom/"),
 ]

@@ -45,7 +45,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
         pending = mfa_views.start_pending(request, form.user, target)
         return pending or mfa_views.complete_login(request, form.user, target)
     status = 200 if request.method != "POST" else 429 if getattr(request, "login_throttled", False) else 400
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}, status=status)
+    from dangjian.accounts.wecom import active_config
+
+    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", ""),
+                                                   "wecom": active_config() is not None}, status=status)
 
 
 @require_POST
