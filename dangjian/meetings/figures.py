@@ -8,7 +8,7 @@ import datetime as dt
 from django.utils.translation import gettext
 
 from dangjian.core.figures import FigureData, FigureItem, Subtree, drill, rate, shared
-from dangjian.meetings import rules, stored
+from dangjian.meetings import aggregates, rules, stored
 from dangjian.meetings.choices import ComplianceStatus
 
 
@@ -24,11 +24,19 @@ def _year_items(subtree: Subtree) -> list[rules.Obligation]:
     return shared(("meetings.obligations", subtree.path, subtree.today), derive)  # type: ignore[no-any-return]
 
 
+def _summary(subtree: Subtree, units: list[tuple[int, str, str, str]] | None = None) -> aggregates.Summary | None:
+    """The year's tallies aggregated in SQL from the stored obligations (None: a year not stored)."""
+    if not aggregates.is_stored(subtree.year):
+        return None
+    return aggregates.summary([subtree.path], subtree.year, subtree.today, [], units or ())
+
+
 def compliance(subtree: Subtree) -> FigureData:
     """Done among decided obligations (done or overdue) by kind: the compliance matrix's
-    ``by_kind`` tallies (five queries whatever the number of organizations)."""
-    items = _year_items(subtree)
-    grid = rules.matrix(items, [])
+    ``by_kind`` tallies (SQL aggregates over the stored obligations; the engine for a year not
+    stored)."""
+    found = _summary(subtree)
+    grid = rules.matrix(_year_items(subtree), []) if found is None else found
     url = drill("meetings:compliance", subtree, org_param="org", year=subtree.year)
     shown = [FigureItem(kind, rate(t.done, t.done + t.overdue), url, note=f"{t.done}/{t.done + t.overdue}")
              for kind, t in grid.by_kind.items()]
@@ -51,12 +59,17 @@ def compliance_by_unit(subtree: Subtree) -> FigureData:
     """The compliance rate of each direct child of the subtree (its whole subtree summed)."""
     from dangjian.orgs.models import Organization
 
-    items = _year_items(subtree)
     depth = len(subtree.path) // Organization.steplen
     children = list(Organization.objects  # scope-ok: the children of the subtree the dashboard checked
                     .filter(path__startswith=subtree.path, depth=depth + 1, is_active=True)
                     .order_by("path").values_list("id", "name", "path", "kind"))
-    rolled = rules.rollup(items, [], children)
+    found = _summary(subtree, children) if children else None
+    if not children:
+        rolled = []
+    elif found is None:
+        rolled = rules.rollup(_year_items(subtree), [], children)
+    else:
+        rolled = found.rolled
     shown = []
     for row in rolled:
         child = Subtree(row.org_id, row.org_path, row.org_name, row.org_kind, subtree.today)

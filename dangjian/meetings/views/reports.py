@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db import transaction
@@ -18,14 +19,12 @@ from django.views.decorators.http import require_GET
 
 from dangjian.core import audit
 from dangjian.core.excel import Column, xlsx_response
-from dangjian.core.periods import add_months, month_end
+from dangjian.core.periods import Period, add_months, month_end
 from dangjian.core.scoping import chosen_subtree, scope_paths
 from dangjian.core.views import can
-from dangjian.meetings import rules, stored
+from dangjian.meetings import aggregates, rules, stored
 from dangjian.meetings.choices import ComplianceStatus, MeetingStatus
-from dangjian.meetings.models import (
-    Meeting,
-)
+from dangjian.meetings.models import Meeting, MeetingKind
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 
@@ -115,7 +114,10 @@ def compliance(request: HttpRequest) -> HttpResponseBase:
 
     At committee level (a root whose children include unit committees) each child is one
     roll-up line that opens that child's own matrix; ``?view=flat`` lists every organization.
-    ``?format=xlsx`` exports the obligations of the whole subtree."""
+    ``?format=xlsx`` exports the obligations of the whole subtree.
+
+    A stored year (``meetings.Obligation``) is read with SQL aggregates (tallies, unit lines)
+    and only the rows the page shows; a year not stored is derived by the engine."""
     paths, org = _compliance_paths(request)
     today = timezone.localdate()
     year = _int(request.GET.get("year")) or today.year
@@ -123,10 +125,9 @@ def compliance(request: HttpRequest) -> HttpResponseBase:
         year = today.year
     granularity = "quarter" if request.GET.get("by") == "quarter" else "month"
     cols = rules.columns(year, granularity)
-    items = stored.obligations(None, dt.date(year, 1, 1), dt.date(year, 12, 31), today=today, paths=paths)
+    kept = aggregates.is_stored(year)
     if request.GET.get("format") == "xlsx":
-        return _compliance_export(request, items, year, org)
-    grid = rules.matrix(items, cols)
+        return _compliance_export(request, paths, year, today, org, kept)
     root = _matrix_root(request, paths, org)
     units: list[tuple[int, str, str, str]] = []
     if root is not None and request.GET.get("view") != "flat":
@@ -134,13 +135,11 @@ def compliance(request: HttpRequest) -> HttpResponseBase:
                         .order_by("path").values_list("id", "name", "path", "kind"))
         if any(kind in UNIT_KINDS for *_rest, kind in children):
             units = children
-    rolled = rules.rollup(items, cols, units) if units else []
-    if rolled:
-        grid.rows = [r for r in grid.rows if r.org_id == root.pk] if root is not None else []
     page = max(_int(request.GET.get("page")) or 1, 1)
-    pages = max((len(grid.rows) + MATRIX_ROWS_PER_PAGE - 1) // MATRIX_ROWS_PER_PAGE, 1)
-    page = min(page, pages)
-    grid.rows = grid.rows[(page - 1) * MATRIX_ROWS_PER_PAGE: page * MATRIX_ROWS_PER_PAGE]
+    if kept:
+        grid, rolled, kinds, page, pages = _stored_matrix(paths, year, today, cols, units, root, page)
+    else:
+        grid, rolled, kinds, page, pages = _derived_matrix(paths, year, today, cols, units, root, page)
     labels = {"done": str(ComplianceStatus.DONE.label), "due": str(ComplianceStatus.DUE.label),
               "due_soon": str(rules.DUE_SOON_LABEL), "overdue": str(ComplianceStatus.OVERDUE.label)}
     chart = {
@@ -151,7 +150,6 @@ def compliance(request: HttpRequest) -> HttpResponseBase:
         "overdue": [t.overdue for t in grid.by_kind.values()],
         "labels": labels,
     }
-    kinds = sorted({ob.kind.pk: ob.kind for ob in items}.values(), key=lambda k: (k.sort_order, k.pk))
     query = {"year": year, "by": granularity, **({"org": org.pk} if org else {})}
     return render(request, "meetings/compliance.html", {
         "grid": grid, "rolled": rolled, "year": year, "granularity": granularity, "org": org, "chart": chart,
@@ -167,16 +165,62 @@ def compliance(request: HttpRequest) -> HttpResponseBase:
     })
 
 
-def _compliance_export(request: HttpRequest, items: list[rules.Obligation], year: int,
-                       org: Organization | None) -> HttpResponseBase:
-    """Every obligation of the matrix's subtree, one row each, as .xlsx (audited)."""
-    steps = Organization.steplen
-    chains = {ob.org_path[:i] for ob in items for i in range(steps, len(ob.org_path) + 1, steps)}
-    names = dict(_orgs(request).filter(path__in=chains).values_list("path", "name"))
+MatrixParts = tuple[rules.Matrix, list[rules.RollupRow], list[MeetingKind], int, int]
 
-    def full_name(ob: rules.Obligation) -> str:
-        chain = [names.get(ob.org_path[:i]) for i in range(steps, len(ob.org_path) + 1, steps)]
-        return " / ".join(n for n in chain if n)
+
+def _stored_matrix(paths: list[str] | None, year: int, today: dt.date, cols: list[Period],
+                   units: list[tuple[int, str, str, str]], root: Organization | None, page: int) -> MatrixParts:
+    """The matrix of a stored year: the tallies and unit lines aggregated in SQL, the rows of
+    the page's organizations only (the root's own at committee level)."""
+    summary = aggregates.summary(paths, year, today, cols, units)
+    if summary.rolled and root is not None:
+        pages, page, shown = 1, 1, [root.pk]
+    else:
+        pages, page, shown = aggregates.owing_page(paths, year, page, MATRIX_ROWS_PER_PAGE)
+    items = stored.obligations(None, dt.date(year, 1, 1), dt.date(year, 12, 31), today=today, paths=paths,
+                               org_ids=set(shown))
+    grid = rules.matrix(items, cols)
+    grid.by_kind, grid.total = summary.by_kind, summary.total
+    return grid, summary.rolled, summary.kinds, page, pages
+
+
+def _derived_matrix(paths: list[str] | None, year: int, today: dt.date, cols: list[Period],
+                    units: list[tuple[int, str, str, str]], root: Organization | None, page: int) -> MatrixParts:
+    """The matrix of a year not stored: every obligation of the subtree derived by the engine."""
+    items = stored.obligations(None, dt.date(year, 1, 1), dt.date(year, 12, 31), today=today, paths=paths)
+    grid = rules.matrix(items, cols)
+    rolled = rules.rollup(items, cols, units) if units else []
+    if rolled:
+        grid.rows = [r for r in grid.rows if r.org_id == root.pk] if root is not None else []
+    pages = max((len(grid.rows) + MATRIX_ROWS_PER_PAGE - 1) // MATRIX_ROWS_PER_PAGE, 1)
+    page = min(page, pages)
+    grid.rows = grid.rows[(page - 1) * MATRIX_ROWS_PER_PAGE: page * MATRIX_ROWS_PER_PAGE]
+    kinds = sorted({ob.kind.pk: ob.kind for ob in items}.values(), key=lambda k: (k.sort_order, k.pk))
+    grid.by_kind = {k.name: grid.by_kind[k.name] for k in kinds if k.name in grid.by_kind}  # as the stored year's
+    return grid, rolled, kinds, page, pages
+
+
+def _compliance_export(request: HttpRequest, paths: list[str] | None, year: int, today: dt.date,
+                       org: Organization | None, kept: bool) -> HttpResponseBase:
+    """Every obligation of the matrix's subtree, one row each, as .xlsx (audited). A stored
+    year is read row by row without building the engine's obligation objects."""
+    items: list[Any]
+    if kept:
+        items = list(aggregates.lines(paths, year, today))
+    else:
+        items = stored.obligations(None, dt.date(year, 1, 1), dt.date(year, 12, 31), today=today, paths=paths)
+    steps = Organization.steplen
+    chains = {ob.org_path[:i] for ob in {ob.org_path: ob for ob in items}.values()
+              for i in range(steps, len(ob.org_path) + 1, steps)}
+    names = dict(_orgs(request).filter(path__in=chains).values_list("path", "name"))
+    full_names: dict[str, str] = {}
+
+    def full_name(ob: Any) -> str:
+        found = full_names.get(ob.org_path)
+        if found is None:
+            chain = [names.get(ob.org_path[:i]) for i in range(steps, len(ob.org_path) + 1, steps)]
+            found = full_names[ob.org_path] = " / ".join(n for n in chain if n)
+        return found
 
     columns = [
         Column(gettext("organization"), lambda ob: ob.org_name, 26),
