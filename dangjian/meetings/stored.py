@@ -28,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -232,6 +232,29 @@ def paused() -> Iterator[None]:
         _local.paused = before
 
 
+def _covered() -> set[int] | None:
+    """Meetings whose last write in the current transaction was followed by a refresh of their
+    slice (the set of this transaction on the default connection; ``None`` outside one). A
+    confirmation refreshes on the meeting's save (or on its attendance batch, for meetings
+    written in bulk); its ``meeting_confirmed`` event then finds the meeting here and refreshes
+    nothing again. The set belongs to one transaction: it is keyed on the connection's list of
+    on-commit hooks, which Django replaces when the transaction commits or rolls back (or a
+    savepoint rolls back: the set is then dropped, the next event refreshes again)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if not connection.in_atomic_block:
+        return None
+    state = getattr(_local, "covered", None)
+    if state is None or state[0] is not connection.run_on_commit:
+        state = _local.covered = (connection.run_on_commit, set())
+    return state[1]  # type: ignore[no-any-return]
+
+
+def _cover(meeting_ids: Iterable[int | None]) -> None:
+    covered = _covered()
+    if covered is not None:
+        covered.update(pk for pk in meeting_ids if pk is not None)
+
+
 def _meeting_year(starts_at: dt.datetime | None) -> int | None:
     return timezone.localdate(starts_at).year if starts_at is not None else None
 
@@ -251,7 +274,8 @@ def _after_meeting(sender: Any, instance: Meeting, **kwargs: Any) -> None:
         return  # neither was nor is evidence
     slices = {(state[0], year) for state in (before, now)
               if state is not None and (year := _meeting_year(state[2])) is not None}
-    _refresh_slices(slices)
+    if _refresh_slices(slices):
+        _cover([instance.pk])
 
 
 def _deleted_meeting(sender: Any, instance: Meeting, **kwargs: Any) -> None:
@@ -261,14 +285,16 @@ def _deleted_meeting(sender: Any, instance: Meeting, **kwargs: Any) -> None:
             _refresh_slices({(instance.org_id, year)})
 
 
-def _refresh_slices(slices: set[tuple[int, int]]) -> None:
+def _refresh_slices(slices: set[tuple[int, int]]) -> bool:
+    """Refresh these (organization, year) slices, one derivation per year; False when paused."""
     if _paused():
-        return
+        return False
     by_year: dict[int, set[int]] = defaultdict(set)
     for org_id, year in slices:
         by_year[year].add(org_id)
     for year, orgs in by_year.items():
         refresh(orgs, [year])
+    return True
 
 
 def attendance_recorded(occurrence: Any) -> None:
@@ -277,31 +303,36 @@ def attendance_recorded(occurrence: Any) -> None:
     meeting = attendance.meeting
     if meeting.status == MeetingStatus.CONFIRMED:
         year = _meeting_year(meeting.starts_at)
-        if year is not None:
-            _refresh_slices({(meeting.org_id, year)})
+        if year is not None and _refresh_slices({(meeting.org_id, year)}):
+            _cover([meeting.pk])
 
 
 def attendances_recorded(occurrences: list[Any]) -> None:
     """The batch form (a minutes book entered at once): each (organization, year) slice of a
     confirmed meeting refreshed once, whatever the number of its attendances."""
     slices = set()
+    meetings = set()
     for occurrence in occurrences:
         meeting = occurrence.evidence.meeting
         if meeting.status == MeetingStatus.CONFIRMED:
             year = _meeting_year(meeting.starts_at)
             if year is not None:
                 slices.add((meeting.org_id, year))
-    if slices:
-        _refresh_slices(slices)
+                meetings.add(meeting.pk)
+    if slices and _refresh_slices(slices):
+        _cover(meetings)
 
 
 def meeting_confirmed(occurrence: Any) -> None:
     """``meetings.meeting_confirmed`` (derive): also meetings written in bulk (the minutes book
     entered from paper), which no model signal announces."""
     meeting: Meeting = occurrence.evidence
+    covered = _covered()
+    if covered is not None and meeting.pk in covered:
+        return  # its save (or its attendance batch) already refreshed the slice in this transaction
     year = _meeting_year(meeting.starts_at)
-    if year is not None:
-        _refresh_slices({(meeting.org_id, year)})
+    if year is not None and _refresh_slices({(meeting.org_id, year)}):
+        _cover([meeting.pk])
 
 
 def _before_org(sender: Any, instance: Organization, **kwargs: Any) -> None:
