@@ -41,7 +41,7 @@ def year_rows(paths: Sequence[str] | None, year: int) -> QuerySet[Obligation]:
     period ends in ``year``, of the active meeting kinds (what ``stored.obligations`` reads).
 
     ``paths`` are the scope-checked prefixes of ``core.scoping.chosen_subtree``."""
-    return (Obligation.objects.filter(rules._path_q(paths, "org__path"), year=year,  # scope-ok: prefixes checked by the caller
+    return (Obligation.objects.filter(rules._subtree_q(paths, "org__path"), year=year,  # scope-ok: prefixes checked by the caller
                                       period_end__gte=dt.date(year, 1, 1), period_end__lte=dt.date(year, 12, 31),
                                       requirement__in=MeetingRequirement.objects.filter(kind__is_active=True)
                                       .values("pk"))

@@ -24,6 +24,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
@@ -224,6 +225,20 @@ def _path_q(paths: Sequence[str] | None, field_name: str) -> Q:
     q = Q(pk__in=[])
     for prefix in paths:
         q |= Q(**{f"{field_name}__startswith": prefix})
+    return q
+
+
+def _subtree_q(paths: Sequence[str] | None, field_name: str) -> Q:
+    """Like :func:`_path_q`, as a range of the path index on SQLite (whose case-insensitive LIKE
+    cannot use an index): ``prefix <= path < prefix's successor``. PostgreSQL keeps ``LIKE
+    'prefix%'``, which its pattern-ops index serves."""
+    if paths is None or connection.vendor != "sqlite":
+        return _path_q(paths, field_name)
+    q = Q(pk__in=[])
+    for prefix in paths:
+        if not prefix:
+            return Q()
+        q |= Q(**{f"{field_name}__gte": prefix, f"{field_name}__lt": prefix[:-1] + chr(ord(prefix[-1]) + 1)})
     return q
 
 

@@ -160,7 +160,7 @@ def obligations(
         return result
     book = rules.RuleBook()
     requirements = {r.pk: r for r in book.all_requirements()}
-    rows = (Obligation.objects.filter(rules._path_q(paths, "org__path"), year__in=sorted(stored),
+    rows = (Obligation.objects.filter(rules._subtree_q(paths, "org__path"), year__in=sorted(stored),
                                       period_end__gte=start, period_end__lte=end,
                                       requirement_id__in=list(requirements))
             .values_list("org_id", "org__name", "org__path", "org__kind", "requirement_id", "period_start",
