@@ -70,6 +70,8 @@ parts = ModuleParts(
     navigation=menu,
     nav_order=35,
     portal=(PortalItem(_("My points"), "points:mine", "star", "points", order=35,
-                       card="points/portal/mine.html", data=_portal("mine"), key="points-mine"),),
+                       card="points/portal/mine.html", data=_portal("mine"), key="points-mine"),
+            PortalItem(_("My violation record and appeals"), "", "alert-octagon", "discipline", order=36,
+                       card="points/portal/record.html", data=_portal("record"), key="points-record")),
     demo=DemoStep(_build_demo, order=60),
 )

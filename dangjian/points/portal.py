@@ -7,8 +7,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from dangjian.points import rules
-from dangjian.points.models import PointEntry
+from dangjian.points import rules, violations
+from dangjian.points.choices import ViolationStatus
+from dangjian.points.models import Objection, PointEntry, ViolationRecord
 
 SHOWN = 15
 
@@ -18,3 +19,26 @@ def mine(viewer: Any, member: Any) -> Any:
     x = rules.explain(member, year, PointEntry.objects.visible_to(viewer, "view"))
     entries = list(reversed(x.pending + x.entries))[:SHOWN]
     return {"year": year, "x": x, "entries": entries}
+
+
+def record(viewer: Any, member: Any) -> Any:
+    """The member's violation records (their points this year, each record's state, the
+    appeal and its deadline) and their objections to point entries with the branch's answers;
+    ``None`` (no card) for a member with neither."""
+    year = timezone.localdate().year
+    today = timezone.localdate()
+    rows = list(ViolationRecord.objects.visible_to(viewer, "view").filter(member=member)
+                .select_related("kind").order_by("-occurred_on", "-id")[:SHOWN])
+    objections = list(Objection.objects.visible_to(viewer, "view").filter(member=member)
+                      .select_related("entry__rule").order_by("-id")[:SHOWN])
+    if not rows and not objections:
+        return None
+    counting = ViolationStatus.counting()
+    shown = []
+    for row in rows:
+        deadline = violations.appeal_deadline(row)
+        shown.append({"r": row, "deadline": deadline,
+                      "appealable": row.status == ViolationStatus.CONFIRMED and (deadline is None or today <= deadline)})
+    total = sum(r.points for r in ViolationRecord.objects.visible_to(viewer, "view")
+                .filter(member=member, occurred_on__year=year, status__in=counting).only("points"))
+    return {"year": year, "rows": shown, "objections": objections, "total": total}

@@ -7,10 +7,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -350,6 +351,11 @@ def violation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             raise Http404
     if not failed:
         messages.success(request, gettext("Saved."))
+    # the member portal's appeal form sends its own page back (a path on this site only)
+    back = request.POST.get("next") or ""
+    if action == "appeal" and back.startswith("/") and \
+            url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(back)
     return redirect(row.get_absolute_url())
 
 
