@@ -147,7 +147,7 @@ periods AS (SELECT req.*, {ps} AS ps, {pe} AS pe FROM req JOIN cal ON (cal.m - 1
 orgs AS (SELECT o.id, o.path, o.kind, o.founded_on FROM orgs_organization o
          WHERE o.path LIKE %(prefix)s AND {truth.format('o.is_active')}),
 ob AS MATERIALIZED (
-  SELECT o.id AS org_id, o.path, p.kind_id, p.times, p.pe,
+  SELECT o.id AS org_id, o.path, p.id AS req_id, p.kind_id, p.times, p.ps, p.pe,
          CASE WHEN o.founded_on IS NOT NULL AND o.founded_on > p.ps THEN o.founded_on ELSE p.ps END AS ws,
          {due_on} AS due_on,
          CASE WHEN p.remind_from_month IS NOT NULL THEN {least}({remind_date}, {due_on})
@@ -171,15 +171,15 @@ held AS (
   LEFT JOIN meetings_attendance a ON a.meeting_id = m.id LEFT JOIN members_member mm ON mm.id = a.member_id
   WHERE m.status = 'confirmed' AND m.starts_at >= %(low)s AND m.starts_at < %(high)s
   GROUP BY m.id, m.org_id, m.kind_id, {local_day}, k.quorum, k.quorum_voting_only),
-valid AS (
+valid AS MATERIALIZED (
   SELECT org_id, kind_id, day FROM held
   WHERE quorum = 'none' OR (ne > 0 AND ((quorum = 'at_least_half' AND np * 2 >= ne)
         OR (quorum = 'more_than_half' AND np * 2 > ne) OR (quorum = 'two_thirds' AND np * 3 >= ne * 2)))),
 judged AS MATERIALIZED (
   SELECT ob.org_id, SUBSTR(ob.path, 1, %(unit_len)s) AS unit, ob.kind_id, ob.pe, ob.due_on, ob.remind_on,
-         CASE WHEN (SELECT COUNT(*) FROM valid v WHERE v.org_id = ob.org_id AND v.kind_id = ob.kind_id
-                    AND v.day >= ob.ws AND v.day <= ob.pe) >= ob.times THEN 1 ELSE 0 END AS done
-  FROM ob)
+         CASE WHEN COUNT(v.org_id) >= ob.times THEN 1 ELSE 0 END AS done
+  FROM ob LEFT JOIN valid v ON v.org_id = ob.org_id AND v.kind_id = ob.kind_id AND v.day >= ob.ws AND v.day <= ob.pe
+  GROUP BY ob.org_id, ob.path, ob.req_id, ob.kind_id, ob.ps, ob.pe, ob.due_on, ob.remind_on, ob.times)
 SELECT unit, kind_id, pe, SUM(done),
        SUM(CASE WHEN done = 0 AND due_on < %(today)s THEN 1 ELSE 0 END),
        SUM(CASE WHEN done = 0 AND due_on >= %(today)s THEN 1 ELSE 0 END),
