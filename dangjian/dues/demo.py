@@ -66,7 +66,8 @@ def build(ctx: Any) -> DemoDues:
     for the year up to the demo's today, through the services — assessed in January, billed
     monthly, most members paying within the month, some late, a few quarterly, a few not at
     all (the arrears the branch must follow up); each closed month's statement closed and its
-    dues remitted to the unit committee. The current month is billed and partly paid."""
+    dues remitted to the unit committee. The current month is billed and partly paid, a few
+    demo members online through the test gateway (``payments/demo.py``)."""
     started = time.perf_counter()
     actor = ctx.user("shi")
     items = {i.code: i for i in PayItem.objects.all()}
@@ -76,6 +77,10 @@ def build(ctx: Any) -> DemoDues:
     with acting_as(actor, reason="演示数据：党费"):
         for branch in Organization.objects.filter(pk__in=homes).order_by("path"):
             _branch(actor, branch, ctx.year, ctx.today.month, ctx.rng, items, result, today=ctx.today)
+        # the test gateway offered to the members, and a few of them paid this month online
+        from dangjian.dues.payments.demo import build_online
+
+        build_online(ctx)
     result.seconds = time.perf_counter() - started
     ctx.log(f"  党费：{result.assessments} 人核定，{result.payments} 笔交纳，用时 {result.seconds:.1f} 秒")
     return result
