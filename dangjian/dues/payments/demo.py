@@ -8,7 +8,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-
 from dangjian.core.context import acting_as
 from dangjian.dues import rules
 from dangjian.dues.models import DuesBill, OrderStatus, PaymentGateway
