@@ -80,7 +80,7 @@ class StatementForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = orgs_where(user, "care", "view").order_by("path")  # type: ignore[attr-defined]
+        restrict(self, "org", orgs_where(user, "care", "view").order_by("path"))
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
                                           else "form-control")

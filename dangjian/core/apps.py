@@ -10,9 +10,15 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from pathlib import Path
 
+        from django import forms
         from django.conf import settings
 
         from dangjian.core import checks  # noqa: F401  (registers system checks)
+        from dangjian.core.forms import LabelledChoiceIterator
+
+        # Every model choice labels its options through the model's ``choice_labels`` where it
+        # has one (organizations after their parent path), on any form, filter or admin page.
+        forms.ModelChoiceField.iterator = LabelledChoiceIterator
 
         # The data directory (SQLite database, uploads) is ours to create on first start.
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from dangjian.core.forms import narrow_choices
+from dangjian.core.forms import name_field_messages, narrow_choices
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -33,6 +33,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         if request is not None:
             narrow_choices(self.form, request.user)
+        name_field_messages(self.form)
         for name, flt in self.filters.items():
             if isinstance(flt, django_filters.NumberFilter) and name in self.form.fields:
                 bound_number(self.form.fields[name], flt.field_name, flt.lookup_expr)

@@ -6,8 +6,11 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.functional import lazy
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.core import text
@@ -60,27 +63,31 @@ def name_empty_choice(field: forms.Field) -> None:
 
 class LabelledChoiceIterator(forms.models.ModelChoiceIterator):
     """Options labelled by their model's ``choice_labels(rows) -> {pk: label}`` classmethod,
-    computed for all options at once (an organization after its parent path)."""
+    computed for all options at once (an organization after its parent path); other models'
+    options as Django labels them.
+
+    It is the iterator of every ``ModelChoiceField`` (set once in ``CoreConfig.ready``): model
+    forms, plain forms, filters and the admin alike, whatever queryset a form assigns later."""
 
     def __iter__(self) -> Any:
+        labeller = getattr(self.queryset.model, "choice_labels", None) if self.queryset is not None else None
+        if not callable(labeller):
+            yield from super().__iter__()
+            return
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         rows = list(self.queryset)
-        labels = self.queryset.model.choice_labels(rows)
+        labels = labeller(rows)
         for row in rows:
             value, label = self.choice(row)
             yield value, labels.get(row.pk, label)
 
 
 def narrow_choices(form: forms.BaseForm, user: Any) -> None:
-    """Limit every foreign-key choice to the rows the user may see (AC-02); label the options
-    of a model with ``choice_labels`` through it (:class:`LabelledChoiceIterator`); render single
-    selects with :class:`FastSelect`."""
+    """Limit every foreign-key choice to the rows the user may see (AC-02); render single
+    selects with :class:`FastSelect` (options labelled by :class:`LabelledChoiceIterator`)."""
     for field in form.fields.values():
         if isinstance(field, forms.ModelChoiceField):
-            if field.queryset is not None and callable(getattr(field.queryset.model, "choice_labels", None)):
-                field.iterator = LabelledChoiceIterator
-                field.widget.choices = field.choices
             queryset = field.queryset
             if queryset is not None and hasattr(queryset, "visible_to"):
                 field.queryset = queryset.visible_to(user, "view")
@@ -93,23 +100,106 @@ def narrow_choices(form: forms.BaseForm, user: Any) -> None:
 def preselect_single_choices(form: forms.BaseForm) -> None:
     """On a new, unbound form: a required choice the user has exactly one option for is chosen
     (a secretary of one branch finds their branch already selected). A model may say what its
-    one sensible choice is with a ``default_choice(queryset) -> pk | None`` classmethod."""
-    if form.is_bound:
+    one sensible choice is with a ``default_choice(queryset) -> pk | None`` classmethod.
+    Applied to a new record's form by ``core.views.ObjectEditView`` and to a field whose
+    choices :func:`restrict` sets (the plain forms of module screens)."""
+    for name in form.fields:
+        preselect_single_choice(form, name)
+
+
+def preselect_single_choice(form: forms.BaseForm, name: str) -> None:
+    field = form.fields[name]
+    if form.is_bound or not isinstance(field, forms.ModelChoiceField) or not field.required or field.disabled:
         return
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return
+    if form.initial.get(name) not in (None, "") or field.initial not in (None, "") or field.queryset is None:
+        return
+    default = getattr(field.queryset.model, "default_choice", None)
+    if callable(default):  # the model knows its own "only one sensible choice"
+        chosen = default(field.queryset)
+        if chosen is not None:
+            form.initial[name] = chosen
+        return
+    options = list(field.queryset.values_list("pk", flat=True)[:2])
+    if len(options) == 1:
+        form.initial[name] = options[0]
+
+
+#: Field-specific sentences for Django's stock validation messages ("确保该变量包含不超过 200
+#: 字符" names no field): ``%(field)s`` is the field's label; the others are the validator's.
+FIELD_MESSAGES: dict[str, Any] = {
+    "max_length": _("%(field)s may have at most %(limit_value)d characters; it has %(show_value)d."),
+    "min_length": _("%(field)s needs at least %(limit_value)d characters; it has %(show_value)d."),
+    "invalid_choice": _("The %(field)s chosen is not among the options; choose again."),
+    "invalid_pk_value": _("The %(field)s chosen is not among the options; choose again."),
+    "invalid_list": _("The %(field)s chosen is not among the options; choose again."),
+    "max_value": _("%(field)s cannot be more than %(limit_value)s."),
+    "min_value": _("%(field)s cannot be less than %(limit_value)s."),
+    "max_digits": _("%(field)s may have at most %(max)s digits."),
+    "max_decimal_places": _("%(field)s may have at most %(max)s decimal places."),
+    "max_whole_digits": _("%(field)s may have at most %(max)s digits before the decimal point."),
+}
+REQUIRED_TEXT = _("Please fill in %(field)s.")
+REQUIRED_CHOICE = _("Please choose %(field)s.")
+INVALID_BY_TYPE: tuple[tuple[type[forms.Field], Any], ...] = (
+    (forms.DateTimeField, _("%(field)s is not a valid date and time; enter it like 2026-12-01 09:30.")),
+    (forms.DateField, _("%(field)s is not a valid date; enter it like 2026-12-01.")),
+    (forms.TimeField, _("%(field)s is not a valid time; enter it like 09:30.")),
+    (forms.EmailField, _("%(field)s is not a valid email address.")),
+    (forms.DecimalField, _("%(field)s must be a number.")),  # before IntegerField: its subclasses
+    (forms.FloatField, _("%(field)s must be a number.")),
+    (forms.IntegerField, _("%(field)s must be a whole number.")),
+    (forms.Field, _("%(field)s is not filled in correctly; check it.")),
+)
+
+
+def _naming(template: Any, label: Any, *, has_params: bool) -> Any:
+    """``template`` with the field's label put in, translated when shown (lazy); a label's
+    ``%`` is escaped where the validator's parameters are formatted in afterwards."""
+
+    def render() -> str:
+        name = str(label)
+        return str(template).replace("%(field)s", name.replace("%", "%%") if has_params else name)
+
+    return lazy(render, str)()
+
+
+def name_field_messages(form: forms.BaseForm) -> None:
+    """Replace Django's stock validation messages of every field by sentences naming the field
+    (请填写姓名。 姓名最多 50 个字，现有 51 个。 所选党支部不在可选范围内，请重新选择。). Applied
+    by :class:`ScopedModelForm` and :class:`FieldMessagesMixin` (plain forms); a form's own
+    ``error_messages`` are kept."""
     for name, field in form.fields.items():
-        if not isinstance(field, forms.ModelChoiceField) or not field.required or field.disabled:
-            continue
-        if form.initial.get(name) not in (None, "") or field.queryset is None:
-            continue
-        default = getattr(field.queryset.model, "default_choice", None)
-        if callable(default):  # the model knows its own "only one sensible choice"
-            chosen = default(field.queryset)
-            if chosen is not None:
-                form.initial[name] = chosen
-            continue
-        options = list(field.queryset.values_list("pk", flat=True)[:2])
-        if len(options) == 1:
-            form.initial[name] = options[0]
+        label = field.label or capfirst(name.replace("_", " "))
+        stock = _stock_messages(field)
+        messages: dict[str, Any] = {}
+        is_choice = isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(field.widget, forms.Select)
+        messages["required"] = _naming(REQUIRED_CHOICE if is_choice else REQUIRED_TEXT, label, has_params=False)
+        for code, template in FIELD_MESSAGES.items():
+            messages[code] = _naming(template, label, has_params=True)
+        invalid = next(t for cls, t in INVALID_BY_TYPE if isinstance(field, cls))
+        messages["invalid"] = _naming(invalid, label, has_params=True)
+        for code, sentence in messages.items():
+            own = field.error_messages.get(code)
+            if own is None or own == stock.get(code):  # not a message the form chose itself
+                field.error_messages[code] = sentence
+
+
+def _stock_messages(field: forms.Field) -> dict[str, Any]:
+    """The messages Django gives a field of this class (as ``Field.__init__`` merges them)."""
+    messages: dict[str, Any] = {}
+    for cls in reversed(type(field).__mro__):
+        messages.update(getattr(cls, "default_error_messages", {}))
+    return messages
+
+
+class FieldMessagesMixin:
+    """A plain form whose validation messages name their fields (:func:`name_field_messages`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        name_field_messages(self)  # type: ignore[arg-type]
 
 
 class ScopedModelForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -127,6 +217,7 @@ class ScopedModelForm(forms.ModelForm):  # type: ignore[type-arg]
         self.user = user
         super().__init__(*args, **kwargs)
         narrow_choices(self, user)
+        name_field_messages(self)
         if not hasattr(self.instance, "version"):
             del self.fields["version"]
         elif not self.instance._state.adding:
@@ -171,7 +262,10 @@ class ScopedModelForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 def restrict(form: forms.BaseForm, name: str, queryset: Any) -> None:
-    """Set the choices of a model choice field (typed helper)."""
+    """Set the choices of a model choice field (typed helper); on a new form a single sensible
+    choice is preselected (:func:`preselect_single_choice`)."""
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)
+    name_empty_choice(field)
     field.queryset = queryset
+    preselect_single_choice(form, name)

@@ -16,7 +16,7 @@ import django_tables2 as tables
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
@@ -300,7 +300,7 @@ class ObjectDeleteView(SpecView):
             try:
                 with transaction.atomic():
                     obj.delete()
-            except ProtectedError as exc:
+            except (ProtectedError, RestrictedError) as exc:
                 messages.error(request, protected_message(exc))
                 return render(request, "core/object_confirm_delete.html", self.context(request, object=obj), status=409)
         messages.success(request, gettext("Deleted: %(obj)s") % {"obj": obj})

@@ -8,7 +8,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.tables import BaseTable
+from dangjian.core.tables import BaseTable, MoneyColumn
 from dangjian.dues import rules
 from dangjian.dues.choices import PaymentState
 from dangjian.dues.models import (
@@ -43,6 +43,7 @@ def month_text(value: Any) -> str:
 
 class StandardTable(BaseTable):
     name = tables.Column(linkify=True)
+    monthly_cap = MoneyColumn()
 
     class Meta(BaseTable.Meta):
         model = DuesStandard
@@ -60,6 +61,9 @@ class BandTable(BaseTable):
 
 class FixedAmountTable(BaseTable):
     category = tables.Column(linkify=True)
+    amount = MoneyColumn()
+    min_amount = MoneyColumn()
+    max_amount = MoneyColumn()
 
     class Meta(BaseTable.Meta):
         model = FixedDuesAmount
@@ -68,6 +72,7 @@ class FixedAmountTable(BaseTable):
 
 class AuxiliaryStandardTable(BaseTable):
     name = tables.Column(linkify=True)
+    fixed_amount = MoneyColumn()
 
     class Meta(BaseTable.Meta):
         model = AuxiliaryPoliceStandard
@@ -76,6 +81,7 @@ class AuxiliaryStandardTable(BaseTable):
 
 class AuxiliaryBandTable(BaseTable):
     upper_bound = tables.Column(linkify=True, default="—")
+    amount = MoneyColumn()
 
     class Meta(BaseTable.Meta):
         model = AuxiliaryPoliceBand
@@ -116,6 +122,8 @@ class OrgSettingsTable(BaseTable):
 
 class AssessmentTable(BaseTable):
     member = tables.Column(linkify=True)
+    base = MoneyColumn()
+    monthly_amount = MoneyColumn()
     org = tables.Column(accessor="member__org", verbose_name=_("branch"), orderable=False)
     effective_month = tables.Column(verbose_name=_("applies from month"))
 
@@ -130,6 +138,7 @@ class AssessmentTable(BaseTable):
 
 class ReliefTable(BaseTable):
     member = tables.Column(linkify=True)
+    reduced_amount = MoneyColumn()
 
     class Meta(BaseTable.Meta):
         model = HardshipRelief
@@ -145,7 +154,8 @@ class ReliefTable(BaseTable):
 class BillTable(BaseTable):
     member = tables.Column(linkify=True)
     month = tables.Column(linkify=True)
-    paid = tables.Column(verbose_name=_("amount paid"), orderable=True)
+    amount_due = MoneyColumn()
+    paid = MoneyColumn(verbose_name=_("amount paid"), orderable=True)
     state = tables.Column(empty_values=(), verbose_name=_("payment state"), orderable=False)
 
     class Meta(BaseTable.Meta):
@@ -155,9 +165,6 @@ class BillTable(BaseTable):
     def render_month(self, value: Any) -> str:
         return month_text(value)
 
-    def render_paid(self, value: Any) -> str:
-        return str(rules.cents(value))
-
     def render_state(self, record: Any) -> str:
         state = PaymentState(rules.bill_state(record.amount_due, record.paid))
         return format_html('<span class="badge {}">{}</span>', STATE_CSS[state], state.label)
@@ -165,20 +172,18 @@ class BillTable(BaseTable):
 
 class PaymentTable(BaseTable):
     member = tables.Column(linkify=True)
-    amount = tables.Column(linkify=True)
-    allocated = tables.Column(verbose_name=_("allocated to months"))
+    amount = MoneyColumn(linkify=True)
+    allocated = MoneyColumn(verbose_name=_("allocated to months"))
 
     class Meta(BaseTable.Meta):
         model = DuesPayment
         fields = ("member", "org", "amount", "allocated", "paid_on", "method", "arrangement", "receipt_number",
                   "proxy_payer")
 
-    def render_allocated(self, value: Any) -> str:
-        return str(rules.cents(value))
-
 
 class CaseTable(BaseTable):
     member = tables.Column(linkify=True)
+    amount_outstanding = MoneyColumn()
 
     class Meta(BaseTable.Meta):
         model = ArrearsCase
@@ -192,6 +197,8 @@ class CaseTable(BaseTable):
 class StatementTable(BaseTable):
     org = tables.Column(linkify=True)
     month = tables.Column(linkify=True)
+    amount_due = MoneyColumn()
+    amount_collected = MoneyColumn()
 
     class Meta(BaseTable.Meta):
         model = DuesStatement
@@ -203,7 +210,9 @@ class StatementTable(BaseTable):
 
 class RemittanceTable(BaseTable):
     from_org = tables.Column(linkify=True)
-    amount = tables.Column(linkify=True)
+    amount = MoneyColumn(linkify=True)
+    income = MoneyColumn()
+    expected_amount = MoneyColumn()
 
     class Meta(BaseTable.Meta):
         model = DuesRemittance
@@ -220,18 +229,17 @@ class RemittanceTable(BaseTable):
 class BudgetTable(BaseTable):
     org = tables.Column(linkify=True)
     year = tables.Column(linkify=True)
-    total = tables.Column(verbose_name=_("planned total"))
+    total = MoneyColumn(verbose_name=_("planned total"))
 
     class Meta(BaseTable.Meta):
         model = DuesBudget
         fields = ("org", "year", "total", "status", "decided_on")
 
-    def render_total(self, value: Any) -> str:
-        return str(rules.cents(value))
 
 
 class BudgetLineTable(BaseTable):
     category = tables.Column(linkify=True)
+    amount = MoneyColumn()
 
     class Meta(BaseTable.Meta):
         model = DuesBudgetLine
@@ -240,6 +248,7 @@ class BudgetLineTable(BaseTable):
 
 class SpendingTable(BaseTable):
     purpose = tables.Column(linkify=True)
+    amount = MoneyColumn()
 
     class Meta(BaseTable.Meta):
         model = DuesSpending

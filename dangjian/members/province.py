@@ -26,7 +26,7 @@ from dangjian.members.choices import Education, Gender, MemberStatus, PersonnelT
 from dangjian.members.demo import DEMO_PASSWORD, GIVEN, SURNAMES, make_id_number
 from dangjian.members.models import CommitteePost, Member, Transfer, id_number_index
 from dangjian.orgs.choices import OrgKind, UnitKind
-from dangjian.orgs.models import Organization, OrganizationTerm, PoliceUnit
+from dangjian.orgs.models import Organization, OrganizationTerm, PoliceUnit, name_initials
 
 CITIES = ("武汉", "黄石", "十堰", "宜昌", "襄阳", "鄂州", "荆门", "孝感", "荆州", "黄冈", "咸宁", "随州", "恩施",
           "仙桃", "潜江", "天门", "神农架", "汉江", "江夏", "蔡甸")
@@ -110,6 +110,8 @@ def build_province(seed: int = 2026, *, orgs_total: int = 10_000, members_total:
                                          path=step(parent.path, 5, g), depth=5, numchild=0, unit=parent.unit))
                 parent.numchild += 1
                 made += 1
+        for org in orgs:  # what Organization.save() derives
+            org.name_initials = name_initials(org.name)
         Organization.objects.bulk_create(orgs, batch_size=BATCH)
         log(f"organizations: {len(orgs)} ({time.perf_counter() - started:.1f}s)")
 

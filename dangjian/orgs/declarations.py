@@ -41,6 +41,7 @@ parts = ModuleParts(
         }),
     ),
     audit_events={"move": _("Moved in the tree")},
+    audit_object_types={"orgs.structure_warnings": _("Structure warnings")},
     navigation=menu,
     nav_order=10,
     workbench=(Figure("org_counts", "orgs/workbench_counts.html", _organization_counts, place="side", order=10),),

@@ -59,7 +59,17 @@ class TermFilterSet(ScopedFilterSet):
     org = django_filters.NumberFilter(field_name="org_id", label=_("organization"),
                                       widget=django_filters.widgets.forms.HiddenInput)
     within = SubtreeFilter(field_name="org__path", label=_("within organization"))
+    # The 换届提醒 page's rows (its Excel link: the terms export with ?expiring=true), never typed.
+    expiring = django_filters.BooleanFilter(method="expiring_only", label=_("Term expiry"),
+                                            widget=django_filters.widgets.forms.HiddenInput)
 
     class Meta:
         model = OrganizationTerm
         fields = ("org", "within")
+
+    def expiring_only(self, qs: QuerySet[OrganizationTerm], name: str, value: Any) -> QuerySet[OrganizationTerm]:
+        from django.utils import timezone
+
+        from dangjian.orgs.rules import expiring_q
+
+        return qs.filter(expiring_q(timezone.localdate())).order_by("ends_on") if value else qs

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from dangjian.core.models import ScopedModel
@@ -37,6 +38,13 @@ class PoliceUnit(ScopedModel):
         return self.name
 
 
+def name_initials(name: str) -> str:
+    """The pinyin initials of an organization's name, lower case (``xzyddzb``); letters and
+    digits of the name stay as they are (``110zhzx`` for 110指挥中心)."""
+    parts = lazy_pinyin(name.strip().lower(), style=Style.NORMAL, errors=lambda chars: list(chars))  # type: ignore[arg-type,return-value]
+    return "".join(part[0] for part in parts if part.strip())[:100]
+
+
 class OrganizationQuerySet(ScopedQuerySetMixin, MP_NodeQuerySet):  # type: ignore[misc]
     """Tree queryset with scoping."""
 
@@ -57,6 +65,8 @@ class Organization(MP_Node, ScopedModel):
     node_order_by: ClassVar[list[str]] = []
 
     name = models.CharField(_("name"), max_length=100)
+    #: ``xzyddzb`` for 刑侦一大队党支部: what the tree's search box finds by (``name_initials``)
+    name_initials = models.CharField(_("pinyin initials"), max_length=100, default="", editable=False)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     code = models.CharField(_("organization code"), max_length=32, unique=True)
     kind = models.CharField(_("organization kind"), max_length=20, choices=OrgKind.choices)
@@ -74,8 +84,14 @@ class Organization(MP_Node, ScopedModel):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
 
+    audit_exclude = ("name_initials",)
+
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_initials = name_initials(self.name)
+        super().save(*args, **kwargs)
 
     @property
     def is_branch(self) -> bool:

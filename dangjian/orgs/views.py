@@ -6,18 +6,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dangjian.core.excel import Column
+from dangjian.core import audit
+from dangjian.core.excel import Column, xlsx_response
 from dangjian.core.scoping import OutOfScope, get_scoped_or_404
-from dangjian.core.views import ModelViews, Related
+from dangjian.core.views import ModelViews, Related, can
 from dangjian.orgs import rules, services
 from dangjian.orgs.filtersets import OrganizationFilterSet, TermFilterSet
 from dangjian.orgs.forms import MoveForm, OrganizationForm, TermForm
@@ -80,14 +82,23 @@ class TermViews(ModelViews):
     export_columns = (
         Column("组织", "org__name", 30), Column("届次", "number", 6), Column("任期开始", "started_on"),
         Column("任期届满", "ends_on"), Column("延期至", "extended_to"), Column("换届日期", "closed_on"),
+        Column("状态", lambda term: term_state(term, timezone.localdate()), 10),
     )
 
 
 @require_GET
 def tree(request: HttpRequest) -> HttpResponse:
-    """The tree browser: the user's top organizations, children loaded on demand (htmx)."""
-    roots = with_parent_name(rules.visible_roots(request.user).select_related("unit"))
-    return render(request, "orgs/tree.html", {"nodes": roots})
+    """The tree browser: the user's top organizations with their member counts, children loaded
+    on demand (htmx); a search (name or pinyin initials) opens the path to every hit."""
+    visible = Organization.objects.visible_to(request.user, "view")
+    roots = list(with_parent_name(rules.visible_roots(request.user).select_related("unit")))
+    query = request.GET.get("q", "").strip()[:50]
+    hits = rules.search(visible, query) if query else []
+    rules.opened_tree(visible, roots, hits)
+    labels = Organization.choice_labels(hits)
+    for hit in hits:
+        hit.tree_label = labels[hit.pk]  # type: ignore[attr-defined]
+    return render(request, "orgs/tree.html", {"nodes": roots, "query": query, "hits": hits})
 
 
 @require_GET
@@ -98,7 +109,8 @@ def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(path__startswith=parent.path, depth=parent.depth + 1)
         .select_related("unit")
     )
-    return render(request, "orgs/_tree_nodes.html", {"nodes": children})
+    nodes = rules.with_member_totals(Organization.objects.visible_to(request.user, "view"), list(children))
+    return render(request, "orgs/_tree_nodes.html", {"nodes": nodes})
 
 
 @require_http_methods(["GET", "POST"])
@@ -118,19 +130,52 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgs/move.html", {"form": form, "object": node}, status=400 if form.errors else 200)
 
 
+def term_state(term: OrganizationTerm, today: Any) -> str:
+    """换届提醒's state of an open term: over, or ending within the warning window."""
+    if term.closed_on:
+        return pgettext("term state", "Term changed")
+    return pgettext("term state", "Overdue") if term.effective_end < today else pgettext("term state", "Due soon")
+
+
 @require_GET
 def expiring_terms(request: HttpRequest) -> HttpResponse:
-    """Terms ending within the warning window (换届提醒), for the user's organizations."""
+    """Terms ending within the warning window (换届提醒), for the user's organizations. Its Excel
+    is the terms export filtered to these rows (``?expiring=true``): the same file, audit and
+    large-export confirmation as every list."""
     today = timezone.localdate()
     orgs = Organization.objects.visible_to(request.user, "view")
     terms = rules.expiring_terms(orgs, today).annotate(end=F("ends_on"))
-    return render(request, "orgs/expiring_terms.html", {"terms": terms, "today": today,
-                                                         "rules": rules.OrgRules.for_year(today.year)})
+    return render(request, "orgs/expiring_terms.html", {
+        "terms": terms, "today": today, "rules": rules.OrgRules.for_year(today.year),
+        "can_export": can(request.user, OrganizationTerm, "export")})
 
 
 @require_GET
-def structure_warnings(request: HttpRequest) -> HttpResponse:
+def structure_warnings(request: HttpRequest) -> HttpResponseBase:
+    """组织设置预警 for the user's branches; ``?format=xlsx`` is the same rows as Excel (audited).
+    One row per warning of a branch in scope: bounded by the branches, so written within the
+    request like the page itself."""
     today = timezone.localdate()
     orgs = Organization.objects.visible_to(request.user, "view")
     warnings: list[Any] = rules.structure_warnings(orgs, today.year)
-    return render(request, "orgs/structure_warnings.html", {"warnings": warnings})
+    exportable = can(request.user, Organization, "export")
+    if request.GET.get("format") == "xlsx":
+        if not exportable:
+            raise Http404
+        return _warnings_xlsx(request, warnings, today)
+    return render(request, "orgs/structure_warnings.html", {"warnings": warnings, "can_export": exportable})
+
+
+def _warnings_xlsx(request: HttpRequest, warnings: list[Any], today: Any) -> HttpResponseBase:
+    labels = Organization.choice_labels([w.org for w in warnings])
+    columns = [
+        Column(gettext("Organization"), lambda w: labels.get(w.org.pk, w.org.name), 40),
+        Column(gettext("Full members"), lambda w: w.full_members, 10),
+        Column(gettext("Warning"), lambda w: w.message, 50),
+    ]
+    title = gettext("Structure warnings")
+    response, count = xlsx_response(f"structure-warnings-{today:%Y%m%d}.xlsx", title, columns, warnings)
+    with transaction.atomic():
+        audit.record("export", object_type="orgs.structure_warnings", object_repr=title,
+                     changes={"rows": count, "filters": {}})
+    return response

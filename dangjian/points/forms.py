@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.forms import ScopedModelForm, restrict
+from dangjian.core.forms import ScopedModelForm, name_field_messages, restrict
 from dangjian.core.scoping import orgs_where, within_scope
 from dangjian.points.choices import Trigger
 from dangjian.points.models import (
@@ -22,6 +22,7 @@ from dangjian.points.models import (
 
 
 def _style(form: forms.BaseForm) -> None:
+    name_field_messages(form)
     for field in form.fields.values():
         css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
         if isinstance(field.widget, forms.CheckboxInput):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.forms import ScopedModelForm
+from dangjian.core.forms import ScopedModelForm, restrict
 from dangjian.core.rectification import RectificationStatus
 from dangjian.core.scoping import orgs_where
 from dangjian.supervision.models import (
@@ -63,7 +63,7 @@ class PlanForm(ScopedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = orgs_where(self.user, "inspection_plans", "add").filter(kind="committee")  # type: ignore[attr-defined]
+        restrict(self, "committee", orgs_where(self.user, "inspection_plans", "add").filter(kind="committee"))
         self.fields["leaders"].queryset = staff_users(self.user, "inspection_plans")  # type: ignore[attr-defined]
 
 

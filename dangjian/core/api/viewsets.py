@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
@@ -89,7 +89,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
             self.check_version(instance, required=False)  # a delete may say which version it removes
         try:
             instance.delete()
-        except ProtectedError as exc:
+        except (ProtectedError, RestrictedError) as exc:
             raise Conflict(protected_message(exc)) from exc
 
     def check_version(self, instance: Any, *, required: bool = True) -> None:

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.forms import restrict
+from dangjian.core.forms import FieldMessagesMixin, restrict
 from dangjian.core.scoping import orgs_where, within_scope
 from dangjian.dues import rules
 from dangjian.members.models import Member
@@ -83,8 +83,8 @@ def branch_choices(user: Any, action: str = "view") -> QuerySet[Organization]:
     return orgs_where(user, "dues", action).filter(kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.COMMITTEE])
 
 
-class StyledForm(forms.Form):
-    """A plain form with Tabler classes."""
+class StyledForm(FieldMessagesMixin, forms.Form):
+    """A plain form with Tabler classes; its messages name their fields."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

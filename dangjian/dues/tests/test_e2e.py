@@ -87,7 +87,7 @@ def test_bulk_month_then_disclosure_workbook(live_server: Any, flushable_audit_l
     page.fill("#id_last", "2026-12")
     page.click("#show")
     page.wait_for_selector("#download-xlsx")
-    assert page.inner_text("#collected").strip() == "70.00"
+    assert page.inner_text("#collected").strip() == "70.00 元"
     with page.expect_download() as info:
         page.click("#download-xlsx")
     path = tmp_path / "disclosure.xlsx"

@@ -48,3 +48,22 @@ def test_a_form_offers_the_labelled_options(personas: Personas, client_for: Any)
     assert shown[1:] == ["刑侦支队党委", "刑侦支队党委 › 刑侦一大队党支部", "刑侦支队党委 › 刑侦一大队党支部 › 第一党小组",
                          "刑侦支队党委 › 刑侦二大队党支部", "刑侦支队党委 › 刑侦二大队党支部 › 第一党小组"]
     assert "第一党小组" not in shown  # never bare
+
+
+def test_plain_forms_label_their_options_and_preselect_the_one_branch(personas: Personas, client_for: Any) -> None:
+    """Labels and the preselected branch come from the field, not the form class: a plain form
+    (the move screen's, a dues report's) shows the same as a model form."""
+    import re
+
+    p = personas
+    with acting_as(None, reason="test"):
+        Organization.objects.add_child(p.b2, {"name": "第一党小组", "code": "B2G1", "kind": "group"})
+    shown = options(client_for("root_staff"), f"/orgs/{p.b3.pk}/move/", "target")
+    assert "刑侦支队党委 › 刑侦二大队党支部 › 第一党小组" in shown and "第一党小组" not in shown
+    html = client_for("officer_b1").get("/dues/reports/collection/").content.decode()
+    select = re.search(r'<select name="org"[^>]*>(.*?)</select>', html, re.S)
+    assert select and re.search(rf'<option value="{p.b1.pk}" selected>刑侦一大队党支部</option>', select.group(1))
+    html = client_for("c1_staff").get("/dues/reports/collection/").content.decode()
+    select = re.search(r'<select name="org"[^>]*>(.*?)</select>', html, re.S)
+    assert select and not re.search(r'value="\d+" selected', select.group(1))  # staff of many branches choose
+    assert '<option value="" selected>请选择</option>' in select.group(1)

@@ -37,8 +37,16 @@
   window.addEventListener("load", function () {
     var roots = document.querySelectorAll(".tree-root > .tree-node > .tree-row > .tree-toggle");
     if (roots.length > 0 && roots.length <= 3) {
-      Array.prototype.forEach.call(roots, function (button) { button.click(); });
+      Array.prototype.forEach.call(roots, function (button) {
+        if (button.getAttribute("aria-expanded") !== "true") { button.click(); }  // a search opened it already
+      });
     }
+  });
+
+  // A tree search scrolls to its first hit.
+  window.addEventListener("load", function () {
+    var hit = document.querySelector(".org-tree .tree-hit");
+    if (hit && !window.location.hash) { hit.scrollIntoView({block: "center"}); }
   });
 
   // Filter requests leave out empty fields, so the address stays short and readable.
