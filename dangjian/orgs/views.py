@@ -12,7 +12,7 @@ from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -82,7 +82,7 @@ class TermViews(ModelViews):
     export_columns = (
         Column("组织", "org__name", 30), Column("届次", "number", 6), Column("任期开始", "started_on"),
         Column("任期届满", "ends_on"), Column("延期至", "extended_to"), Column("换届日期", "closed_on"),
-        Column("状态", lambda term: term_state(term, timezone.localdate()), 10),
+        Column(pgettext_lazy("term state", "State"), lambda term: term_state(term, timezone.localdate()), 10),
     )
 
 
