@@ -42,7 +42,7 @@ parts = ModuleParts(
             Role.SECURITY_ADMIN: frozenset({"view"}),
         }),
         Area("grants", _("role grants"), {Role.SECURITY_ADMIN: ALL}),
-        Area("security", _("security policy"), {Role.SECURITY_ADMIN: frozenset({"view", "change"})}),
+        Area("security", _("security policy"), {Role.SECURITY_ADMIN: frozenset({"view", "add", "change"})}),  # add: a 企业微信 login row
         Area("audit", _("audit log"), {Role.AUDIT_ADMIN: frozenset({"view", "export"})}),
     ),
     audit_events={

@@ -70,7 +70,7 @@ EXPECTED: dict[str, tuple[str, dict[str, set[str]]]] = {
                               "dashboard": {V}}),
     "system_admin": ("subtree", {"orgs": ALL, "users": {V, A, C}, "config": {V, A, C}, "library": {V},
                                  "channels": {V, A, C}}),
-    "security_admin": ("subtree", {"grants": ALL, "users": {V}, "security": {V, C}, "orgs": {V}}),
+    "security_admin": ("subtree", {"grants": ALL, "users": {V}, "security": {V, A, C}, "orgs": {V}}),
     "audit_admin": ("subtree", {"audit": {V, E}}),
 }
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from dangjian.accounts.models import RoleGrant, User
+from dangjian.accounts.models import RoleGrant, User, WorkWeChatLogin
 from dangjian.accounts.views import GrantViews, UserViews
+from dangjian.accounts.wecom import WorkWeChatViews
 from dangjian.core.testing.personas import Personas
 from dangjian.core.testing.suites import ModelSuite
 
@@ -63,3 +64,26 @@ class TestUserSuite(ModelSuite):
     @classmethod
     def add_data(cls, p: Personas) -> dict[str, Any]:
         return {"username": f"newuser{next(_n)}", "display_name": "新用户", "is_active": "on"}
+
+
+class TestWorkWeChatLoginSuite(ModelSuite):
+    """The 企业微信 login rows: a global table of the security area (the outsider has no role there)."""
+
+    views = WorkWeChatViews
+    allowed = "secadmin"
+    outsider = "officer_b1"
+    edit = {"name": "改名的企业微信登录"}
+
+    @classmethod
+    def make_row(cls, p: Personas) -> WorkWeChatLogin:
+        n = next(_n)
+        row = WorkWeChatLogin(name=f"企业微信{n}", corp_id=f"ww{n:08d}", agent_id=f"{1000000 + n}", secret_ref=f"wecom{n}")
+        row.save()
+        return row
+
+    @classmethod
+    def add_data(cls, p: Personas) -> dict[str, Any]:
+        n = next(_n)
+        return {"name": f"新企业微信{n}", "corp_id": f"ww{n:08d}", "agent_id": f"{2000000 + n}", "secret_ref": f"wecom{n}",
+                "match_field": "police_number", "authorize_url": "https://open.weixin.qq.com/connect/oauth2/authorize",
+                "api_base": "https://qyapi.weixin.qq.com"}
