@@ -183,11 +183,6 @@ def lines(paths: Sequence[str] | None, year: int, today: dt.date) -> Iterator[Li
         period = periods.get((start, end, req.frequency))
         if period is None:
             period = periods[(start, end, req.frequency)] = Period(start, end, req.frequency)
-        if done:
-            status = ComplianceStatus.DONE
-        elif today > due_on:
-            status = ComplianceStatus.OVERDUE
-        else:
-            status = ComplianceStatus.DUE
+        status = rules.judged(done, due_on, today)
         yield Line(org_id, name, path, req.kind, req.times, period, window, due_on, reminded, str(status),
                    status == ComplianceStatus.DUE and reminded <= today, [m[0] for m in met], [m[0] for m in without])

@@ -269,6 +269,14 @@ def _has_committee(posts: list[tuple[int, dt.date, dt.date | None]], day: dt.dat
     return len(holders) >= minimum
 
 
+def judged(done: bool, due_on: dt.date, today: dt.date) -> ComplianceStatus:
+    """An obligation's status on ``today``: done, else overdue after its due day, else due
+    (the engine, the stored rows and their aggregates judge alike)."""
+    if done:
+        return ComplianceStatus.DONE
+    return ComplianceStatus.OVERDUE if today > due_on else ComplianceStatus.DUE
+
+
 def obligations(
     roots: Organization | Sequence[Organization] | None,
     start: dt.date,
@@ -353,12 +361,7 @@ def obligations(
             due_on = period.end - dt.timedelta(days=req.due_days_before_end)
             held = [m for m in meetings.get((org["id"], req.kind_id), ()) if window_start <= m.day <= period.end]
             valid = [m for m in held if m.quorum.met]
-            if len(valid) >= req.times:
-                status = ComplianceStatus.DONE
-            elif today > due_on:
-                status = ComplianceStatus.OVERDUE
-            else:
-                status = ComplianceStatus.DUE
+            status = judged(len(valid) >= req.times, due_on, today)
             reminded = remind_on(req, period, due_on, book)
             result.append(Obligation(
                 org_id=org["id"], org_name=org["name"], org_path=org["path"], org_kind=org["kind"],

@@ -177,12 +177,7 @@ def obligations(
         period = periods.get((p_start, p_end, req.frequency))
         if period is None:
             period = periods[(p_start, p_end, req.frequency)] = Period(p_start, p_end, req.frequency)
-        if done:
-            status = ComplianceStatus.DONE
-        elif today > due_on:
-            status = ComplianceStatus.OVERDUE
-        else:
-            status = ComplianceStatus.DUE
+        status = rules.judged(done, due_on, today)
         from_rows.append(rules.Obligation(
             org_id=org_id, org_name=name, org_path=path, org_kind=kind, requirement=req, period=period,
             window_start=window, due_on=due_on, status=status,
