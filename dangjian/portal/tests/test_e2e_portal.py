@@ -1,6 +1,6 @@
 """The member portal in Chromium on a phone (390x844): log in, land on the portal, today's
 meeting, check in by the meeting's code, ask leave for the next one, open a points entry's
-reason, open the dues; an offline check-in kept and sent once; axe-core finds no serious or
+reason, take a test, pay a month; an offline check-in kept and sent once; axe-core finds no serious or
 critical violation; the home screen's first paint and weight on a throttled 3G connection."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from dangjian.core.testing.personas import PASSWORD, Personas, build_personas
 from dangjian.meetings.choices import AttendanceStatus, MeetingStatus
@@ -103,9 +104,29 @@ def _shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+def _exam(p: Personas) -> Any:
+    """A two-question theory test of the member's committee, open now."""
+    from decimal import Decimal
+
+    from dangjian.core.context import acting_as
+    from dangjian.study.models import Exam, ExamQuestion, Question
+
+    now = timezone.now()
+    with acting_as(None, reason="test"):
+        exam = Exam(org=p.c1, title="支部理论测试", opens_at=now - dt.timedelta(hours=1),
+                    closes_at=now + dt.timedelta(days=1), time_limit_minutes=30, published=True)
+        exam.save()
+        for i in range(2):
+            question = Question(org=p.c1, kind="judge", text=f"判断题{i + 1}：党员应当按时交纳党费。", answer="T")
+            question.save()
+            ExamQuestion(exam=exam, question=question, points=Decimal("10"), position=i).save()
+    return exam
+
+
 def test_a_member_does_the_days_work_from_the_portal(live_server: Any, browser: Any) -> None:
     p, rows = _world()
     _points_and_dues(p)
+    exam = _exam(p)
     page = browser.new_context(**PHONE).new_page()
     _log_in(page, live_server.url)
     assert page.url == live_server.url + "/m/"  # a member without staff roles lands on the portal
@@ -171,6 +192,18 @@ def test_a_member_does_the_days_work_from_the_portal(live_server: Any, browser: 
     page.click(".tab-study")
     page.wait_for_load_state()
     _shot(page, "portal-study-390")
+    # the open test, from the study tab: start, answer (each answer saved at once), hand in
+    page.locator(f'form[data-exam="{exam.pk}"] button').click()
+    page.wait_for_url(live_server.url + "/study/attempts/*/take/")
+    page.locator(".question").nth(0).get_by_label("对").check()
+    page.locator(".question").nth(1).get_by_label("错").check()
+    expect(page.locator("#save-state")).to_have_text("答案已全部保存。")
+    page.get_by_role("button", name="交卷").click()
+    page.wait_for_url(live_server.url + "/study/attempts/*/result/")
+    expect(page.locator("#score")).to_contain_text("10.0 / 20.0")
+    page.goto(live_server.url + "/m/study/")
+    assert page.locator(f'[data-exam="{exam.pk}"]').count() == 0  # taken: nothing to start any more
+    assert "10.0 / 20.0" in page.locator("#card-study-mine").inner_text()
 
     wide = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN").new_page()
     _log_in(wide, live_server.url)
