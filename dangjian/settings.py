@@ -349,7 +349,9 @@ DANGJIAN = {
     "ROOT_ORG_PATH": os.environ.get("ROOT_ORG_PATH", "0001"),
     # URLs reachable without login (SECURITY.md AC-01); the URL-walk test holds views to it.
     "PUBLIC_URL_NAMES": ["accounts:login", "accounts:mfa_verify", "accounts:mfa_enrol", "core:health", "core:ready",
-                         "api:token", "portal:manifest", "portal:sw", "portal:offline", "dues:payment_notify"],
+                         "api:token", "portal:manifest", "portal:sw", "portal:offline", "dues:payment_notify",
+                         # the 企业微信 login and its callback (404 while no login row is active)
+                         "accounts:wecom_start", "accounts:wecom_callback"],
     # An export of more rows than this runs as a background job (progress page, file to
     # download); smaller ones are written within the request (docs/jobs.md "Large exports").
     "EXPORT_JOB_ROWS": int(os.environ.get("EXPORT_JOB_ROWS") or 10_000),

@@ -282,11 +282,19 @@ def test_home_first_paint_and_weight_on_3g(live_server: Any, browser: Any) -> No
     sizes: dict[str, float] = {}
     cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
     page.goto(live_server.url + "/m/", wait_until="load")
-    paint = page.evaluate("""() => {
-        const p = performance.getEntriesByName('first-contentful-paint')[0];
-        return p ? p.startTime : null; }""")
+    # the paint entry can be recorded after the load event (seen on a loaded machine): wait for it
+    paint = page.evaluate("""() => new Promise(resolve => {
+        const found = () => performance.getEntriesByName('first-contentful-paint')[0];
+        if (found()) { resolve(found().startTime); return; }
+        new PerformanceObserver((list, observer) => {
+            const p = list.getEntriesByName('first-contentful-paint')[0];
+            if (p) { observer.disconnect(); resolve(p.startTime); }
+        }).observe({type: 'paint', buffered: true});
+        setTimeout(() => resolve(found() ? found().startTime : null), 10000);
+    })""")
     transferred = sum(sizes.values())
-    print(f"\\nportal home on 3G: first contentful paint {paint:.0f} ms, {transferred / 1024:.1f} KB transferred "
+    print(f"\nportal home on 3G: first contentful paint {paint} ms, {transferred / 1024:.1f} KB transferred "
           f"in {len(sizes)} requests")
-    assert paint is not None and paint < FIRST_PAINT_BUDGET_MS
+    assert paint is not None, "Chromium recorded no first contentful paint"
+    assert paint < FIRST_PAINT_BUDGET_MS
     assert transferred < WEIGHT_BUDGET_BYTES
