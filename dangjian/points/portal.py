@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from dangjian.points import rules, violations
-from dangjian.points.choices import ViolationStatus
+from dangjian.points import rules, services, violations
+from dangjian.points.choices import ViolationCycle, ViolationStatus
 from dangjian.points.models import Objection, PointEntry, ViolationRecord
 
 SHOWN = 15
@@ -22,7 +22,7 @@ def mine(viewer: Any, member: Any) -> Any:
 
 
 def record(viewer: Any, member: Any) -> Any:
-    """The member's violation records (their points this year, each record's state, the
+    """The member's violation records (their points in the scheme's cycle, each record's state, the
     appeal and its deadline) and their objections to point entries with the branch's answers;
     ``None`` (no card) for a member with neither."""
     year = timezone.localdate().year
@@ -33,12 +33,12 @@ def record(viewer: Any, member: Any) -> Any:
                       .select_related("entry__rule").order_by("-id")[:SHOWN])
     if not rows and not objections:
         return None
-    counting = ViolationStatus.counting()
     shown = []
     for row in rows:
         deadline = violations.appeal_deadline(row)
         shown.append({"r": row, "deadline": deadline,
                       "appealable": row.status == ViolationStatus.CONFIRMED and (deadline is None or today <= deadline)})
-    total = sum(r.points for r in ViolationRecord.objects.visible_to(viewer, "view")
-                .filter(member=member, occurred_on__year=year, status__in=counting).only("points"))
-    return {"year": year, "rows": shown, "objections": objections, "total": total}
+    scheme = services.scheme_for(year)
+    _key, total = violations.cycle_total(member, today, scheme)  # the thresholds' own count
+    return {"year": year, "rows": shown, "objections": objections, "total": total,
+            "rolling": scheme.violation_cycle == ViolationCycle.ROLLING_24}
