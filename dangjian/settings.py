@@ -166,6 +166,22 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 _db["ATOMIC_REQUESTS"] = False
 DATABASES = {"default": _db}
+# A PostgreSQL hot standby for dashboards, reports and exports (docs/replica.md): a ``replica``
+# alias, the router that sends only views marked @reads_from_replica there, and the middleware
+# that pins a browser to the primary for a while after it wrote. Unset: nothing of it exists.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=600, conn_health_checks=True)
+    # a standby that is down must not hold a request: give up connecting after 2 s
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    _replica["ATOMIC_REQUESTS"] = False
+    # Tests: no database is created for it; it reads the test database of ``default`` under the
+    # same name (a real standby receives it by replication; anything else is the same server).
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["dangjian.core.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(MIDDLEWARE.index("dangjian.core.middleware.BodyLimitMiddleware") + 1,
+                      "dangjian.core.replica.ReplicaMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -362,6 +378,15 @@ DANGJIAN = {
     # How long an Idempotency-Key stays claimed by a request whose worker may have died: longer
     # than gunicorn's timeout (60 s), so only a dead request loses its claim (core/api/idempotency.py).
     "IDEMPOTENCY_LEASE_SECONDS": int(os.environ.get("IDEMPOTENCY_LEASE_SECONDS", "120")),
+    # The hot standby's read path (DATABASE_REPLICA_URL, dangjian/core/replica.py): seconds a
+    # browser reads from the primary after it wrote; the replay lag above which, and the pause
+    # after a failure during which, reads go to the primary; how often a process checks the lag.
+    "REPLICA": {
+        "PIN_SECONDS": float(os.environ.get("REPLICA_PIN_SECONDS") or 15),
+        "MAX_LAG_SECONDS": float(os.environ.get("REPLICA_MAX_LAG_SECONDS") or 5),
+        "DOWN_SECONDS": float(os.environ.get("REPLICA_DOWN_SECONDS") or 10),
+        "CHECK_SECONDS": 1,
+    },
     # The rules library's optional language model on the intranet (OpenAI-compatible HTTP,
     # dangjian/library/llm.py): off unless DANGJIAN_LLM_URL is set.
     "LLM": {
