@@ -20,10 +20,11 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views import View
 
-from dangjian.core import audit, errors, exports, stepup
+from dangjian.core import audit, errors, exports, replica, stepup
 from dangjian.core.excel import Column, xlsx_response
 from dangjian.core.forms import preselect_single_choices
 from dangjian.core.models import VersionConflict, protected_message
@@ -310,8 +311,9 @@ class ObjectDeleteView(SpecView):
 class ObjectExportView(SpecView):
     """The filtered rows the user may export, streamed as .xlsx and audited; more rows than
     ``DANGJIAN["EXPORT_JOB_ROWS"]`` become a background job (its progress page, then the file:
-    ``dangjian.core.exports``)."""
+    ``dangjian.core.exports``). The rows may come from the hot standby (core/replica.py)."""
 
+    @method_decorator(replica.reads_from_replica)
     def get(self, request: HttpRequest) -> HttpResponseBase:
         spec = self.spec
         if not can(request.user, spec.model, "export"):

@@ -7,6 +7,11 @@ Writes that bypass the model signals (bulk ``update``/``bulk_create`` in service
 explicitly) are covered by the entries' lifetime (``DANGJIAN["DASHBOARD_CACHE_SECONDS"]``,
 10 minutes by default): a figure is never older than that.
 
+A value computed from the hot standby (a request routed there, dangjian/core/replica.py) may
+miss the newest writes: it is stored under its own key for at most ``REPLICA_LIFETIME`` seconds,
+and never read by a request on the primary (a user who just wrote); requests on the replica
+prefer a value computed on the primary when one is stored.
+
 Reading a dashboard costs two cache round trips whatever the number of figures: the versions
 (``get_many``), then the values (``get_many``); only the figures missing are computed.
 """
@@ -21,10 +26,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from dangjian.core import replica
 from dangjian.core.figures import DashboardFigure, FigureData, Subtree, one_pass
 from dangjian.core.modules import dashboard_figures
 
 PREFIX = "dashboard"
+#: seconds a figure computed on the replica is kept
+REPLICA_LIFETIME = 60
 
 
 def lifetime() -> int:
@@ -73,8 +81,11 @@ def changed(sender: Any, **kwargs: Any) -> None:
 def figures_for(subtree: Subtree, figures: Sequence[DashboardFigure]) -> dict[str, FigureData]:
     """The figures' data for ``subtree``, from the cache where it holds the current version."""
     versions = cache.get_many([_version_key(f.key) for f in figures])
-    keys = {f.key: _value_key(f, int(versions.get(_version_key(f.key), 0)), subtree) for f in figures}
-    found = cache.get_many(list(keys.values()))
+    primary = {f.key: _value_key(f, int(versions.get(_version_key(f.key), 0)), subtree) for f in figures}
+    on_replica = replica.reading_replica()
+    keys = {key: f"{value}:replica" for key, value in primary.items()} if on_replica else primary
+    found = cache.get_many(list(primary.values()) + (list(keys.values()) if on_replica else []))
+    found.update({keys[k]: found[v] for k, v in primary.items() if v in found})  # the primary's first
     result: dict[str, FigureData] = {}
     missing: dict[str, Any] = {}
     with one_pass():
@@ -85,5 +96,5 @@ def figures_for(subtree: Subtree, figures: Sequence[DashboardFigure]) -> dict[st
                 missing[keys[figure.key]] = data
             result[figure.key] = data
     if missing:
-        cache.set_many(missing, lifetime())
+        cache.set_many(missing, min(lifetime(), REPLICA_LIFETIME) if on_replica else lifetime())
     return result

@@ -16,6 +16,7 @@ from dangjian.core import audit, jobs
 from dangjian.core.documents import DOCX
 from dangjian.core.excel import xlsx_response
 from dangjian.core.figures import FigureData, Subtree
+from dangjian.core.replica import reads_from_replica
 from dangjian.core.scoping import covers
 from dangjian.dashboard import compose
 from dangjian.dashboard.reports import build
@@ -40,6 +41,7 @@ def _chart_data(shown: list[compose.Shown]) -> list[dict[str, Any]]:
 
 
 @require_GET
+@reads_from_replica
 def index(request: HttpRequest) -> HttpResponse:
     subtree = _subtree(request)
     shown = compose.dashboard(request.user, subtree)
@@ -50,6 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def screen(request: HttpRequest) -> HttpResponse:
     """The 大屏: the figures in large type, no navigation, reloaded every few minutes."""
     subtree = _subtree(request)
@@ -82,6 +85,7 @@ class _Col:
 
 
 @require_GET
+@reads_from_replica
 def figure_xlsx(request: HttpRequest, key: str) -> HttpResponseBase:
     """One figure's items (and headline numbers) as an Excel sheet."""
     subtree = _subtree(request)
@@ -97,6 +101,7 @@ def figure_xlsx(request: HttpRequest, key: str) -> HttpResponseBase:
 
 
 @require_GET
+@reads_from_replica
 def reports(request: HttpRequest) -> HttpResponse:
     subtree = _subtree(request)
     _require_export(request, subtree)
@@ -112,6 +117,7 @@ def _kind_label(kind: str) -> str:
 
 
 @require_GET
+@reads_from_replica
 def report_file(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
     """A report as Word or Excel, built in the request (a few aggregate queries)."""
     from django.http import Http404
