@@ -20,5 +20,11 @@ class CoreConfig(AppConfig):
         # has one (organizations after their parent path), on any form, filter or admin page.
         forms.ModelChoiceField.iterator = LabelledChoiceIterator
 
+        # Every serializer field of the API names itself in its validation messages, with the
+        # forms' sentences (the API answers 请填写姓名。 where DRF says 该字段是必填项。).
+        from dangjian.core.api import messages
+
+        messages.install()
+
         # The data directory (SQLite database, uploads) is ours to create on first start.
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)

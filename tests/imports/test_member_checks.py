@@ -86,3 +86,15 @@ def test_import_reports_the_same_checks(personas: Personas, media: Any) -> None:
     assert any(row == 3 and "18" in message for row, message in found), found
     assert not Member.objects.filter(name="测试导入").exists()
 
+
+def test_import_cells_read_like_the_forms_and_the_api(personas: Personas, media: Any) -> None:
+    rows = [member_cells(姓名="张" * 51), member_cells(姓名=None), member_cells(人员类别="巫师"),
+            member_cells(入党日期="2015-13-01")]
+    response = post_import(api_client("officer_b1"), member_file(rows), dry_run=True)
+    assert response.status_code == 200, response.content
+    found = {(p["row"], p["column"], p["message"]) for p in response.json()["problems"]}
+    assert (2, "姓名", "“姓名”最多 50 个字，现有 51 个。") in found, found
+    assert (3, "姓名", "请填写“姓名”。") in found, found
+    assert (4, "人员类别", "所选“人员类别”不在可选范围内，请重新选择。可选：民警、辅警。") in found, found
+    assert (5, "入党日期", "“入党日期”不是有效的日期，请按 2026-12-01 的格式填写。") in found, found
+    assert not Member.objects.filter(name="测试导入").exists()

@@ -56,7 +56,7 @@ def test_organization_rows_are_checked_and_a_subtree_imports_from_one_file(perso
         (9, "组织代码", "与本文件第 2 行的组织代码重复。"),
         (10, "上级组织", "党小组下不能再设组织。"),
         (11, "所在单位", "公安单位“不存在的单位”不存在。"),
-        (12, "成立日期", "“2021年7月”不是有效日期，请写成 2020-01-05 的形式。"),
+        (12, "成立日期", "“成立日期”不是有效的日期，请按 2026-12-01 的格式填写。"),
     ]
     before = Organization.objects.count()
     imported = post_import(client, workbook(ORG_HEADERS, rows, sheet="党组织"), kind="organizations", valid_only=True)
@@ -101,7 +101,7 @@ def test_role_grant_rows_are_checked_and_imported(personas: Personas, media: Pat
         (3, "用户名", "账号“nobody”不存在。"),
         (4, "角色", "该用户已在该组织拥有此角色。"),
         (5, "角色", "与本文件第 2 行的授权重复。"),
-        (6, "角色", f"“系统管理员”不是可选值，可选：{choices}。"),
+        (6, "角色", f"所选“角色”不在可选范围内，请重新选择。可选：{choices}。"),
         (7, "角色", admin_exclusive),
         (8, "组织", "组织“不存在的组织”不存在或不在您的管理范围内。"),
     ]

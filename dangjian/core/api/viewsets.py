@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.core import context
+from dangjian.core.api import messages
 from dangjian.core.api.exceptions import Conflict, PreconditionFailed, PreconditionRequired
 from dangjian.core.api.idempotency import idempotent
 from dangjian.core.api.serializers import BriefSerializer
@@ -46,6 +47,13 @@ class ScopedModelViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         context.with_user(request.user)  # token users are known only after DRF authentication
+        self._serving = messages.SERVING.set(getattr(self.queryset, "model", None))  # labels of input serializers
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        serving = self.__dict__.pop("_serving", None)
+        if serving is not None:
+            messages.SERVING.reset(serving)
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def get_queryset(self) -> Any:
         action = self.scope_action or ACTION_BY_METHOD.get(self.request.method or "GET", "view")

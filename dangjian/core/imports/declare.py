@@ -13,9 +13,13 @@ from django.db import models
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext
 
+from dangjian.core.forms import FIELD_MESSAGES, INVALID_BY_TYPE, REQUIRED_CHOICE, REQUIRED_TEXT
 from dangjian.core.imports.cells import label_text, normalize_code, normalize_name, normalize_text, parse_date
 from dangjian.core.models import ImportBatch
 from dangjian.core.scoping import scope_for
+
+#: The forms' sentence for a date that is not one (“入党日期”不是有效的日期，请按 2026-12-01 的格式填写。).
+INVALID_DATE = dict(INVALID_BY_TYPE)[forms.DateField]
 
 
 class Problem(NamedTuple):
@@ -65,8 +69,7 @@ class ImportField:
             try:
                 return parse_date(raw)
             except (ValueError, OverflowError, TypeError):
-                raise ValidationError(gettext("“%(value)s” is not a date; write it like 2020-01-05.")
-                                      % {"value": normalize_text(raw)[:40]}) from None
+                raise ValidationError(self._sentence(INVALID_DATE)) from None
         if self.kind == "code":
             text = normalize_code(raw)
         elif self.kind == "name":
@@ -78,17 +81,24 @@ class ImportField:
         if self.kind == "choice":
             value = (lookup if lookup is not None else self.choice_lookup()).get(normalize_code(text).lower())
             if value is None:
-                raise ValidationError(gettext("“%(value)s” is not one of the choices: %(choices)s.")
-                                      % {"value": text[:40], "choices": "、".join(self.labels())})
+                raise ValidationError(self._sentence(FIELD_MESSAGES["invalid_choice"]) + gettext(
+                    "Options: %(choices)s.") % {"choices": "、".join(self.labels())})
             return value
         if self.max_length is not None and len(text) > self.max_length:
-            raise ValidationError(gettext("At most %(max)d characters (this has %(n)d).") % {"max": self.max_length, "n": len(text)})
+            raise ValidationError(self._sentence(FIELD_MESSAGES["max_length"], params=True)
+                                  % {"limit_value": self.max_length, "show_value": len(text)})
         return text
 
     def _empty(self) -> Any:
         if self.required:
-            raise ValidationError(gettext("Required."))
+            raise ValidationError(self._sentence(REQUIRED_CHOICE if self.kind == "choice" else REQUIRED_TEXT))
         return None
+
+    def _sentence(self, template: Any, *, params: bool = False) -> str:
+        """The forms' and the API's sentence naming this column (请填写“姓名”。), so a clerk reads
+        the same words on the screen, in the API and in the import report (``params``: the
+        validator's values are formatted in afterwards)."""
+        return str(template).replace("%(field)s", self.header.replace("%", "%%") if params else self.header)
 
 
 @dataclass
