@@ -29,6 +29,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -170,6 +171,10 @@ def on_form(form: Any) -> Iterator[None]:
         add_to_form(form, constraint_error(exc))
     except ValidationError as exc:
         add_to_form(form, exc)
+    except (ProtectedError, RestrictedError) as exc:  # a delete inside the service: what still refers to it
+        from dangjian.core.models import protected_message
+
+        add_to_form(form, ValidationError(protected_message(exc)))
 
 
 @contextmanager
@@ -184,6 +189,10 @@ def as_message(request: HttpRequest) -> Iterator[list[ValidationError]]:
         failed.append(constraint_error(exc))
     except ValidationError as exc:
         failed.append(exc)
+    except (ProtectedError, RestrictedError) as exc:
+        from dangjian.core.models import protected_message
+
+        failed.append(ValidationError(protected_message(exc)))
     for error in failed:
         messages.error(request, text(error))
 

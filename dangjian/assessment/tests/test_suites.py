@@ -13,6 +13,7 @@ from dangjian.assessment import views
 from dangjian.assessment.models import (
     BonusEntry,
     DeductionRule,
+    Disposal,
     GradeScheme,
     ItemEvaluation,
     ListItem,
@@ -323,6 +324,12 @@ class TestMemberReviewSuite(ModelSuite):
         row = MemberReview(round=_member_round(p.b1), member=p.members["m_b1"], self_assessment=f"自评{next(_n)}")
         row.save()
         return row
+
+    @classmethod
+    def make_referenced_row(cls, p: Personas) -> tuple[MemberReview, str]:
+        review = cls.make_row(p)
+        Disposal(review=review, step="correct", decided_on=dt.date(2026, 12, 1), decision_ref="支委会决定").save()
+        return review, "1 条处置决定"
 
     @classmethod
     def add_data(cls, p: Personas) -> dict[str, Any]:

@@ -56,6 +56,7 @@ from dangjian.core.context import acting_as
 from dangjian.core.models import AuditEntry
 from dangjian.core.testing.api import SchemaValidatingClient, openapi
 from dangjian.core.testing.personas import PASSWORD, Personas, build_personas, one_time_code
+from dangjian.core.testing.suites import assert_refusal_names, protecting_relations
 
 API_ROOT = "/api/v1/"
 NO_ROLE = "no_role_user"  # a persona with an account and no role anywhere
@@ -133,6 +134,13 @@ class ViewSetSuite(TestCase):
         (declare it when the organization stays writable on update)."""
         raise NotImplementedError
 
+    @classmethod
+    def make_referenced_row(cls, p: Personas) -> tuple[models.Model, str]:
+        """A row in ``allowed``'s scope that a real record still refers to, and what the refusal
+        must name ("1 条党员"): required when the viewset destroys and a PROTECT or RESTRICT
+        relation protects the model's rows (``core.testing.suites.protecting_relations``)."""
+        raise NotImplementedError
+
     def assert_destroyed(self, pk: Any) -> None:
         """What a destroy leaves behind (default: nothing)."""
         assert row_values(self.model(), pk) is None, "the row is still there after DELETE"
@@ -168,6 +176,11 @@ class ViewSetSuite(TestCase):
                     missing.append(hook)
         if "update" in offered and not cls.change:
             missing.append("change")
+        if "destroy" in offered and protecting_relations(cls.model()):
+            if cls.make_referenced_row.__func__ is ViewSetSuite.make_referenced_row.__func__:  # type: ignore[attr-defined]
+                missing.append("make_referenced_row")
+        else:
+            cls.test_refused_destroy_names_what_refers_to_the_row = None  # type: ignore[assignment]
         if missing:
             raise TypeError(f"{cls.__name__} must declare {', '.join(missing)}")
 
@@ -446,6 +459,16 @@ class ViewSetSuite(TestCase):
         assert response.status_code == 204, f"destroy answered {response.status_code}: {response.content!r}"
         self.assert_destroyed(obj.pk)
         self.assert_audited(obj.pk, self.destroy_event, self.allowed)
+
+    @requires("destroy")
+    def test_refused_destroy_names_what_refers_to_the_row(self) -> None:
+        """A row another record still refers to is kept: 409 with the sentence naming them."""
+        obj, referrers = self.make_referenced_row(self.p)
+        before = row_values(self.model(), obj.pk)
+        response = self.client_as(self.allowed).delete(self.detail_url(obj), HTTP_IF_MATCH=self.etag(self.allowed, obj))
+        assert response.status_code == 409, f"destroy answered {response.status_code}: {response.content!r}"
+        assert_refusal_names(response.json()["detail"], referrers)
+        assert row_values(self.model(), obj.pk) == before
 
     # -- outsider ----------------------------------------------------------------------------
     @requires("list")

@@ -35,6 +35,7 @@ through the real login page and every test gets a fresh client carrying that ses
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
@@ -118,6 +119,21 @@ def export_text(response: Any) -> str:
     return "\n".join("\t".join("" if c is None else str(c) for c in row) for row in export_rows(response))
 
 
+def protecting_relations(model: type[models.Model]) -> list[str]:
+    """The records that keep a row of ``model`` from being deleted (PROTECT / RESTRICT), as
+    ``app.Model.field``: a suite whose views delete must show the refusal naming one of them."""
+    return [f"{rel.field.model._meta.label}.{rel.field.name}" for rel in model._meta.related_objects
+            if getattr(rel, "on_delete", None) in (models.PROTECT, models.RESTRICT)]
+
+
+def assert_refusal_names(text: str, referrers: str) -> None:
+    """A refused delete's answer says, in Chinese, what still refers to the row ("仍有1 条线索
+    引用它"), and never shows a constraint or a class name."""
+    assert "该记录不能删除" in text and f"仍有{referrers}引用它" in text, text[:3000]
+    for internal in ("ProtectedError", "RestrictedError", "_fkey", "FOREIGN KEY", "IntegrityError"):
+        assert internal not in text, internal
+
+
 def row_values(model: type[models.Model], pk: Any) -> dict[str, Any] | None:
     """The stored column values of one row (``None`` once it is gone)."""
     return model._base_manager.filter(pk=pk).values().first()
@@ -163,6 +179,13 @@ class ModelSuite(TestCase):
         """
         return None
 
+    @classmethod
+    def make_referenced_row(cls, p: Personas) -> tuple[models.Model, str]:
+        """A row in ``allowed``'s scope that a real record still refers to (a PROTECT or RESTRICT
+        relation), and what the refusal must name ("1 条线索"). Required when the views delete
+        and some relation protects the model's rows (:func:`protecting_relations`)."""
+        raise NotImplementedError
+
     # -- machinery ---------------------------------------------------------------------------
     p: Personas
     _sessions: ClassVar[dict[str, str]]
@@ -192,6 +215,12 @@ class ModelSuite(TestCase):
             missing.append("make_row")
         if "add" in actions and is_scoped and cls.foreign_add_data is ModelSuite.foreign_add_data:
             missing.append("foreign_add_data")
+        if "delete" in actions and protecting_relations(cls.model()):
+            if cls.make_referenced_row.__func__ is ModelSuite.make_referenced_row.__func__:  # type: ignore[attr-defined]
+                missing.append("make_referenced_row (rows are protected by "
+                               + ", ".join(protecting_relations(cls.model())) + ")")
+        else:
+            cls.test_refused_delete_names_what_refers_to_the_row = None  # type: ignore[assignment]  # none refuses
         if missing:
             raise TypeError(f"{cls.__name__} must declare {', '.join(missing)}")
 
@@ -402,6 +431,17 @@ class ModelSuite(TestCase):
         assert row_values(self.model(), obj.pk) is None
         entry = self.assert_audited(obj.pk, "delete", self.allowed)
         assert all(new is None for _old, new in entry.changes.values()), entry.changes
+
+    @requires("delete")
+    def test_refused_delete_names_what_refers_to_the_row(self) -> None:
+        """A row another record still refers to is kept; the page says what refers to it (409)."""
+        obj, referrers = self.make_referenced_row(self.p)
+        before = row_values(self.model(), obj.pk)
+        client = self.client_as(self.allowed)
+        response = client.post(self.url("delete", obj))
+        assert response.status_code == 409, response.status_code
+        assert_refusal_names(html.unescape(response.content.decode()), referrers)
+        assert row_values(self.model(), obj.pk) == before
 
     @requires("export")
     def test_export_contains_row(self) -> None:

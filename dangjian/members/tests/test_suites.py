@@ -26,6 +26,14 @@ class TestMemberSuite(ModelSuite):
         return make_member(p.b1)
 
     @classmethod
+    def make_referenced_row(cls, p: Personas) -> tuple[Member, str]:
+        from dangjian.dues.tests.conftest import assess
+
+        member = make_member(p.b1)
+        assess(p.users["officer_b1"], member, 2026, "6000")
+        return member, "1 条党费核定"
+
+    @classmethod
     def add_data(cls, p: Personas) -> dict[str, Any]:
         n = next(_n)
         return {

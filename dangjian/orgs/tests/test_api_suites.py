@@ -20,6 +20,7 @@ class TestOrganizationAPISuite(ViewSetSuite):
     change = {"name": "接口改名的党支部"}
 
     make_row = screens.TestOrganizationSuite.make_row  # one row builder for both suites
+    make_referenced_row = screens.TestOrganizationSuite.make_referenced_row
 
     @classmethod
     def create_data(cls, p: Personas) -> dict[str, Any]:

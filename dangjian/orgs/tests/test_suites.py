@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from dangjian.core.testing.personas import Personas
+from dangjian.core.testing.personas import Personas, make_member
 from dangjian.core.testing.suites import ModelSuite
 from dangjian.orgs.models import Organization, OrganizationTerm
 from dangjian.orgs.views import OrganizationViews, TermViews
@@ -31,6 +31,12 @@ class TestOrganizationSuite(ModelSuite):
         n = next(_n)
         parent = Organization.objects.get(pk=p.c1.pk)  # fresh: treebeard reads numchild
         return Organization.objects.add_child(parent, {"name": f"测试党支部{n}", "code": f"TS{n}", "kind": "branch"})
+
+    @classmethod
+    def make_referenced_row(cls, p: Personas) -> tuple[Organization, str]:
+        branch = cls.make_row(p)
+        make_member(branch)
+        return branch, "1 条党员"
 
     @classmethod
     def add_data(cls, p: Personas) -> dict[str, Any]:

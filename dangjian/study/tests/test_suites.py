@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -12,7 +13,7 @@ from dangjian.core.testing.facilities import InboxSuite
 from dangjian.core.testing.personas import Personas
 from dangjian.core.testing.suites import ModelSuite
 from dangjian.study import views
-from dangjian.study.models import Attempt, Chapter, Course, Exam, Question, StudyRule
+from dangjian.study.models import Attempt, Chapter, Course, CourseCompletion, Exam, Question, StudyRule
 
 _n = itertools.count(1)
 
@@ -80,6 +81,13 @@ class TestExamSuite(ModelSuite):
         return _exam(p.b1)
 
     @classmethod
+    def make_referenced_row(cls, p: Personas) -> tuple[Exam, str]:
+        exam, now = _exam(p.b1), timezone.now()
+        Attempt(exam=exam, member=p.members["m_b1"], org=p.b1, number=1, seed=1, started_at=now,
+                deadline=now + dt.timedelta(minutes=30), status="submitted").save()
+        return exam, "1 条答题记录"
+
+    @classmethod
     def add_data(cls, p: Personas) -> dict[str, Any]:
         return {"org": p.b1.pk, "title": f"新测试{next(_n)}", "opens_at": "2026-11-01T09:00",
                 "closes_at": "2026-11-08T18:00", "time_limit_minutes": "30", "attempts_allowed": "1",
@@ -116,6 +124,13 @@ class TestCourseSuite(ModelSuite):
     @classmethod
     def make_row(cls, p: Personas) -> Course:
         return _course(p.b1)
+
+    @classmethod
+    def make_referenced_row(cls, p: Personas) -> tuple[Course, str]:
+        course = _course(p.b1)
+        CourseCompletion(course=course, member=p.members["m_b1"], org=p.b1, completed_on=dt.date(2026, 3, 1),
+                         hours=Decimal("1.0")).save()
+        return course, "1 条课程完成记录"
 
     @classmethod
     def add_data(cls, p: Personas) -> dict[str, Any]:

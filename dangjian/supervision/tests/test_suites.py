@@ -142,6 +142,11 @@ class TestRoundSuite(ModelSuite):
         return fx.round_of(fx.plan(p.c1), number=100 + next(_n))
 
     @classmethod
+    def make_referenced_row(cls, p: Personas) -> tuple[InspectionRound, str]:
+        inspection = fx.team_inspection(p)
+        return inspection.round, "1 条督察"
+
+    @classmethod
     def add_data(cls, p: Personas) -> dict[str, Any]:
         return {"plan": fx.plan(p.c1).pk, "year": 2027, "number": 1, "starts_on": "2027-03-01"}
 
@@ -162,6 +167,12 @@ class TestInspectionSuite(ModelSuite):
     @classmethod
     def make_row(cls, p: Personas) -> Inspection:
         return fx.team_inspection(p)
+
+    @classmethod
+    def make_referenced_row(cls, p: Personas) -> tuple[Inspection, str]:
+        inspection = fx.team_inspection(p)
+        fx.clue(inspection, p.b2)
+        return inspection, "1 条问题线索"
 
     @classmethod
     def add_data(cls, p: Personas) -> dict[str, Any]:
