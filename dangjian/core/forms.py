@@ -6,14 +6,14 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.functional import lazy
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.core import text
+from dangjian.core.fieldmessages import FIELD_MESSAGES, INVALID_BY_TYPE, REQUIRED_CHOICE, REQUIRED_TEXT
+from dangjian.core.fieldmessages import naming as _naming
 
 
 class FastSelect(forms.Select):
@@ -124,45 +124,6 @@ def preselect_single_choice(form: forms.BaseForm, name: str) -> None:
     options = list(field.queryset.values_list("pk", flat=True)[:2])
     if len(options) == 1:
         form.initial[name] = options[0]
-
-
-#: Field-specific sentences for Django's stock validation messages ("确保该变量包含不超过 200
-#: 字符" names no field): ``%(field)s`` is the field's label; the others are the validator's.
-FIELD_MESSAGES: dict[str, Any] = {
-    "max_length": _("%(field)s may have at most %(limit_value)d characters; it has %(show_value)d."),
-    "min_length": _("%(field)s needs at least %(limit_value)d characters; it has %(show_value)d."),
-    "invalid_choice": _("The %(field)s chosen is not among the options; choose again."),
-    "invalid_pk_value": _("The %(field)s chosen is not among the options; choose again."),
-    "invalid_list": _("The %(field)s chosen is not among the options; choose again."),
-    "max_value": _("%(field)s cannot be more than %(limit_value)s."),
-    "min_value": _("%(field)s cannot be less than %(limit_value)s."),
-    "max_digits": _("%(field)s may have at most %(max)s digits."),
-    "max_decimal_places": _("%(field)s may have at most %(max)s decimal places."),
-    "max_whole_digits": _("%(field)s may have at most %(max)s digits before the decimal point."),
-}
-REQUIRED_TEXT = _("Please fill in %(field)s.")
-REQUIRED_CHOICE = _("Please choose %(field)s.")
-INVALID_BY_TYPE: tuple[tuple[type[forms.Field], Any], ...] = (
-    (forms.DateTimeField, _("%(field)s is not a valid date and time; enter it like 2026-12-01 09:30.")),
-    (forms.DateField, _("%(field)s is not a valid date; enter it like 2026-12-01.")),
-    (forms.TimeField, _("%(field)s is not a valid time; enter it like 09:30.")),
-    (forms.EmailField, _("%(field)s is not a valid email address.")),
-    (forms.DecimalField, _("%(field)s must be a number.")),  # before IntegerField: its subclasses
-    (forms.FloatField, _("%(field)s must be a number.")),
-    (forms.IntegerField, _("%(field)s must be a whole number.")),
-    (forms.Field, _("%(field)s is not filled in correctly; check it.")),
-)
-
-
-def _naming(template: Any, label: Any, *, has_params: bool) -> Any:
-    """``template`` with the field's label put in, translated when shown (lazy); a label's
-    ``%`` is escaped where the validator's parameters are formatted in afterwards."""
-
-    def render() -> str:
-        name = str(label)
-        return str(template).replace("%(field)s", name.replace("%", "%%") if has_params else name)
-
-    return lazy(render, str)()
 
 
 def name_field_messages(form: forms.BaseForm) -> None:

@@ -302,8 +302,9 @@ class ObjectDeleteView(SpecView):
                 with transaction.atomic():
                     obj.delete()
             except (ProtectedError, RestrictedError) as exc:
-                messages.error(request, protected_message(exc))
-                return render(request, "core/object_confirm_delete.html", self.context(request, object=obj), status=409)
+                # The sentence on the card itself (no second delete button to press in vain).
+                return render(request, "core/object_confirm_delete.html",
+                              self.context(request, object=obj, refused=protected_message(exc)), status=409)
         messages.success(request, gettext("Deleted: %(obj)s") % {"obj": obj})
         return HttpResponseRedirect(spec.url("list"))
 

@@ -25,8 +25,9 @@ from django.utils.functional import lazy
 from rest_framework import fields, relations, serializers
 from rest_framework.utils.formatting import lazy_format
 
-from dangjian.core.forms import FIELD_MESSAGES, REQUIRED_CHOICE, REQUIRED_TEXT, _naming
-from dangjian.core.forms import INVALID_BY_TYPE as FORM_INVALID
+from dangjian.core.fieldmessages import FIELD_MESSAGES, REQUIRED_CHOICE, REQUIRED_TEXT
+from dangjian.core.fieldmessages import INVALID_BY_TYPE as FORM_INVALID
+from dangjian.core.fieldmessages import naming as _naming
 
 _TOKEN = re.compile(r"%\((\w+)\)[sd]")
 

@@ -13,7 +13,7 @@ from django.db import models
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext
 
-from dangjian.core.forms import FIELD_MESSAGES, INVALID_BY_TYPE, REQUIRED_CHOICE, REQUIRED_TEXT
+from dangjian.core.fieldmessages import FIELD_MESSAGES, INVALID_BY_TYPE, REQUIRED_CHOICE, REQUIRED_TEXT
 from dangjian.core.imports.cells import label_text, normalize_code, normalize_name, normalize_text, parse_date
 from dangjian.core.models import ImportBatch
 from dangjian.core.scoping import scope_for

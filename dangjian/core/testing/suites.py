@@ -127,9 +127,9 @@ def protecting_relations(model: type[models.Model]) -> list[str]:
 
 
 def assert_refusal_names(text: str, referrers: str) -> None:
-    """A refused delete's answer says, in Chinese, what still refers to the row ("仍有1 条线索
+    """A refused delete's answer says, in Chinese, what still refers to the row ("仍有 1 条线索
     引用它"), and never shows a constraint or a class name."""
-    assert "该记录不能删除" in text and f"仍有{referrers}引用它" in text, text[:3000]
+    assert "该记录不能删除" in text and f"仍有 {referrers}引用它" in text, text[:3000]
     for internal in ("ProtectedError", "RestrictedError", "_fkey", "FOREIGN KEY", "IntegrityError"):
         assert internal not in text, internal
 

@@ -11,6 +11,7 @@ from dangjian.core.testing.personas import Personas, make_member, valid_id_numbe
 from dangjian.members import services
 from dangjian.members.api.views import MemberViewSet, PostViewSet, TransferViewSet
 from dangjian.members.models import CommitteePost, Member, Transfer
+from dangjian.members.tests import test_suites as screens
 
 _n = itertools.count(1)
 
@@ -24,6 +25,8 @@ class TestMemberAPISuite(ViewSetSuite):
     @classmethod
     def make_row(cls, p: Personas) -> Member:
         return make_member(p.b1)
+
+    make_referenced_row = screens.TestMemberSuite.make_referenced_row  # one builder for both suites
 
     @classmethod
     def create_data(cls, p: Personas) -> dict[str, Any]:

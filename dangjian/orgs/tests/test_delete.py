@@ -18,5 +18,5 @@ def test_an_organization_with_members_is_not_deleted_and_says_why(personas: Pers
     response = client_for("root_staff").post(f"/orgs/{p.b3.pk}/delete/")
     page = html.unescape(response.content.decode())
     assert response.status_code == 409
-    assert "该记录不能删除：仍有1 条党员引用它。" in page
+    assert "该记录不能删除：仍有 1 条党员引用它。" in page
     assert Organization.objects.filter(pk=p.b3.pk).exists()
