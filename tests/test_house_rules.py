@@ -148,3 +148,42 @@ def test_lint_catches_an_api_importing_a_screen(tmp_path: Path) -> None:
     ]
     assert screen_imports(good, root) == []
     assert api_files(root) == [good, bad]
+
+
+# -- dates where they are read ---------------------------------------------------------------
+#: A read date shows 2026年12月1日 through the ``cn_date`` filter (core/templatetags/ui.py); a
+#: template writing ``|date:"Y-m-d"`` by hand is refused unless reviewed here: template (relative
+#: to dangjian/) -> number of such dates, with the reason.
+ISO_DATES_ALLOWED = {
+    # a running job's start and finish to the second: the seconds are the point (how long it ran)
+    "core/templates/core/job_detail.html": 2,
+    # machine values: a hidden input's value and filter parameters of links (the lists read ISO)
+    "dues/templates/dues/arrears.html": 1,
+    "dues/templates/dues/statement_detail.html": 3,
+    "meetings/templates/meetings/compliance.html": 4,
+}
+HAND_ISO_DATE = re.compile(r"""\|\s*date\s*:\s*["']Y-m-d""")
+
+
+def hand_written_iso_dates(root: Path) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for path in sorted(root.rglob("*.html")):
+        count = len(HAND_ISO_DATE.findall(path.read_text(encoding="utf-8")))
+        if count:
+            found[path.relative_to(root).as_posix()] = count
+    return found
+
+
+def test_read_dates_go_through_cn_date() -> None:
+    found = hand_written_iso_dates(ROOT)
+    unreviewed = {path: n for path, n in found.items() if n > ISO_DATES_ALLOWED.get(path, 0)}
+    assert not unreviewed, (f"dates written as ISO by hand: {unreviewed}; show a read date with |cn_date "
+                            "(an input's value or a machine value keeps ISO: add it to ISO_DATES_ALLOWED with why)")
+    assert set(ISO_DATES_ALLOWED) <= set(found), "a reviewed ISO date is gone: remove it from ISO_DATES_ALLOWED"
+
+
+def test_lint_catches_a_hand_written_iso_date(tmp_path: Path) -> None:
+    page = tmp_path / "x" / "templates" / "x" / "page.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('{% load ui %}{{ a.day|cn_date }} {{ b.day|date:"Y-m-d" }} {{ c.at | date:\'Y-m-d H:i\' }}', encoding="utf-8")
+    assert hand_written_iso_dates(tmp_path) == {"x/templates/x/page.html": 2}
