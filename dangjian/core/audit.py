@@ -15,6 +15,7 @@ import json
 import re
 import uuid
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -51,6 +52,7 @@ def _json_value(value: Any) -> Any:
     return str(value)
 
 
+@cache
 def _audited_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     exclude = set(getattr(model, "audit_exclude", ())) | {"created_at", "updated_at", "version"}
     return [f for f in model._meta.concrete_fields if f.name not in exclude]
@@ -229,6 +231,9 @@ def record_updated(changed: Sequence[tuple[models.Model, dict[str, Any]]], *, ba
 
 
 def _record_many(rows: Sequence[tuple[str, models.Model, dict[str, Any]]], *, batch_size: int) -> int:
+    """Chain and insert one entry per row; ``changes`` are diffs of :func:`snapshot`, whose
+    values are already JSON values."""
+    from dangjian.core.bulk import insert
     from dangjian.core.models import AuditEntry
 
     if not rows:
@@ -248,13 +253,13 @@ def _record_many(rows: Sequence[tuple[str, models.Model, dict[str, Any]]], *, ba
                 at=timezone.now(), actor=user, actor_name=actor_name, event=event, success=True,
                 object_type=obj._meta.label_lower, object_id=_clean(str(obj.pk), 64),
                 object_repr=_clean(str(obj), 200), org_path=org_path_of(obj),
-                changes=_json_value(changes), ip=ctx.ip, request_id=ctx.request_id,
+                changes=changes, ip=ctx.ip, request_id=ctx.request_id,
                 source=ctx.source, reason=_clean(ctx.reason, 255), prev_hash=prev, key_ref=ref,
             )
             entry.hash = entry_hash(entry)
             prev = entry.hash
             entries.append(entry)
-        AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+        insert(entries, batch_size=batch_size, returning=False)
     return len(entries)
 
 

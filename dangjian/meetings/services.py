@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core import attachments, audit, context
+from dangjian.core.bulk import insert
 from dangjian.core.errors import RuleError
 from dangjian.meetings import signals
 from dangjian.meetings.choices import (
@@ -493,7 +494,7 @@ def enter_past_meetings(*, actor: Any, meetings: Sequence[PastMeeting], now: dt.
                         host=p.host, recorder=p.recorder, minutes=p.minutes.strip(), status=MeetingStatus.CONFIRMED,
                         confirmed_at=now, confirmed_by=actor if getattr(actor, "pk", None) else None)
                 for p in meetings]
-        Meeting.objects.bulk_create(rows)
+        insert(rows)
         audit.record_created(rows)
         attendances: list[Attendance] = []
         per_meeting: list[list[Attendance]] = []
@@ -511,7 +512,7 @@ def enter_past_meetings(*, actor: Any, meetings: Sequence[PastMeeting], now: dt.
                 mine.append(row)
             attendances.extend(mine)
             per_meeting.append(mine)
-        Attendance.objects.bulk_create(attendances, batch_size=500)
+        insert(attendances)
         audit.record("create", object_type="meetings.attendance", object_repr=gettext("Attendance entered from the records"),
                      org_path=rows[0].org.path if rows else "", actor=actor, changes={
                          "rows": len(attendances),

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from dangjian.core.attachments import store
+from dangjian.core.bulk import insert
 from dangjian.core.errors import RuleError
 from dangjian.core.periods import month_start
 from dangjian.core.scoping import covers
@@ -317,7 +318,7 @@ def derive_many(*, actor: Any, wanted: Sequence[Derivation]) -> list[PointEntry]
             evidence=w.evidence, evidence_label=w.evidence_label[:200], status=EntryStatus.FINAL,
             recorded_by=actor if getattr(actor, "pk", None) else None, final_at=now))
         _add(balances[w.member_id, year], member, ledger=points)
-    PointEntry.objects.bulk_create(entries, batch_size=500)
+    insert(entries)
     audit.record_created(entries)
     changed = [(row, before[key]) for key, row in balances.items() if audit.snapshot(row) != before[key]]
     for row, _before in changed:
@@ -360,7 +361,7 @@ def _locked_balances(members: dict[int, Any], pairs: set[tuple[int, int]]) -> di
                                   score=max(scheme.floor, scheme.base)))
     try:
         with transaction.atomic():
-            PointBalance.objects.bulk_create(fresh, batch_size=500)
+            insert(fresh)
             audit.record_created(fresh)
     except IntegrityError:  # a concurrent write created some of them: take them one by one
         fresh = [locked_balance(members[member_id], year) for member_id, year in missing]
