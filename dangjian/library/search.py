@@ -23,6 +23,7 @@ from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from dangjian.core.bulk import insert
 from dangjian.library.models import Article, Document, Posting, Version
 from dangjian.library.text import ARTICLE_REF, chinese_number, query_terms, term_counts
 
@@ -45,7 +46,7 @@ def index_articles(articles: Iterable[Article]) -> int:
         rows.extend(Posting(term=t[:40], article_id=article.pk, tf=min(n, 32767)) for t, n in counts.items())
     with transaction.atomic():
         Posting.objects.filter(article_id__in=ids).delete()
-        Posting.objects.bulk_create(rows, batch_size=2000)
+        insert(rows, returning=False)
         Article.objects.bulk_update(changed, ["length"], batch_size=1000)
     return len(rows)
 

@@ -32,6 +32,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
+from dangjian.core.bulk import insert
 from dangjian.core.periods import Period
 from dangjian.meetings import rules
 from dangjian.meetings.choices import ComplianceStatus, MeetingStatus
@@ -102,7 +103,7 @@ def refresh(org_ids: Collection[int] | None, years: Iterable[int]) -> int:
         if gone:
             Obligation.objects.filter(pk__in=gone).delete()
         if add:
-            Obligation.objects.bulk_create(add, batch_size=2000)
+            insert(add, returning=False)
         if update:
             Obligation.objects.bulk_update(update, ["period_end", "window_start", "due_on", "remind_on", "done",
                                                     "meetings", "without_quorum"], batch_size=1000)
@@ -118,7 +119,7 @@ def rebuild(years: Iterable[int]) -> int:
             ObligationYear.objects.bulk_create([ObligationYear(year=year)], ignore_conflicts=True)  # derived: not audited
             Obligation.objects.filter(year=year).delete()
             rows = derived_rows(year)
-            Obligation.objects.bulk_create(rows, batch_size=2000)
+            insert(rows, returning=False)
             total += len(rows)
     return total
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from dangjian.core import audit, idcard
+from dangjian.core.bulk import insert
 from dangjian.core.errors import RuleError
 from dangjian.core.scoping import OutOfScope, ensure_in_scope
 from dangjian.members import signals
@@ -95,7 +96,7 @@ def import_members(*, actor: Any, members: Sequence[Member]) -> list[Member]:
             member.id_number = idcard.normalize(member.id_number)
             member.id_number_index = id_number_index(member.id_number)
             member.police_number = member.police_number or None
-        created = Member.objects.bulk_create(members, batch_size=500)
+        created = list(insert(members))
         audit.record_created(created)
         pks = [m.pk for m in created]
         if Member.objects.filter(pk__in=pks).visible_to(actor, "add").count() != len(pks):
