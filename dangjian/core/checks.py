@@ -75,8 +75,11 @@ def constraints_declare_sentences(app_configs: Any = None, models: Iterable[Any]
 def recorded_audit_codes(path: Path) -> set[str]:
     """The constant event codes a source file records with ``audit.record("code", ...)`` (also
     ``"a" if x else "b"``)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    source = path.read_text(encoding="utf-8")
     codes: set[str] = set()
+    if "audit.record(" not in source:  # parsing every file made each manage.py command 6 s slower
+        return codes
+    tree = ast.parse(source)
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and node.args):
             continue
